@@ -1,0 +1,379 @@
+-- pixi_lsp: Neovim (>= 0.11) client for pixi-lsp, the language server for pixi manifests
+-- (pixi.toml, and pyproject.toml with a [tool.pixi] table). See editors/nvim/README.md.
+local manifest = require('pixi_lsp.manifest')
+
+local M = {}
+
+M.name = 'pixi_lsp'
+
+--- Server settings, camelCase exactly as the server reads them. Sent as initializationOptions and
+--- as `workspace/didChangeConfiguration { settings = { pixiLsp = ... } }`.
+M.default_settings = {
+  diagnostics = { generic = true },
+  channels = { cacheDir = vim.NIL, offline = false },
+  backends = { overrides = vim.empty_dict(), overrideAll = vim.NIL, autoPreview = false },
+  build = { outputDir = vim.NIL },
+  trusted = true,
+  logLevel = 'info',
+  logFile = vim.NIL,
+  inlayHints = { enabled = false },
+}
+
+M.defaults = {
+  cmd = { 'pixi-lsp' },
+  settings = {},
+  --- 'notify' (vim.notify on begin/end, echo for reports), 'echo' (echo area only) or false
+  progress = 'notify',
+}
+
+M.options = vim.deepcopy(M.defaults)
+
+local function settings()
+  return vim.tbl_deep_extend('force', M.default_settings, M.options.settings or {})
+end
+
+--- The `vim.lsp.config` table for pixi_lsp (also returned by the runtime file lsp/pixi_lsp.lua).
+function M.config()
+  local s = settings()
+  return {
+    cmd = M.options.cmd,
+    filetypes = { 'toml' },
+    -- pixi.toml / pyproject.toml mark a root; the real decision is made in root_dir below
+    root_markers = manifest.manifest_names,
+    -- Neovim 0.11: calling on_dir() attaches; returning without calling it skips the buffer, so
+    -- other TOML files and pyproject.toml files without [tool.pixi] never get this client.
+    root_dir = function(bufnr, on_dir)
+      if manifest.is_manifest(bufnr) then
+        on_dir(manifest.root(bufnr))
+      end
+    end,
+    init_options = s,
+    settings = { pixiLsp = s },
+    capabilities = {
+      window = { workDoneProgress = true },
+      experimental = { pixiRecipePreview = true },
+    },
+  }
+end
+
+--- Configure (or reconfigure) and enable the client. `opts` = { cmd = {...}, settings = {...}, progress = ... }
+function M.setup(opts)
+  opts = opts or {}
+  M.options = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts)
+  -- lists must replace, not merge by index
+  if opts.cmd then
+    M.options.cmd = type(opts.cmd) == 'string' and { opts.cmd } or opts.cmd
+  end
+  vim.lsp.config(M.name, M.config())
+  vim.lsp.enable(M.name)
+  -- running clients get the new settings
+  for _, client in ipairs(vim.lsp.get_clients({ name = M.name })) do
+    M.push_settings(client)
+  end
+end
+
+--- Send the current settings to a running client.
+function M.push_settings(client)
+  local s = settings()
+  client.settings = { pixiLsp = s }
+  client:notify('workspace/didChangeConfiguration', { settings = { pixiLsp = s } })
+end
+
+--- Change some settings at run time, e.g. update_settings({ diagnostics = { generic = false } }).
+function M.update_settings(partial)
+  M.options.settings = vim.tbl_deep_extend('force', M.options.settings or {}, partial)
+  vim.lsp.config(M.name, M.config())
+  for _, client in ipairs(vim.lsp.get_clients({ name = M.name })) do
+    M.push_settings(client)
+  end
+end
+
+--- A pyproject.toml that gains [tool.pixi] while open: attach once it is written.
+function M.attach_if_manifest(bufnr)
+  if #vim.lsp.get_clients({ bufnr = bufnr, name = M.name }) > 0 or not manifest.is_manifest(bufnr) then
+    return
+  end
+  local cfg = vim.deepcopy(vim.lsp.config[M.name] or M.config())
+  cfg.name = M.name
+  cfg.root_dir = manifest.root(bufnr)
+  vim.lsp.start(cfg, { bufnr = bufnr })
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Commands
+-- ---------------------------------------------------------------------------------------------
+
+local function notify(msg, level)
+  vim.notify('pixi-lsp: ' .. msg, level or vim.log.levels.INFO)
+end
+
+local function server_version(client)
+  local info = client.server_info
+  if info and info.version then
+    return (info.name or 'pixi-lsp') .. ' ' .. info.version
+  end
+  return 'this pixi-lsp'
+end
+
+--- The client and manifest URI for a buffer (a recipe preview buffer points back at its manifest).
+---@return vim.lsp.Client?, string?
+function M.client_for(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local src = vim.b[bufnr].pixi_lsp_manifest_buf
+  if src and vim.api.nvim_buf_is_valid(src) then
+    bufnr = src
+  end
+  local client = vim.lsp.get_clients({ bufnr = bufnr, name = M.name })[1]
+  if not client then
+    return nil, nil
+  end
+  return client, vim.uri_from_bufnr(bufnr), bufnr
+end
+
+local function unsupported(client, command)
+  notify(
+    ('%s does not support "%s" yet; update the server'):format(server_version(client), command),
+    vim.log.levels.WARN
+  )
+end
+
+--- Is the error an "unknown command" / MethodNotFound answer?
+local function is_unknown_command(err)
+  if not err then
+    return false
+  end
+  if err.code == -32601 then
+    return true
+  end
+  local msg = (err.message or ''):lower()
+  return msg:find('unknown command', 1, true) ~= nil or msg:find('not supported', 1, true) ~= nil
+end
+
+--- Run a server command. on_result(result) on success; errors are reported to the user.
+---@return integer? request_id
+function M.exec(command, args, on_result, opts)
+  opts = opts or {}
+  local client, uri, bufnr = M.client_for(opts.bufnr)
+  if not client then
+    notify('no pixi-lsp client for this buffer (open a pixi.toml, or a pyproject.toml with [tool.pixi])',
+      vim.log.levels.WARN)
+    return nil
+  end
+  local caps = client.server_capabilities or {}
+  local known = caps.executeCommandProvider and caps.executeCommandProvider.commands or {}
+  if not vim.tbl_contains(known, command) then
+    unsupported(client, command)
+    return nil
+  end
+  local params = { command = command, arguments = args(uri) }
+  if opts.work_done_token then
+    params.workDoneToken = opts.work_done_token
+  end
+  local ok, id = client:request('workspace/executeCommand', params, function(err, result)
+    if opts.on_done then
+      opts.on_done()
+    end
+    if err then
+      if is_unknown_command(err) then
+        unsupported(client, command)
+      elseif err.code == -32800 then -- RequestCancelled
+        notify(command .. ' cancelled')
+      else
+        notify(('%s failed: %s'):format(command, err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      end
+      return
+    end
+    on_result(result, client, bufnr)
+  end, bufnr)
+  if not ok then
+    notify('the server is not running', vim.log.levels.ERROR)
+    return nil
+  end
+  return id
+end
+
+local function show_recipe(content, recipe_uri, manifest_buf)
+  local name = recipe_uri or ('pixi-recipe://' .. vim.api.nvim_buf_get_name(manifest_buf) .. '/recipe.yaml')
+  local buf = vim.fn.bufnr(name)
+  if buf == -1 then
+    buf = vim.api.nvim_create_buf(false, true)
+    vim.api.nvim_buf_set_name(buf, name)
+  end
+  vim.bo[buf].modifiable = true
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(content or '', '\n', { plain = true }))
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = 'hide'
+  vim.bo[buf].swapfile = false
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].readonly = true
+  vim.bo[buf].filetype = 'yaml'
+  vim.b[buf].pixi_lsp_manifest_buf = manifest_buf
+  vim.b[buf].pixi_lsp_recipe_uri = recipe_uri
+  local win = vim.fn.bufwinid(buf)
+  if win == -1 then
+    vim.cmd('vsplit')
+    vim.api.nvim_win_set_buf(0, buf)
+  end
+  return buf
+end
+
+--- :PixiPreviewRecipe: open the recipe the build backend generates for this manifest, read-only.
+--- In a preview buffer it refreshes the preview.
+function M.preview_recipe(bufnr)
+  return M.exec('pixi-lsp.previewRecipe', function(uri) return { uri } end, function(result, _, mbuf)
+    if type(result) ~= 'table' or result.content == nil then
+      notify('previewRecipe returned no content', vim.log.levels.ERROR)
+      return
+    end
+    M.last_preview_buf = show_recipe(result.content, result.uri, mbuf)
+  end, { bufnr = bufnr })
+end
+
+--- Refresh an open preview buffer through `pixi/recipeContent`.
+function M.refresh_preview(preview_buf)
+  local uri = vim.b[preview_buf].pixi_lsp_recipe_uri
+  local client = M.client_for(preview_buf)
+  if not (uri and client) then
+    return
+  end
+  client:request('pixi/recipeContent', { uri = uri }, function(err, result)
+    if err or not result then
+      notify('could not refresh the recipe: ' .. (err and err.message or 'no content'), vim.log.levels.WARN)
+      return
+    end
+    show_recipe(result.content, uri, vim.b[preview_buf].pixi_lsp_manifest_buf)
+  end, preview_buf)
+end
+
+local build_seq = 0
+M.builds = {} -- token -> { client = client, id = request_id }
+
+--- :PixiBuild[!] [deps]: build the package (! = rebuild, deps = also path dependencies).
+function M.build(opts, bufnr)
+  opts = opts or {}
+  build_seq = build_seq + 1
+  local token = ('pixi-lsp-build-%d-%d'):format(vim.uv.os_getpid(), build_seq)
+  local id
+  id = M.exec('pixi-lsp.build', function(uri)
+    return { uri, { withPathDependencies = opts.with_path_dependencies or false, rebuild = opts.rebuild or false } }
+  end, function(result)
+    M.last_build = result
+    local arts = result and result.artifacts or {}
+    local lines = { ('build finished: %d artifact(s)'):format(#arts) }
+    for _, a in ipairs(arts) do
+      table.insert(lines, '  ' .. a)
+    end
+    if result and result.log then
+      table.insert(lines, 'log: ' .. result.log .. '  (:PixiBuildLog)')
+    end
+    notify(table.concat(lines, '\n'))
+    if opts.on_result then
+      opts.on_result(result)
+    end
+  end, {
+    bufnr = bufnr,
+    work_done_token = token,
+    on_done = function() M.builds[token] = nil end,
+  })
+  if id then
+    local client = M.client_for(bufnr)
+    M.builds[token] = { client = client, id = id }
+    notify('build started' .. (opts.with_path_dependencies and ' (with path dependencies)' or '')
+      .. ' — :PixiBuildCancel to stop')
+  end
+  return id, token
+end
+
+--- :PixiBuildCancel: cancel running builds.
+function M.cancel_builds()
+  local n = 0
+  for token, b in pairs(M.builds) do
+    b.client:notify('window/workDoneProgress/cancel', { token = token })
+    b.client:cancel_request(b.id)
+    M.builds[token] = nil
+    n = n + 1
+  end
+  notify(n > 0 and ('cancelled %d build(s)'):format(n) or 'no build is running')
+end
+
+--- :PixiBuildLog: open the log of the last build of this manifest.
+function M.open_build_log(bufnr)
+  return M.exec('pixi-lsp.openBuildLog', function(uri) return { uri } end, function(result)
+    if type(result) ~= 'table' or not result.path then
+      notify('no build log yet', vim.log.levels.WARN)
+      return
+    end
+    vim.cmd('split ' .. vim.fn.fnameescape(result.path))
+    vim.bo.readonly = true
+    vim.bo.autoread = true
+  end, { bufnr = bufnr })
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- $/progress
+-- ---------------------------------------------------------------------------------------------
+
+local function on_progress(ev)
+  local mode = M.options.progress
+  if not mode then
+    return
+  end
+  local client = vim.lsp.get_client_by_id(ev.data.client_id)
+  if not client or client.name ~= M.name then
+    return
+  end
+  local value = ev.data.params and ev.data.params.value
+  if type(value) ~= 'table' then
+    return
+  end
+  local text = value.title or value.message or ''
+  if value.kind == 'report' then
+    text = (value.message or '') .. (value.percentage and (' (%d%%)'):format(value.percentage) or '')
+  elseif value.kind == 'end' then
+    text = 'done' .. (value.message and (': ' .. value.message) or '')
+  elseif value.message then
+    text = text .. ': ' .. value.message
+  end
+  if mode == 'notify' and value.kind ~= 'report' then
+    notify(text)
+  else
+    vim.api.nvim_echo({ { 'pixi-lsp: ' .. text } }, false, {})
+  end
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- user commands and autocommands (created once, from plugin/pixi_lsp.lua)
+-- ---------------------------------------------------------------------------------------------
+
+function M.create_commands()
+  vim.api.nvim_create_user_command('PixiPreviewRecipe', function()
+    local buf = vim.api.nvim_get_current_buf()
+    if vim.b[buf].pixi_lsp_recipe_uri then
+      M.refresh_preview(buf)
+    else
+      M.preview_recipe(buf)
+    end
+  end, { desc = 'pixi-lsp: preview the recipe generated from this manifest' })
+  vim.api.nvim_create_user_command('PixiBuild', function(a)
+    local deps = vim.tbl_contains(a.fargs, 'deps')
+    M.build({ rebuild = a.bang or vim.tbl_contains(a.fargs, 'rebuild'), with_path_dependencies = deps })
+  end, {
+    bang = true,
+    nargs = '*',
+    complete = function() return { 'deps', 'rebuild' } end,
+    desc = 'pixi-lsp: build the package (! or rebuild: rebuild; deps: with path dependencies)',
+  })
+  vim.api.nvim_create_user_command('PixiBuildCancel', M.cancel_builds, { desc = 'pixi-lsp: cancel running builds' })
+  vim.api.nvim_create_user_command('PixiBuildLog', function() M.open_build_log() end,
+    { desc = 'pixi-lsp: open the last build log' })
+
+  local group = vim.api.nvim_create_augroup('pixi_lsp', { clear = true })
+  vim.api.nvim_create_autocmd('LspProgress', { group = group, callback = on_progress })
+  vim.api.nvim_create_autocmd('BufWritePost', {
+    group = group,
+    pattern = 'pyproject.toml',
+    callback = function(ev) M.attach_if_manifest(ev.buf) end,
+  })
+end
+
+return M
