@@ -169,10 +169,6 @@ impl Tree {
         &self.nodes[id.0 as usize]
     }
 
-    pub(crate) fn node_mut(&mut self, id: NodeId) -> &mut Node {
-        &mut self.nodes[id.0 as usize]
-    }
-
     pub fn range(&self, id: NodeId) -> TextRange {
         self.node(id).range
     }
