@@ -1,1 +1,6 @@
-//! placeholder
+//! Test support: an LSP client that drives a real server process over stdio, paths to the
+//! shared reference material, and manifest generators for the fuzz and bench drivers.
+
+pub mod client;
+pub mod generate;
+pub mod paths;

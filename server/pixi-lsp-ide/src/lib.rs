@@ -1,1 +1,100 @@
-//! placeholder
+//! The IDE API: everything the editor asks about one manifest, as plain synchronous
+//! functions over an immutable [`FileAnalysis`]. Byte offsets in, plain data out; the LSP
+//! layer converts. No IO, no tokio, no LSP types.
+
+mod code_actions;
+mod completion;
+mod diagnostics;
+mod hover;
+mod manifest;
+mod symbols;
+
+use std::sync::{Arc, OnceLock};
+
+use pixi_lsp_syntax::{CursorContext, Diagnostic, Parse, TextRange, parse};
+
+pub use code_actions::Action;
+pub use completion::{CompletionConfig, CompletionItem, CompletionKind, CompletionList};
+pub use diagnostics::DiagnosticsConfig;
+pub use hover::HoverInfo;
+pub use manifest::{FileKind, manifest_schema};
+pub use pixi_lsp_syntax::{Fix, Origin, Severity, TextEdit};
+pub use symbols::{Symbol, SymbolKind};
+
+/// One version of one manifest, parsed once; derived results are computed on demand and
+/// cached, so a request that only needs the tree never pays for validation.
+pub struct FileAnalysis {
+    kind: FileKind,
+    text: Arc<str>,
+    parse: Parse,
+    diagnostics: OnceLock<Vec<Diagnostic>>,
+}
+
+impl FileAnalysis {
+    pub fn new(kind: FileKind, text: Arc<str>) -> Self {
+        let parse = parse(&text);
+        Self {
+            kind,
+            text,
+            parse,
+            diagnostics: OnceLock::new(),
+        }
+    }
+
+    pub fn kind(&self) -> FileKind {
+        self.kind
+    }
+
+    pub fn text(&self) -> &Arc<str> {
+        &self.text
+    }
+
+    pub fn parse(&self) -> &Parse {
+        &self.parse
+    }
+
+    fn manifest(&self) -> Option<pixi_lsp_rules::Manifest<'_>> {
+        manifest::manifest(self.kind, &self.text, &self.parse.tree)
+    }
+
+    fn cursor(&self, offset: usize) -> CursorContext {
+        CursorContext::at(&self.parse, &self.text, offset)
+    }
+
+    /// Whether this file is a pixi manifest at all (a pyproject.toml needs `[tool.pixi]`).
+    pub fn is_manifest(&self) -> bool {
+        self.manifest().is_some()
+    }
+
+    pub fn diagnostics(&self, config: &DiagnosticsConfig) -> Vec<Diagnostic> {
+        let all = self.diagnostics.get_or_init(|| diagnostics::compute(self));
+        diagnostics::filter(all, config)
+    }
+
+    pub fn completions(&self, offset: usize, config: &CompletionConfig) -> CompletionList {
+        completion::complete(self, offset, config)
+    }
+
+    pub fn hover(&self, offset: usize) -> Option<HoverInfo> {
+        hover::hover(self, offset)
+    }
+
+    pub fn symbols(&self) -> Vec<Symbol> {
+        symbols::symbols(self)
+    }
+
+    pub fn code_actions(&self, range: TextRange, config: &DiagnosticsConfig) -> Vec<Action> {
+        code_actions::code_actions(self, range, config)
+    }
+}
+
+/// A cursor path made relative to the pixi table: `tool.pixi.x` → `x` in a pyproject.toml.
+pub(crate) fn completion_path(
+    analysis: &FileAnalysis,
+    path: &[pixi_lsp_syntax::PathSeg],
+) -> Option<Vec<pixi_lsp_syntax::PathSeg>> {
+    completion::relative_path(analysis, path)
+}
+
+#[cfg(test)]
+mod tests;

@@ -107,7 +107,11 @@ impl Schema {
     }
 
     pub fn from_value(json: &Value) -> Result<Schema, SchemaError> {
-        let mut compiler = Compiler { root_json: json, nodes: Vec::new(), by_pointer: HashMap::new() };
+        let mut compiler = Compiler {
+            root_json: json,
+            nodes: Vec::new(),
+            by_pointer: HashMap::new(),
+        };
         let root = compiler.compile(json, "#")?;
         let mut defs = HashMap::new();
         if let Some(map) = json.get("$defs").and_then(Value::as_object) {
@@ -116,7 +120,11 @@ impl Schema {
                 defs.insert(name.clone(), id);
             }
         }
-        Ok(Schema { nodes: compiler.nodes, root, defs })
+        Ok(Schema {
+            nodes: compiler.nodes,
+            root,
+            defs,
+        })
     }
 
     pub fn root(&self) -> SchemaId {
@@ -156,9 +164,20 @@ impl Compiler<'_> {
         self.compile(json, &format!("{pointer}/{key}"))
     }
 
-    fn list(&mut self, json: &Value, pointer: &str, key: &str) -> Result<Vec<SchemaId>, SchemaError> {
-        let Some(items) = json.get(key).and_then(Value::as_array) else { return Ok(Vec::new()) };
-        items.iter().enumerate().map(|(i, s)| self.sub(s, pointer, &format!("{key}/{i}"))).collect()
+    fn list(
+        &mut self,
+        json: &Value,
+        pointer: &str,
+        key: &str,
+    ) -> Result<Vec<SchemaId>, SchemaError> {
+        let Some(items) = json.get(key).and_then(Value::as_array) else {
+            return Ok(Vec::new());
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, s)| self.sub(s, pointer, &format!("{key}/{i}")))
+            .collect()
     }
 
     fn build(&mut self, json: &Value, pointer: &str) -> Result<SchemaNode, SchemaError> {
@@ -171,12 +190,17 @@ impl Compiler<'_> {
             return Ok(node);
         };
         if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
-            let target = resolve_pointer(self.root_json, r).ok_or_else(|| SchemaError::Ref(r.to_owned()))?;
+            let target =
+                resolve_pointer(self.root_json, r).ok_or_else(|| SchemaError::Ref(r.to_owned()))?;
             node.reference = Some(self.compile(target, r)?);
         }
         node.types = match obj.get("type") {
             Some(Value::String(s)) => JsonType::parse(s).map(|t| vec![t]),
-            Some(Value::Array(a)) => Some(a.iter().filter_map(|v| v.as_str().and_then(JsonType::parse)).collect()),
+            Some(Value::Array(a)) => Some(
+                a.iter()
+                    .filter_map(|v| v.as_str().and_then(JsonType::parse))
+                    .collect(),
+            ),
             _ => None,
         };
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {
@@ -188,7 +212,9 @@ impl Compiler<'_> {
         node.additional = match obj.get("additionalProperties") {
             Some(Value::Bool(false)) => Additional::Forbidden,
             Some(Value::Bool(true)) | None => Additional::Allowed,
-            Some(schema) => Additional::Schema(self.sub(schema, pointer, "additionalProperties")?),
+            Some(schema) => {
+                Additional::Schema(self.sub(schema, pointer, "additionalProperties")?)
+            }
         };
         if let Some(pats) = obj.get("patternProperties").and_then(Value::as_object) {
             for (pat, schema) in pats {
@@ -203,16 +229,31 @@ impl Compiler<'_> {
         if let Some(items) = obj.get("items") {
             node.items = Some(self.sub(items, pointer, "items")?);
         }
-        node.min_items = obj.get("minItems").and_then(Value::as_u64).map(|v| v as usize);
-        node.max_items = obj.get("maxItems").and_then(Value::as_u64).map(|v| v as usize);
-        node.unique_items = obj.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false);
+        node.min_items = obj
+            .get("minItems")
+            .and_then(Value::as_u64)
+            .map(|v| v as usize);
+        node.max_items = obj
+            .get("maxItems")
+            .and_then(Value::as_u64)
+            .map(|v| v as usize);
+        node.unique_items = obj
+            .get("uniqueItems")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         node.enum_values = obj.get("enum").and_then(Value::as_array).cloned();
         node.const_value = obj.get("const").cloned();
         if let Some(p) = obj.get("pattern").and_then(Value::as_str) {
             node.pattern = Some(regex(p)?);
         }
-        node.min_length = obj.get("minLength").and_then(Value::as_u64).map(|v| v as usize);
-        node.max_length = obj.get("maxLength").and_then(Value::as_u64).map(|v| v as usize);
+        node.min_length = obj
+            .get("minLength")
+            .and_then(Value::as_u64)
+            .map(|v| v as usize);
+        node.max_length = obj
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .map(|v| v as usize);
         node.minimum = obj.get("minimum").and_then(Value::as_f64);
         node.maximum = obj.get("maximum").and_then(Value::as_f64);
         node.any_of = self.list(json, pointer, "anyOf")?;
@@ -228,8 +269,15 @@ impl Compiler<'_> {
             .and_then(Value::as_str)
             .map(str::to_owned);
         node.default = obj.get("default").cloned();
-        node.examples = obj.get("examples").and_then(Value::as_array).cloned().unwrap_or_default();
-        let deprecated = obj.get("deprecated").and_then(Value::as_bool).unwrap_or(false);
+        node.examples = obj
+            .get("examples")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let deprecated = obj
+            .get("deprecated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let message = obj.get("x-deprecated-message").and_then(Value::as_str);
         if deprecated || message.is_some() {
             node.deprecated = Some(message.unwrap_or_default().to_owned());
@@ -240,12 +288,20 @@ impl Compiler<'_> {
 
 fn str_list(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn regex(pattern: &str) -> Result<Regex, SchemaError> {
-    Regex::new(pattern).map_err(|e| SchemaError::Regex { pattern: pattern.to_owned(), message: e.to_string() })
+    Regex::new(pattern).map_err(|e| SchemaError::Regex {
+        pattern: pattern.to_owned(),
+        message: e.to_string(),
+    })
 }
 
 fn resolve_pointer<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {

@@ -25,7 +25,13 @@ impl Schema {
         }
         out.push(id);
         let s = self.node(id);
-        for &sub in s.reference.iter().chain(&s.all_of).chain(&s.any_of).chain(&s.one_of) {
+        for &sub in s
+            .reference
+            .iter()
+            .chain(&s.all_of)
+            .chain(&s.any_of)
+            .chain(&s.one_of)
+        {
             self.expand_into(sub, out, depth + 1);
         }
     }
@@ -60,7 +66,12 @@ impl Schema {
                 if let Some((_, p)) = s.properties.iter().find(|(n, _)| n == key) {
                     return vec![*p];
                 }
-                let matched: Vec<SchemaId> = s.pattern_properties.iter().filter(|(re, _)| re.is_match(key)).map(|(_, p)| *p).collect();
+                let matched: Vec<SchemaId> = s
+                    .pattern_properties
+                    .iter()
+                    .filter(|(re, _)| re.is_match(key))
+                    .map(|(_, p)| *p)
+                    .collect();
                 if !matched.is_empty() {
                     return matched;
                 }
@@ -78,7 +89,10 @@ impl Schema {
         for &id in schemas {
             for (name, prop) in &self.node(id).properties {
                 if !out.iter().any(|p| &p.name == name) {
-                    out.push(PropertyInfo { name: name.clone(), schema: *prop });
+                    out.push(PropertyInfo {
+                        name: name.clone(),
+                        schema: *prop,
+                    });
                 }
             }
         }
@@ -87,19 +101,31 @@ impl Schema {
 
     /// The first description found among `schemas` (following refs).
     pub fn description(&self, schemas: &[SchemaId]) -> Option<&str> {
-        schemas.iter().flat_map(|&id| self.expand(id)).find_map(|id| self.node(id).description.as_deref())
+        schemas
+            .iter()
+            .flat_map(|&id| self.expand(id))
+            .find_map(|id| self.node(id).description.as_deref())
     }
 
     pub fn title(&self, schemas: &[SchemaId]) -> Option<&str> {
-        schemas.iter().flat_map(|&id| self.expand(id)).find_map(|id| self.node(id).title.as_deref())
+        schemas
+            .iter()
+            .flat_map(|&id| self.expand(id))
+            .find_map(|id| self.node(id).title.as_deref())
     }
 
     pub fn default_value(&self, schemas: &[SchemaId]) -> Option<&Value> {
-        schemas.iter().flat_map(|&id| self.expand(id)).find_map(|id| self.node(id).default.as_ref())
+        schemas
+            .iter()
+            .flat_map(|&id| self.expand(id))
+            .find_map(|id| self.node(id).default.as_ref())
     }
 
     pub fn deprecated(&self, schemas: &[SchemaId]) -> Option<&str> {
-        schemas.iter().flat_map(|&id| self.expand(id)).find_map(|id| self.node(id).deprecated.as_deref())
+        schemas
+            .iter()
+            .flat_map(|&id| self.expand(id))
+            .find_map(|id| self.node(id).deprecated.as_deref())
     }
 
     /// Every enum/const value allowed by `schemas`.

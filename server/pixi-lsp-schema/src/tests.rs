@@ -1,4 +1,4 @@
-use pixi_lsp_syntax::{parse, PathSeg, TextRange};
+use pixi_lsp_syntax::{PathSeg, TextRange, parse};
 
 use crate::Schema;
 
@@ -36,32 +36,63 @@ fn check(text: &str) -> String {
     let parse = parse(text);
     assert!(parse.errors.is_empty(), "{:?}", parse.errors);
     let mut out = Vec::new();
-    schema.validate(&parse.tree, parse.tree.root(), TextRange::default(), schema.root(), &mut out);
+    schema.validate(
+        &parse.tree,
+        parse.tree.root(),
+        TextRange::default(),
+        schema.root(),
+        &mut out,
+    );
     out.iter()
-        .map(|d| format!("{} {} [{}] {}", d.severity.as_str(), &text[d.range.as_usize()], d.code, d.message.lines().next().unwrap_or("")))
+        .map(|d| {
+            format!(
+                "{} {} [{}] {}",
+                d.severity.as_str(),
+                &text[d.range.as_usize()],
+                d.code,
+                d.message.lines().next().unwrap_or("")
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 #[test]
 fn valid_document_has_no_errors() {
-    assert_eq!(check("[workspace]\nname = \"x\"\nchannels = [\"conda-forge\"]\n[dependencies]\npython = \">=3\"\nfoo = { version = \"1\" }\n"), "");
+    assert_eq!(
+        check(
+            "[workspace]\nname = \"x\"\nchannels = [\"conda-forge\"]\n[dependencies]\npython = \">=3\"\nfoo = { version = \"1\" }\n"
+        ),
+        ""
+    );
 }
 
 #[test]
 fn unknown_keys_at_the_key_with_suggestion() {
-    assert_eq!(check("[workspace]\nnmae = \"x\"\n"), "error nmae [unknown-key] 'nmae' was not expected here. Did you mean 'name'?");
+    assert_eq!(
+        check("[workspace]\nnmae = \"x\"\n"),
+        "error nmae [unknown-key] 'nmae' was not expected here. Did you mean 'name'?"
+    );
 }
 
 #[test]
 fn type_errors_at_the_value() {
-    assert_eq!(check("[workspace]\nname = 3\n"), "error 3 [type-mismatch] expected a string, found an integer");
+    assert_eq!(
+        check("[workspace]\nname = 3\n"),
+        "error 3 [type-mismatch] expected a string, found an integer"
+    );
 }
 
 #[test]
 fn any_of_reports_closest_branch() {
-    assert_eq!(check("[dependencies]\nfoo = { versoin = \"1\" }\n"), "error versoin [unknown-key] 'versoin' was not expected here. Did you mean 'version'?");
-    assert_eq!(check("[dependencies]\nfoo = 3\n"), "error 3 [type-mismatch] expected a string or a table, found an integer");
+    assert_eq!(
+        check("[dependencies]\nfoo = { versoin = \"1\" }\n"),
+        "error versoin [unknown-key] 'versoin' was not expected here. Did you mean 'version'?"
+    );
+    assert_eq!(
+        check("[dependencies]\nfoo = 3\n"),
+        "error 3 [type-mismatch] expected a string or a table, found an integer"
+    );
 }
 
 #[test]
@@ -74,8 +105,14 @@ fn enum_and_minimums() {
 
 #[test]
 fn missing_required_at_header_and_deprecation() {
-    assert_eq!(check("[package]\nname = \"x\"\n"), "error [package] [missing-key] missing field 'build' in table");
-    assert_eq!(check("[project]\nname = \"x\"\n"), "warning project [deprecated] use [workspace]");
+    assert_eq!(
+        check("[package]\nname = \"x\"\n"),
+        "error [package] [missing-key] missing field 'build' in table"
+    );
+    assert_eq!(
+        check("[project]\nname = \"x\"\n"),
+        "warning project [deprecated] use [workspace]"
+    );
 }
 
 #[test]
@@ -83,9 +120,24 @@ fn navigation_finds_properties_and_docs() {
     let schema = Schema::from_str(SCHEMA).unwrap();
     let at = schema.at_path(schema.root(), &[PathSeg::Key("workspace".into())]);
     let names: Vec<String> = schema.properties(&at).into_iter().map(|p| p.name).collect();
-    assert_eq!(names, ["name", "channels", "channel-priority", "build-number"]);
-    let name = schema.at_path(schema.root(), &[PathSeg::Key("workspace".into()), PathSeg::Key("name".into())]);
+    assert_eq!(
+        names,
+        ["name", "channels", "channel-priority", "build-number"]
+    );
+    let name = schema.at_path(
+        schema.root(),
+        &[
+            PathSeg::Key("workspace".into()),
+            PathSeg::Key("name".into()),
+        ],
+    );
     assert_eq!(schema.description(&name), Some("The name."));
-    let prio = schema.at_path(schema.root(), &[PathSeg::Key("project".into()), PathSeg::Key("channel-priority".into())]);
+    let prio = schema.at_path(
+        schema.root(),
+        &[
+            PathSeg::Key("project".into()),
+            PathSeg::Key("channel-priority".into()),
+        ],
+    );
     assert_eq!(schema.enum_values(&prio).len(), 2);
 }

@@ -2,7 +2,10 @@
 //! ranges users expect: unknown keys at the key, wrong types at the value, missing keys at
 //! the table's header.
 
-use pixi_lsp_syntax::{closest, edit, Diagnostic, Fix, NodeId, NodeKind, Origin, Scalar, Tag, TextEdit, TextRange, Tree, ValueType};
+use pixi_lsp_syntax::{
+    Diagnostic, Fix, NodeId, NodeKind, Origin, Scalar, Tag, TextEdit, TextRange, Tree, ValueType,
+    closest, edit,
+};
 use serde_json::Value;
 
 use crate::compile::{Additional, JsonType, Schema, SchemaId};
@@ -17,7 +20,14 @@ struct At {
 
 impl Schema {
     /// Validates `node` (held by the key at `anchor`) against `schema`.
-    pub fn validate(&self, tree: &Tree, node: NodeId, anchor: TextRange, schema: SchemaId, out: &mut Vec<Diagnostic>) {
+    pub fn validate(
+        &self,
+        tree: &Tree,
+        node: NodeId,
+        anchor: TextRange,
+        schema: SchemaId,
+        out: &mut Vec<Diagnostic>,
+    ) {
         self.check(tree, At { node, anchor }, schema, out);
     }
 
@@ -66,25 +76,54 @@ impl Schema {
             let mut inner = Vec::new();
             self.check(tree, at, not, &mut inner);
             if inner.is_empty() {
-                out.push(schema_error("invalid-value", report_range(tree, at), "this value is not allowed here".to_owned()));
+                out.push(schema_error(
+                    "invalid-value",
+                    report_range(tree, at),
+                    "this value is not allowed here".to_owned(),
+                ));
             }
         }
     }
 
-    fn check_string(&self, tree: &Tree, at: At, id: SchemaId, text: &str, out: &mut Vec<Diagnostic>) {
+    fn check_string(
+        &self,
+        tree: &Tree,
+        at: At,
+        id: SchemaId,
+        text: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let s = self.node(id);
         let range = tree.range(at.node);
         if let Some(re) = &s.pattern {
             if !re.is_match(text) {
-                out.push(schema_error("invalid-value", range, format!("`{text}` does not match the expected format `{}`", re.as_str())));
+                out.push(schema_error(
+                    "invalid-value",
+                    range,
+                    format!(
+                        "`{text}` does not match the expected format `{}`",
+                        re.as_str()
+                    ),
+                ));
             }
         }
         let len = text.chars().count();
         if s.min_length.is_some_and(|m| len < m) {
-            out.push(schema_error("invalid-value", range, format!("must be at least {} characters long", s.min_length.unwrap_or(0))));
+            out.push(schema_error(
+                "invalid-value",
+                range,
+                format!(
+                    "must be at least {} characters long",
+                    s.min_length.unwrap_or(0)
+                ),
+            ));
         }
         if let Some(max) = s.max_length.filter(|&m| len > m) {
-            out.push(schema_error("invalid-value", range, format!("must be at most {max} characters long")));
+            out.push(schema_error(
+                "invalid-value",
+                range,
+                format!("must be at most {max} characters long"),
+            ));
         }
     }
 
@@ -92,10 +131,18 @@ impl Schema {
         let s = self.node(id);
         let range = tree.range(at.node);
         if let Some(min) = s.minimum.filter(|&m| v < m) {
-            out.push(schema_error("invalid-value", range, format!("must be at least {min}")));
+            out.push(schema_error(
+                "invalid-value",
+                range,
+                format!("must be at least {min}"),
+            ));
         }
         if let Some(max) = s.maximum.filter(|&m| v > m) {
-            out.push(schema_error("invalid-value", range, format!("must be at most {max}")));
+            out.push(schema_error(
+                "invalid-value",
+                range,
+                format!("must be at most {max}"),
+            ));
         }
     }
 
@@ -110,7 +157,10 @@ impl Schema {
             return;
         }
         for entry in tree.entries(at.node) {
-            let child = At { node: entry.value, anchor: entry.key_range };
+            let child = At {
+                node: entry.value,
+                anchor: entry.key_range,
+            };
             if let Some(names) = s.property_names {
                 let mut inner = Vec::new();
                 self.check_key_name(&entry.key, entry.key_range, names, &mut inner);
@@ -134,12 +184,20 @@ impl Schema {
             match s.additional {
                 Additional::Allowed => {}
                 Additional::Schema(extra) => self.check(tree, child, extra, out),
-                Additional::Forbidden => out.push(unknown_key(&entry.key, entry.key_range, s.properties.iter().map(|(n, _)| n.as_str()))),
+                Additional::Forbidden => out.push(unknown_key(
+                    &entry.key,
+                    entry.key_range,
+                    s.properties.iter().map(|(n, _)| n.as_str()),
+                )),
             }
         }
         for name in &s.required {
             if tree.entry(at.node, name).is_none() {
-                out.push(schema_error("missing-key", report_range(tree, at), format!("missing field '{name}' in table")));
+                out.push(schema_error(
+                    "missing-key",
+                    report_range(tree, at),
+                    format!("missing field '{name}' in table"),
+                ));
             }
         }
     }
@@ -148,7 +206,14 @@ impl Schema {
         let s = self.node(id);
         if let Some(re) = &s.pattern {
             if !re.is_match(key) {
-                out.push(schema_error("invalid-key", range, format!("`{key}` is not a valid name here (expected the format `{}`)", re.as_str())));
+                out.push(schema_error(
+                    "invalid-key",
+                    range,
+                    format!(
+                        "`{key}` is not a valid name here (expected the format `{}`)",
+                        re.as_str()
+                    ),
+                ));
             }
         }
         if let Some(values) = &s.enum_values {
@@ -165,22 +230,42 @@ impl Schema {
         if let Some(item_schema) = s.items {
             for &item in items {
                 let range = tree.range(item);
-                self.check(tree, At { node: item, anchor: range }, item_schema, out);
+                self.check(
+                    tree,
+                    At {
+                        node: item,
+                        anchor: range,
+                    },
+                    item_schema,
+                    out,
+                );
             }
         }
         let range = report_range(tree, at);
         if let Some(min) = s.min_items.filter(|&m| items.len() < m) {
-            let what = if min == 1 { "must not be empty".to_owned() } else { format!("must have at least {min} items") };
+            let what = if min == 1 {
+                "must not be empty".to_owned()
+            } else {
+                format!("must have at least {min} items")
+            };
             out.push(schema_error("invalid-value", range, what));
         }
         if let Some(max) = s.max_items.filter(|&m| items.len() > m) {
-            out.push(schema_error("invalid-value", range, format!("must have at most {max} items")));
+            out.push(schema_error(
+                "invalid-value",
+                range,
+                format!("must have at most {max} items"),
+            ));
         }
         if s.unique_items {
             for (i, &item) in items.iter().enumerate() {
                 let Some(a) = tree.scalar(item) else { continue };
                 if items[..i].iter().any(|&prev| tree.scalar(prev) == Some(a)) {
-                    out.push(schema_error("duplicate-item", tree.range(item), "duplicate item".to_owned()));
+                    out.push(schema_error(
+                        "duplicate-item",
+                        tree.range(item),
+                        "duplicate item".to_owned(),
+                    ));
                 }
             }
         }
@@ -188,18 +273,29 @@ impl Schema {
 
     /// `anyOf`/`oneOf`: fine when one branch accepts the value; otherwise report the errors
     /// of the branch that came closest, or a type error naming every accepted type.
-    fn check_alternatives(&self, tree: &Tree, at: At, branches: &[SchemaId], out: &mut Vec<Diagnostic>) {
+    fn check_alternatives(
+        &self,
+        tree: &Tree,
+        at: At,
+        branches: &[SchemaId],
+        out: &mut Vec<Diagnostic>,
+    ) {
         let mut best: Option<Vec<Diagnostic>> = None;
         let mut best_score = usize::MAX;
         for &branch in branches {
             let mut errs = Vec::new();
             self.check(tree, at, branch, &mut errs);
-            let errors = errs.iter().filter(|d| d.severity == pixi_lsp_syntax::Severity::Error).count();
+            let errors = errs
+                .iter()
+                .filter(|d| d.severity == pixi_lsp_syntax::Severity::Error)
+                .count();
             if errors == 0 {
                 out.extend(errs);
                 return;
             }
-            let type_failed = errs.iter().any(|d| d.code == "type-mismatch" && d.range == report_range(tree, at));
+            let type_failed = errs
+                .iter()
+                .any(|d| d.code == "type-mismatch" && d.range == report_range(tree, at));
             let score = if type_failed { 10_000 + errors } else { errors };
             if score < best_score {
                 best_score = score;
@@ -241,8 +337,15 @@ impl Schema {
             }
         }
         if let Some(message) = &s.deprecated {
-            let text = if message.is_empty() { format!("`{key}` is deprecated") } else { message.clone() };
-            out.push(Diagnostic::warning(Origin::Schema, "deprecated", range, text).with_tag(Tag::Deprecated));
+            let text = if message.is_empty() {
+                format!("`{key}` is deprecated")
+            } else {
+                message.clone()
+            };
+            out.push(
+                Diagnostic::warning(Origin::Schema, "deprecated", range, text)
+                    .with_tag(Tag::Deprecated),
+            );
         }
     }
 }
@@ -252,7 +355,11 @@ fn schema_error(code: &'static str, range: TextRange, message: String) -> Diagno
 }
 
 /// An unknown key, with a "did you mean" and a quick fix when a known key is close.
-pub(crate) fn unknown_key<'a>(key: &str, range: TextRange, known: impl Iterator<Item = &'a str> + Clone) -> Diagnostic {
+pub(crate) fn unknown_key<'a>(
+    key: &str,
+    range: TextRange,
+    known: impl Iterator<Item = &'a str> + Clone,
+) -> Diagnostic {
     let suggestion = closest(key, known.clone());
     let mut list: Vec<&str> = known.collect();
     list.sort_unstable();
@@ -268,7 +375,10 @@ pub(crate) fn unknown_key<'a>(key: &str, range: TextRange, known: impl Iterator<
     if let Some(s) = suggestion {
         d = d.with_fix(Fix {
             title: format!("Rename to '{s}'"),
-            edits: vec![TextEdit { range, new_text: edit::format_key(s) }],
+            edits: vec![TextEdit {
+                range,
+                new_text: edit::format_key(s),
+            }],
         });
     }
     d
@@ -301,19 +411,41 @@ fn type_error(tree: &Tree, at: At, expected: &[JsonType]) -> Diagnostic {
         None => "something else".to_owned(),
     };
     let found = tree.value_type(at.node).describe();
-    schema_error("type-mismatch", report_range(tree, at), format!("expected {expected}, found {found}"))
+    schema_error(
+        "type-mismatch",
+        report_range(tree, at),
+        format!("expected {expected}, found {found}"),
+    )
 }
 
 fn enum_error(tree: &Tree, at: At, values: &[Value]) -> Diagnostic {
-    let shown: Vec<String> = values.iter().map(|v| format!("'{}'", v.as_str().map_or_else(|| v.to_string(), str::to_owned))).collect();
+    let shown: Vec<String> = values
+        .iter()
+        .map(|v| {
+            format!(
+                "'{}'",
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+            )
+        })
+        .collect();
     let range = tree.range(at.node);
-    let mut message = format!("invalid value {}, expected one of: {}", describe_value(tree, at.node), shown.join(", "));
+    let mut message = format!(
+        "invalid value {}, expected one of: {}",
+        describe_value(tree, at.node),
+        shown.join(", ")
+    );
     let mut d;
     if let Some(text) = tree.str(at.node) {
         if let Some(s) = closest(text, values.iter().filter_map(Value::as_str)) {
             message.push_str(&format!(". Did you mean '{s}'?"));
             d = schema_error("invalid-value", range, message);
-            d = d.with_fix(Fix { title: format!("Replace with '{s}'"), edits: vec![TextEdit { range, new_text: edit::format_string(s) }] });
+            d = d.with_fix(Fix {
+                title: format!("Replace with '{s}'"),
+                edits: vec![TextEdit {
+                    range,
+                    new_text: edit::format_string(s),
+                }],
+            });
             return d;
         }
     }

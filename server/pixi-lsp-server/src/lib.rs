@@ -1,1 +1,22 @@
-//! placeholder
+//! The LSP layer: the only crate that knows LSP types. Handlers (one module per method)
+//! convert from LSP, take a snapshot of the document, call one IDE function on a blocking
+//! thread and convert back.
+
+mod backend;
+mod from_lsp;
+mod handlers;
+mod settings;
+mod state;
+mod to_lsp;
+
+pub use settings::Settings;
+
+use tower_lsp_server::{LspService, Server};
+
+/// Serves LSP on stdin/stdout until the client says `exit` or closes the pipe.
+pub async fn run_stdio() {
+    let (service, socket) = LspService::build(backend::Backend::new).finish();
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        .serve(service)
+        .await;
+}

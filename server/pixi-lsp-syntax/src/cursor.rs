@@ -27,7 +27,10 @@ pub enum CursorKind {
     /// Where a key is (being) written in the table at `path`.
     Key,
     /// In the value of the key or array item at `path`.
-    Value { node: Option<NodeId>, in_string: bool },
+    Value {
+        node: Option<NodeId>,
+        in_string: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,18 +84,33 @@ fn is_key_char(c: char) -> bool {
 
 /// The word around `offset` made of key characters.
 fn word_range(text: &str, offset: usize) -> TextRange {
-    let start = text[..offset].rfind(|c: char| !is_key_char(c)).map_or(0, |i| i + 1);
-    let end = text[offset..].find(|c: char| !is_key_char(c)).map_or(text.len(), |i| offset + i);
+    let start = text[..offset]
+        .rfind(|c: char| !is_key_char(c))
+        .map_or(0, |i| i + 1);
+    let end = text[offset..]
+        .find(|c: char| !is_key_char(c))
+        .map_or(text.len(), |i| offset + i);
     TextRange::new(start, end)
 }
 
 fn split_key_path(s: &str) -> Vec<String> {
-    s.split('.').map(|k| k.trim().trim_matches(|c| c == '"' || c == '\'').to_owned()).collect()
+    s.split('.')
+        .map(|k| k.trim().trim_matches(|c| c == '"' || c == '\'').to_owned())
+        .collect()
 }
 
-fn header_context(text: &str, line_start: usize, line_prefix: &str, offset: usize) -> Option<CursorContext> {
+fn header_context(
+    text: &str,
+    line_start: usize,
+    line_prefix: &str,
+    offset: usize,
+) -> Option<CursorContext> {
     let trimmed = line_prefix.trim_start();
-    if !trimmed.starts_with('[') || trimmed.contains(']') || trimmed.contains('=') || trimmed.contains('#') {
+    if !trimmed.starts_with('[')
+        || trimmed.contains(']')
+        || trimmed.contains('=')
+        || trimmed.contains('#')
+    {
         return None;
     }
     let array = trimmed.starts_with("[[");
@@ -111,7 +129,9 @@ fn header_context(text: &str, line_start: usize, line_prefix: &str, offset: usiz
 
 /// The table that the line at `offset` belongs to, and its path.
 fn section_at(tree: &Tree, offset: usize) -> (NodeId, Vec<PathSeg>) {
-    let idx = tree.sections.partition_point(|s| (s.header_range.start as usize) < offset);
+    let idx = tree
+        .sections
+        .partition_point(|s| (s.header_range.start as usize) < offset);
     match idx.checked_sub(1).map(|i| &tree.sections[i]) {
         Some(section) => {
             let mut path: Vec<PathSeg> = Vec::new();
@@ -141,13 +161,21 @@ fn section_at(tree: &Tree, offset: usize) -> (NodeId, Vec<PathSeg>) {
     }
 }
 
-fn locate(tree: &Tree, text: &str, table: NodeId, offset: usize, path: Vec<PathSeg>) -> Option<CursorContext> {
+fn locate(
+    tree: &Tree,
+    text: &str,
+    table: NodeId,
+    offset: usize,
+    path: Vec<PathSeg>,
+) -> Option<CursorContext> {
     for entry in tree.entries(table) {
         if entry.key_range.touches(offset) {
             return Some(CursorContext {
                 path,
                 kind: CursorKind::Key,
-                partial: text[entry.key_range.start as usize..offset].trim_matches('"').to_owned(),
+                partial: text[entry.key_range.start as usize..offset]
+                    .trim_matches('"')
+                    .to_owned(),
                 range: entry.key_range,
                 key: Some(entry.key.clone()),
             });
@@ -161,10 +189,18 @@ fn locate(tree: &Tree, text: &str, table: NodeId, offset: usize, path: Vec<PathS
     None
 }
 
-fn locate_value(tree: &Tree, text: &str, id: NodeId, offset: usize, path: Vec<PathSeg>) -> Option<CursorContext> {
+fn locate_value(
+    tree: &Tree,
+    text: &str,
+    id: NodeId,
+    offset: usize,
+    path: Vec<PathSeg>,
+) -> Option<CursorContext> {
     let node = tree.node(id);
     match &node.kind {
-        NodeKind::Table(t) if t.origin == TableOrigin::Dotted => locate(tree, text, id, offset, path),
+        NodeKind::Table(t) if t.origin == TableOrigin::Dotted => {
+            locate(tree, text, id, offset, path)
+        }
         NodeKind::Table(t) if t.origin == TableOrigin::Inline => {
             if !(node.range.contains(offset) && offset > node.range.start as usize) {
                 return None;
@@ -172,7 +208,9 @@ fn locate_value(tree: &Tree, text: &str, id: NodeId, offset: usize, path: Vec<Pa
             locate(tree, text, id, offset, path.clone()).or_else(|| {
                 // Between entries of `{ … }`: a key, or a value after `key =`.
                 let open = node.range.start as usize + 1;
-                let seg_start = text[open..offset].rfind([',', '{']).map_or(open, |i| open + i + 1);
+                let seg_start = text[open..offset]
+                    .rfind([',', '{'])
+                    .map_or(open, |i| open + i + 1);
                 Some(line_context(text, &text[seg_start..offset], offset, path))
             })
         }
@@ -188,7 +226,11 @@ fn locate_value(tree: &Tree, text: &str, id: NodeId, offset: usize, path: Vec<Pa
                 }
             }
             let mut here = path;
-            let index = a.items.iter().take_while(|&&it| (tree.range(it).end as usize) < offset).count();
+            let index = a
+                .items
+                .iter()
+                .take_while(|&&it| (tree.range(it).end as usize) < offset)
+                .count();
             here.push(PathSeg::Index(index));
             Some(value_context(text, None, offset, here))
         }
@@ -219,11 +261,20 @@ impl CursorContext {
     }
 }
 
-fn value_context(text: &str, node: Option<NodeId>, offset: usize, path: Vec<PathSeg>) -> CursorContext {
+fn value_context(
+    text: &str,
+    node: Option<NodeId>,
+    offset: usize,
+    path: Vec<PathSeg>,
+) -> CursorContext {
     let before = &text[..offset];
-    let start = before.rfind(|c: char| matches!(c, '"' | '\'' | '[' | ',' | '=' | '{') || c.is_whitespace()).map_or(0, |i| i + 1);
+    let start = before
+        .rfind(|c: char| matches!(c, '"' | '\'' | '[' | ',' | '=' | '{') || c.is_whitespace())
+        .map_or(0, |i| i + 1);
     let in_string = before[..start].ends_with(['"', '\'']);
-    let end = text[offset..].find(['"', '\'', ',', ']', '}', '\n']).map_or(text.len(), |i| offset + i);
+    let end = text[offset..]
+        .find(['"', '\'', ',', ']', '}', '\n'])
+        .map_or(text.len(), |i| offset + i);
     CursorContext {
         path,
         kind: CursorKind::Value { node, in_string },
@@ -236,7 +287,10 @@ fn value_context(text: &str, node: Option<NodeId>, offset: usize, path: Vec<Path
 /// Falls back on the text before the cursor: `key|` or `key = |`.
 fn line_context(text: &str, prefix: &str, offset: usize, mut path: Vec<PathSeg>) -> CursorContext {
     match prefix.find('=') {
-        Some(eq) if !prefix[..eq].contains(['"', '\'']) || prefix[..eq].trim().starts_with(['"', '\'']) => {
+        Some(eq)
+            if !prefix[..eq].contains(['"', '\''])
+                || prefix[..eq].trim().starts_with(['"', '\'']) =>
+        {
             for key in split_key_path(&prefix[..eq]) {
                 if !key.is_empty() {
                     path.push(PathSeg::Key(key));
@@ -250,7 +304,13 @@ fn line_context(text: &str, prefix: &str, offset: usize, mut path: Vec<PathSeg>)
             path.extend(segs.into_iter().filter(|s| !s.is_empty()).map(PathSeg::Key));
             let range = word_range(text, offset);
             let key = Some(text[range.as_usize()].to_owned()).filter(|k| !k.is_empty());
-            CursorContext { path, kind: CursorKind::Key, partial, range, key }
+            CursorContext {
+                path,
+                kind: CursorKind::Key,
+                partial,
+                range,
+                key,
+            }
         }
     }
 }
@@ -287,13 +347,19 @@ mod tests {
     #[test]
     fn empty_line_in_a_table() {
         let ctx = at("[package.build]\n$0\n");
-        assert_eq!((keys(&ctx), ctx.kind), ("package.build".into(), CursorKind::Key));
+        assert_eq!(
+            (keys(&ctx), ctx.kind),
+            ("package.build".into(), CursorKind::Key)
+        );
     }
 
     #[test]
     fn key_being_typed() {
         let ctx = at("[package.build]\nback$0\n");
-        assert_eq!((keys(&ctx), ctx.partial.as_str()), ("package.build".into(), "back"));
+        assert_eq!(
+            (keys(&ctx), ctx.partial.as_str()),
+            ("package.build".into(), "back")
+        );
     }
 
     #[test]
@@ -301,13 +367,22 @@ mod tests {
         let ctx = at("[package.build]\nbackend = { name = \"pixi-build-py$0\" }\n");
         assert_eq!(keys(&ctx), "package.build.backend.name");
         assert_eq!(ctx.partial, "pixi-build-py");
-        assert!(matches!(ctx.kind, CursorKind::Value { in_string: true, .. }));
+        assert!(matches!(
+            ctx.kind,
+            CursorKind::Value {
+                in_string: true,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn key_inside_inline_table() {
         let ctx = at("[package.build]\nbackend = { name = \"x\", ver$0 }\n");
-        assert_eq!((keys(&ctx), ctx.partial.as_str(), ctx.kind), ("package.build.backend".into(), "ver", CursorKind::Key));
+        assert_eq!(
+            (keys(&ctx), ctx.partial.as_str(), ctx.kind),
+            ("package.build.backend".into(), "ver", CursorKind::Key)
+        );
     }
 
     #[test]
@@ -320,7 +395,10 @@ mod tests {
     #[test]
     fn array_item() {
         let ctx = at("[workspace]\nplatforms = [\"linux-64\", \"osx$0\"]\n");
-        assert_eq!((keys(&ctx), ctx.partial.as_str()), ("workspace.platforms.1".into(), "osx"));
+        assert_eq!(
+            (keys(&ctx), ctx.partial.as_str()),
+            ("workspace.platforms.1".into(), "osx")
+        );
     }
 
     #[test]
@@ -332,7 +410,10 @@ mod tests {
     #[test]
     fn dotted_key_in_root() {
         let ctx = at("package.build.back$0end = 1\n");
-        assert_eq!((keys(&ctx), ctx.kind), ("package.build".into(), CursorKind::Key));
+        assert_eq!(
+            (keys(&ctx), ctx.kind),
+            ("package.build".into(), CursorKind::Key)
+        );
         assert_eq!(ctx.key.as_deref(), Some("backend"));
     }
 }

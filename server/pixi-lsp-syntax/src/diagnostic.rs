@@ -98,11 +98,21 @@ impl Diagnostic {
         }
     }
 
-    pub fn error(origin: Origin, code: &'static str, range: TextRange, msg: impl Into<String>) -> Self {
+    pub fn error(
+        origin: Origin,
+        code: &'static str,
+        range: TextRange,
+        msg: impl Into<String>,
+    ) -> Self {
         Self::new(origin, Severity::Error, code, range, msg)
     }
 
-    pub fn warning(origin: Origin, code: &'static str, range: TextRange, msg: impl Into<String>) -> Self {
+    pub fn warning(
+        origin: Origin,
+        code: &'static str,
+        range: TextRange,
+        msg: impl Into<String>,
+    ) -> Self {
         Self::new(origin, Severity::Warning, code, range, msg)
     }
 
@@ -112,7 +122,10 @@ impl Diagnostic {
     }
 
     pub fn with_related(mut self, range: TextRange, message: impl Into<String>) -> Self {
-        self.related.push(Related { range, message: message.into() });
+        self.related.push(Related {
+            range,
+            message: message.into(),
+        });
         self
     }
 

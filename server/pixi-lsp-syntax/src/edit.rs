@@ -21,7 +21,10 @@ pub fn format_inline_table<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str
         table.insert(k, toml_edit::Value::from(v));
     }
     table.fmt();
-    toml_edit::Value::InlineTable(table).to_string().trim().to_owned()
+    toml_edit::Value::InlineTable(table)
+        .to_string()
+        .trim()
+        .to_owned()
 }
 
 /// The smallest single edit that turns `old` into `new`.
@@ -60,7 +63,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 /// Applies `change` to toml_edit's format-preserving parse of `text` and returns the minimal
 /// edit. `None` when the document does not parse or `change` declined (returned false).
-pub fn edit_document(text: &str, change: impl FnOnce(&mut toml_edit::DocumentMut) -> bool) -> Option<TextEdit> {
+pub fn edit_document(
+    text: &str,
+    change: impl FnOnce(&mut toml_edit::DocumentMut) -> bool,
+) -> Option<TextEdit> {
     let mut doc: toml_edit::DocumentMut = text.parse().ok()?;
     if !change(&mut doc) {
         return None;
@@ -82,13 +88,19 @@ mod tests {
 
     #[test]
     fn inline_table_is_formatted() {
-        assert_eq!(format_inline_table([("name", "pixi-build-python")]), r#"{ name = "pixi-build-python" }"#);
+        assert_eq!(
+            format_inline_table([("name", "pixi-build-python")]),
+            r#"{ name = "pixi-build-python" }"#
+        );
     }
 
     #[test]
     fn minimal_edit_keeps_surroundings() {
         let e = minimal_edit("a = 1 # c\nb = 2", "a = 1 # c\nb = 3").unwrap();
-        assert_eq!((e.range, e.new_text.as_str()), (TextRange::new(14, 15), "3"));
+        assert_eq!(
+            (e.range, e.new_text.as_str()),
+            (TextRange::new(14, 15), "3")
+        );
         let e = minimal_edit("é = 1", "è = 1").unwrap();
         assert_eq!(e.new_text, "è");
     }
@@ -97,12 +109,16 @@ mod tests {
     fn document_edits_preserve_comments() {
         let text = "[workspace] # keep\nname = \"x\"\n\n# note\n[dependencies]\n";
         let edit = edit_document(text, |doc| {
-            doc["workspace"]["preview"] = toml_edit::value(toml_edit::Array::from_iter(["pixi-build"]));
+            doc["workspace"]["preview"] =
+                toml_edit::value(toml_edit::Array::from_iter(["pixi-build"]));
             true
         })
         .unwrap();
         let mut out = text.to_owned();
         out.replace_range(edit.range.as_usize(), &edit.new_text);
-        assert_eq!(out, "[workspace] # keep\nname = \"x\"\npreview = [\"pixi-build\"]\n\n# note\n[dependencies]\n");
+        assert_eq!(
+            out,
+            "[workspace] # keep\nname = \"x\"\npreview = [\"pixi-build\"]\n\n# note\n[dependencies]\n"
+        );
     }
 }

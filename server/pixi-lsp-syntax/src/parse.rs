@@ -10,9 +10,11 @@ use toml_parser::decoder::{IntegerRadix, ScalarKind};
 use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
 use toml_parser::{ParseError, Source};
 
-use crate::diagnostic::{Diagnostic, Origin};
-use crate::tree::{Array, Entry, Node, NodeId, NodeKind, Scalar, Section, Table, TableOrigin, Tree};
 use crate::TextRange;
+use crate::diagnostic::{Diagnostic, Origin};
+use crate::tree::{
+    Array, Entry, Node, NodeId, NodeKind, Scalar, Section, Table, TableOrigin, Tree,
+};
 
 /// Nesting deeper than this is reported instead of recursed into; it keeps pathological
 /// input (10,000 nested arrays) from exhausting the stack.
@@ -49,17 +51,33 @@ pub fn parse(text: &str) -> Parse {
         text_len: text.len(),
     };
     builder.document();
-    let Builder { nodes, mut sections, mut errors, parse_errors, .. } = builder;
+    let Builder {
+        nodes,
+        mut sections,
+        mut errors,
+        parse_errors,
+        ..
+    } = builder;
     close_sections(&mut sections, text.len());
-    let mut syntax: Vec<Diagnostic> = parse_errors.iter().map(|e| syntax_error(e, text.len())).collect();
+    let mut syntax: Vec<Diagnostic> = parse_errors
+        .iter()
+        .map(|e| syntax_error(e, text.len()))
+        .collect();
     syntax.append(&mut errors);
     syntax.sort_by_key(|d| (d.range.start, d.range.end));
     syntax.dedup_by(|a, b| a.range == b.range && a.message == b.message);
-    Parse { tree: Tree { nodes, sections }, errors: syntax }
+    Parse {
+        tree: Tree { nodes, sections },
+        errors: syntax,
+    }
 }
 
 fn close_sections(sections: &mut [Section], len: usize) {
-    let starts: Vec<u32> = sections.iter().skip(1).map(|s| s.header_range.start).collect();
+    let starts: Vec<u32> = sections
+        .iter()
+        .skip(1)
+        .map(|s| s.header_range.start)
+        .collect();
     for (i, section) in sections.iter_mut().enumerate() {
         let end = starts.get(i).map_or(len, |&s| s as usize);
         section.range = TextRange::new(section.header_range.start as usize, end);
@@ -115,9 +133,10 @@ impl Builder<'_, '_> {
     fn skip_trivia(&mut self) {
         while let Some(ev) = self.peek() {
             match ev.kind() {
-                EventKind::Whitespace | EventKind::Newline | EventKind::Comment | EventKind::Error => {
-                    self.pos += 1
-                }
+                EventKind::Whitespace
+                | EventKind::Newline
+                | EventKind::Comment
+                | EventKind::Error => self.pos += 1,
                 _ => break,
             }
         }
@@ -143,7 +162,8 @@ impl Builder<'_, '_> {
     }
 
     fn error(&mut self, code: &'static str, range: TextRange, message: String) {
-        self.errors.push(Diagnostic::error(Origin::Syntax, code, range, message));
+        self.errors
+            .push(Diagnostic::error(Origin::Syntax, code, range, message));
     }
 
     fn document(&mut self) {
@@ -194,11 +214,18 @@ impl Builder<'_, '_> {
 
     /// `[a.b]` or `[[a.b]]`; returns the table that following key/values go to.
     fn header(&mut self, array: bool) -> NodeId {
-        let open = self.bump().map(|e| e.span().start()).unwrap_or(self.text_len);
+        let open = self
+            .bump()
+            .map(|e| e.span().start())
+            .unwrap_or(self.text_len);
         self.skip_ws();
         let keys = self.keys();
         self.skip_ws();
-        let close_kind = if array { EventKind::ArrayTableClose } else { EventKind::StdTableClose };
+        let close_kind = if array {
+            EventKind::ArrayTableClose
+        } else {
+            EventKind::StdTableClose
+        };
         let mut end = keys.last().map_or(open + 1, |k| k.1.end as usize);
         if let Some(ev) = self.peek().filter(|e| e.kind() == close_kind) {
             self.pos += 1;
@@ -207,7 +234,10 @@ impl Builder<'_, '_> {
         let header_range = TextRange::new(open, end);
         let Some(((last, last_range), parents)) = keys.split_last() else {
             // `[]`: the parser reported it; keep appending to a throwaway table.
-            return self.alloc(NodeKind::Table(Table::new(TableOrigin::Header, Some(header_range))), header_range);
+            return self.alloc(
+                NodeKind::Table(Table::new(TableOrigin::Header, Some(header_range))),
+                header_range,
+            );
         };
         let mut at = Tree::ROOT;
         for (key, range) in parents {
@@ -229,7 +259,10 @@ impl Builder<'_, '_> {
     }
 
     fn skip_ws(&mut self) {
-        while self.peek().is_some_and(|e| e.kind() == EventKind::Whitespace) {
+        while self
+            .peek()
+            .is_some_and(|e| e.kind() == EventKind::Whitespace)
+        {
             self.pos += 1;
         }
     }
@@ -242,7 +275,11 @@ impl Builder<'_, '_> {
                 NodeKind::Table(t) if t.origin != TableOrigin::Inline => existing,
                 NodeKind::Array(a) if a.of_tables => a.items.last().copied().unwrap_or(existing),
                 _ => {
-                    self.error("duplicate-key", range, format!("`{key}` is already defined as a value and cannot be extended"));
+                    self.error(
+                        "duplicate-key",
+                        range,
+                        format!("`{key}` is already defined as a value and cannot be extended"),
+                    );
                     self.detached_table(TableOrigin::Implicit, range)
                 }
             },
@@ -250,10 +287,24 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn insert_table(&mut self, at: NodeId, key: &str, range: TextRange, origin: TableOrigin, header: Option<TextRange>) -> NodeId {
-        let id = self.alloc(NodeKind::Table(Table::new(origin, header)), header.unwrap_or(range));
+    fn insert_table(
+        &mut self,
+        at: NodeId,
+        key: &str,
+        range: TextRange,
+        origin: TableOrigin,
+        header: Option<TextRange>,
+    ) -> NodeId {
+        let id = self.alloc(
+            NodeKind::Table(Table::new(origin, header)),
+            header.unwrap_or(range),
+        );
         if let Some(t) = self.table_mut(at) {
-            t.push(Entry { key: key.to_owned(), key_range: range, value: id });
+            t.push(Entry {
+                key: key.to_owned(),
+                key_range: range,
+                value: id,
+            });
         }
         id
     }
@@ -264,7 +315,13 @@ impl Builder<'_, '_> {
         self.alloc(NodeKind::Table(Table::new(origin, None)), range)
     }
 
-    fn define_table(&mut self, at: NodeId, key: &str, range: TextRange, header: TextRange) -> NodeId {
+    fn define_table(
+        &mut self,
+        at: NodeId,
+        key: &str,
+        range: TextRange,
+        header: TextRange,
+    ) -> NodeId {
         let Some(existing) = self.table(at).and_then(|t| t.get(key)).map(|e| e.value) else {
             return self.insert_table(at, key, range, TableOrigin::Header, Some(header));
         };
@@ -277,34 +334,65 @@ impl Builder<'_, '_> {
                 existing
             }
             NodeKind::Table(t) if matches!(t.origin, TableOrigin::Header | TableOrigin::Root) => {
-                self.error("duplicate-table", header, format!("table `[{key}]` is defined more than once"));
+                self.error(
+                    "duplicate-table",
+                    header,
+                    format!("table `[{key}]` is defined more than once"),
+                );
                 self.detached_table(TableOrigin::Header, header)
             }
             _ => {
-                self.error("duplicate-key", range, format!("`{key}` is already defined and cannot be redefined as a table"));
+                self.error(
+                    "duplicate-key",
+                    range,
+                    format!("`{key}` is already defined and cannot be redefined as a table"),
+                );
                 self.detached_table(TableOrigin::Header, header)
             }
         }
     }
 
-    fn array_table_element(&mut self, at: NodeId, key: &str, range: TextRange, header: TextRange) -> NodeId {
+    fn array_table_element(
+        &mut self,
+        at: NodeId,
+        key: &str,
+        range: TextRange,
+        header: TextRange,
+    ) -> NodeId {
         let array = match self.table(at).and_then(|t| t.get(key)).map(|e| e.value) {
             Some(existing) => match &self.nodes[existing.0 as usize].kind {
                 NodeKind::Array(a) if a.of_tables => existing,
                 _ => {
-                    self.error("duplicate-key", range, format!("`{key}` is already defined and cannot be an array of tables"));
+                    self.error(
+                        "duplicate-key",
+                        range,
+                        format!("`{key}` is already defined and cannot be an array of tables"),
+                    );
                     return self.detached_table(TableOrigin::ArrayHeader, header);
                 }
             },
             None => {
-                let id = self.alloc(NodeKind::Array(Array { items: Vec::new(), of_tables: true }), header);
+                let id = self.alloc(
+                    NodeKind::Array(Array {
+                        items: Vec::new(),
+                        of_tables: true,
+                    }),
+                    header,
+                );
                 if let Some(t) = self.table_mut(at) {
-                    t.push(Entry { key: key.to_owned(), key_range: range, value: id });
+                    t.push(Entry {
+                        key: key.to_owned(),
+                        key_range: range,
+                        value: id,
+                    });
                 }
                 id
             }
         };
-        let element = self.alloc(NodeKind::Table(Table::new(TableOrigin::ArrayHeader, Some(header))), header);
+        let element = self.alloc(
+            NodeKind::Table(Table::new(TableOrigin::ArrayHeader, Some(header))),
+            header,
+        );
         let node = &mut self.nodes[array.0 as usize];
         node.range = node.range.cover(header);
         if let NodeKind::Array(a) = &mut node.kind {
@@ -318,12 +406,20 @@ impl Builder<'_, '_> {
         let keys = self.keys();
         self.skip_ws();
         let after_keys = keys.last().map_or(self.text_len, |k| k.1.end as usize);
-        let value = if self.peek().is_some_and(|e| e.kind() == EventKind::KeyValSep) {
+        let value = if self
+            .peek()
+            .is_some_and(|e| e.kind() == EventKind::KeyValSep)
+        {
             let sep = self.bump().map_or(after_keys, |e| e.span().end());
             self.skip_ws();
-            self.value(0).unwrap_or_else(|| self.alloc(NodeKind::Scalar(Scalar::Invalid), TextRange::empty(sep)))
+            self.value(0).unwrap_or_else(|| {
+                self.alloc(NodeKind::Scalar(Scalar::Invalid), TextRange::empty(sep))
+            })
         } else {
-            self.alloc(NodeKind::Scalar(Scalar::Invalid), TextRange::empty(after_keys))
+            self.alloc(
+                NodeKind::Scalar(Scalar::Invalid),
+                TextRange::empty(after_keys),
+            )
         };
         let end = self.nodes[value.0 as usize].range.end as usize;
         let Some(((last, last_range), parents)) = keys.split_last() else {
@@ -333,18 +429,30 @@ impl Builder<'_, '_> {
         for (key, range) in parents {
             at = self.descend_for_dotted(at, key, *range);
         }
-        let duplicate = self.table(at).and_then(|t| t.get(last)).map(|e| e.key_range);
+        let duplicate = self
+            .table(at)
+            .and_then(|t| t.get(last))
+            .map(|e| e.key_range);
         match duplicate {
             Some(first) => {
                 let first_line = first;
                 self.errors.push(
-                    Diagnostic::error(Origin::Syntax, "duplicate-key", *last_range, format!("duplicate key `{last}`"))
-                        .with_related(first_line, "first defined here"),
+                    Diagnostic::error(
+                        Origin::Syntax,
+                        "duplicate-key",
+                        *last_range,
+                        format!("duplicate key `{last}`"),
+                    )
+                    .with_related(first_line, "first defined here"),
                 );
             }
             None => {
                 if let Some(t) = self.table_mut(at) {
-                    t.push(Entry { key: last.clone(), key_range: *last_range, value });
+                    t.push(Entry {
+                        key: last.clone(),
+                        key_range: *last_range,
+                        value,
+                    });
                 }
             }
         }
@@ -353,13 +461,19 @@ impl Builder<'_, '_> {
 
     fn descend_for_dotted(&mut self, at: NodeId, key: &str, range: TextRange) -> NodeId {
         match self.table(at).and_then(|t| t.get(key)).map(|e| e.value) {
-            Some(existing) => match &self.nodes[existing.0 as usize].kind {
-                NodeKind::Table(t) if matches!(t.origin, TableOrigin::Dotted | TableOrigin::Implicit) => existing,
-                _ => {
-                    self.error("duplicate-key", range, format!("`{key}` is already defined and cannot be extended with a dotted key"));
-                    self.detached_table(TableOrigin::Dotted, range)
+            Some(existing) => {
+                match &self.nodes[existing.0 as usize].kind {
+                    NodeKind::Table(t)
+                        if matches!(t.origin, TableOrigin::Dotted | TableOrigin::Implicit) =>
+                    {
+                        existing
+                    }
+                    _ => {
+                        self.error("duplicate-key", range, format!("`{key}` is already defined and cannot be extended with a dotted key"));
+                        self.detached_table(TableOrigin::Dotted, range)
+                    }
                 }
-            },
+            }
             None => self.insert_table(at, key, range, TableOrigin::Dotted, None),
         }
     }
@@ -427,12 +541,21 @@ impl Builder<'_, '_> {
                 _ => self.pos += 1,
             }
         }
-        self.alloc(NodeKind::Array(Array { items, of_tables: false }), TextRange::new(open, end))
+        self.alloc(
+            NodeKind::Array(Array {
+                items,
+                of_tables: false,
+            }),
+            TextRange::new(open, end),
+        )
     }
 
     fn inline_table(&mut self, depth: u32) -> NodeId {
         let open = self.bump().map_or(self.text_len, |e| e.span().start());
-        let id = self.alloc(NodeKind::Table(Table::new(TableOrigin::Inline, None)), TextRange::empty(open));
+        let id = self.alloc(
+            NodeKind::Table(Table::new(TableOrigin::Inline, None)),
+            TextRange::empty(open),
+        );
         let mut end = open + 1;
         loop {
             self.skip_trivia();
@@ -468,7 +591,10 @@ fn parse_integer(decoded: &str, radix: IntegerRadix) -> Scalar {
     };
     let digits = match radix {
         IntegerRadix::Dec => digits,
-        _ => digits.get(..2).filter(|p| p.starts_with('0')).map_or(digits, |_| &digits[2..]),
+        _ => digits
+            .get(..2)
+            .filter(|p| p.starts_with('0'))
+            .map_or(digits, |_| &digits[2..]),
     };
     match i64::from_str_radix(digits, radix.value()) {
         Ok(v) => Scalar::Integer(if negative { -v } else { v }),

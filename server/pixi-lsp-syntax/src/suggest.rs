@@ -8,7 +8,9 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         if cand == word {
             continue;
         }
-        let score = if cand.eq_ignore_ascii_case(word) || cand.replace('_', "-") == lower.replace('_', "-") {
+        let score = if cand.eq_ignore_ascii_case(word)
+            || cand.replace('_', "-") == lower.replace('_', "-")
+        {
             1.0
         } else {
             strsim::jaro_winkler(&lower, &cand.to_ascii_lowercase())
@@ -30,6 +32,9 @@ mod tests {
         assert_eq!(closest("backnd", keys), Some("backend"));
         assert_eq!(closest("confg", keys), Some("config"));
         assert_eq!(closest("zzz", keys), None);
-        assert_eq!(closest("extra_args", ["extra-args", "env"]), Some("extra-args"));
+        assert_eq!(
+            closest("extra_args", ["extra-args", "env"]),
+            Some("extra-args")
+        );
     }
 }

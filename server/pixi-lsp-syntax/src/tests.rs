@@ -1,4 +1,4 @@
-use crate::{parse, Scalar, TableOrigin, Tree, ValueType};
+use crate::{Scalar, TableOrigin, Tree, ValueType, parse};
 
 fn tree(text: &str) -> Tree {
     let p = parse(text);
@@ -10,8 +10,14 @@ fn tree(text: &str) -> Tree {
 fn headers_and_dotted_keys_merge() {
     let t = tree("a.b = 1\n[x.y]\nz = \"s\"\n[x]\nw = true\n");
     let root = t.root();
-    assert_eq!(t.scalar(t.get_path(root, &["a", "b"]).unwrap()), Some(&Scalar::Integer(1)));
-    assert_eq!(t.str(t.get_path(root, &["x", "y", "z"]).unwrap()), Some("s"));
+    assert_eq!(
+        t.scalar(t.get_path(root, &["a", "b"]).unwrap()),
+        Some(&Scalar::Integer(1))
+    );
+    assert_eq!(
+        t.str(t.get_path(root, &["x", "y", "z"]).unwrap()),
+        Some("s")
+    );
     let x = t.get(root, "x").unwrap();
     assert_eq!(t.table(x).unwrap().origin, TableOrigin::Header);
     assert_eq!(t.bool(t.get(x, "w").unwrap()), Some(true));
@@ -32,7 +38,10 @@ fn arrays_of_tables_collect_elements() {
     let a = t.get(t.root(), "a").unwrap();
     let items = t.items(a);
     assert_eq!(items.len(), 2);
-    assert_eq!(t.scalar(t.get_path(items[1], &["sub", "y"]).unwrap()), Some(&Scalar::Integer(3)));
+    assert_eq!(
+        t.scalar(t.get_path(items[1], &["sub", "y"]).unwrap()),
+        Some(&Scalar::Integer(3))
+    );
 }
 
 #[test]
@@ -56,7 +65,14 @@ fn duplicate_tables_are_errors() {
 fn errors_do_not_hide_the_rest_of_the_file() {
     let p = parse("[dependencies\npython = \n[package]\nname = \"x\"\n");
     assert!(!p.errors.is_empty());
-    assert_eq!(p.tree.str(p.tree.get_path(p.tree.root(), &["package", "name"]).unwrap()), Some("x"));
+    assert_eq!(
+        p.tree.str(
+            p.tree
+                .get_path(p.tree.root(), &["package", "name"])
+                .unwrap()
+        ),
+        Some("x")
+    );
 }
 
 #[test]
@@ -65,27 +81,46 @@ fn missing_value_is_invalid_not_a_type() {
     assert!(!p.errors.is_empty());
     let a = p.tree.get(p.tree.root(), "a").unwrap();
     assert_eq!(p.tree.value_type(a), ValueType::Invalid);
-    assert_eq!(p.tree.scalar(p.tree.get(p.tree.root(), "b").unwrap()), Some(&Scalar::Integer(1)));
+    assert_eq!(
+        p.tree.scalar(p.tree.get(p.tree.root(), "b").unwrap()),
+        Some(&Scalar::Integer(1))
+    );
 }
 
 #[test]
 fn deep_nesting_is_reported_not_recursed() {
     let text = format!("a = {}{}", "[".repeat(10_000), "]".repeat(10_000));
     let p = parse(&text);
-    assert!(p.errors.iter().any(|e| e.message.contains("recursion")), "{:?}", &p.errors[..1]);
+    assert!(
+        p.errors.iter().any(|e| e.message.contains("recursion")),
+        "{:?}",
+        &p.errors[..1]
+    );
 }
 
 #[test]
 fn quoted_keys_and_integers_decode() {
     let t = tree("\"if(unix)\".x = 0x1f\ny = 1_000\nz = -3\n");
-    assert_eq!(t.scalar(t.get_path(t.root(), &["if(unix)", "x"]).unwrap()), Some(&Scalar::Integer(31)));
-    assert_eq!(t.scalar(t.get(t.root(), "y").unwrap()), Some(&Scalar::Integer(1000)));
-    assert_eq!(t.scalar(t.get(t.root(), "z").unwrap()), Some(&Scalar::Integer(-3)));
+    assert_eq!(
+        t.scalar(t.get_path(t.root(), &["if(unix)", "x"]).unwrap()),
+        Some(&Scalar::Integer(31))
+    );
+    assert_eq!(
+        t.scalar(t.get(t.root(), "y").unwrap()),
+        Some(&Scalar::Integer(1000))
+    );
+    assert_eq!(
+        t.scalar(t.get(t.root(), "z").unwrap()),
+        Some(&Scalar::Integer(-3))
+    );
 }
 
 #[test]
 fn big_tables_use_the_index() {
     let text: String = (0..100).map(|i| format!("k{i} = {i}\n")).collect();
     let t = tree(&text);
-    assert_eq!(t.scalar(t.get(t.root(), "k77").unwrap()), Some(&Scalar::Integer(77)));
+    assert_eq!(
+        t.scalar(t.get(t.root(), "k77").unwrap()),
+        Some(&Scalar::Integer(77))
+    );
 }

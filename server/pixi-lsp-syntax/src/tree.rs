@@ -62,7 +62,12 @@ const INDEX_THRESHOLD: usize = 12;
 
 impl Table {
     pub(crate) fn new(origin: TableOrigin, header: Option<TextRange>) -> Self {
-        Self { entries: Vec::new(), origin, header, index: None }
+        Self {
+            entries: Vec::new(),
+            origin,
+            header,
+            index: None,
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&Entry> {
@@ -80,7 +85,11 @@ impl Table {
         self.entries.push(entry);
         if self.index.is_none() && self.entries.len() > INDEX_THRESHOLD {
             self.index = Some(
-                self.entries.iter().enumerate().map(|(i, e)| (e.key.as_str().into(), i as u32)).collect(),
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.key.as_str().into(), i as u32))
+                    .collect(),
             );
         }
     }

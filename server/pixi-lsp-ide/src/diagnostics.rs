@@ -1,0 +1,61 @@
+//! All diagnostics of a manifest: syntax, schema, pixi's rules and backend config.
+
+use pixi_lsp_syntax::{Diagnostic, TextRange};
+
+use crate::FileAnalysis;
+use crate::manifest::root_schema;
+
+/// What the user wants to see.
+#[derive(Clone, Debug)]
+pub struct DiagnosticsConfig {
+    /// Syntax and schema diagnostics, which tombi or taplo also produce. Users who run those
+    /// alongside turn ours off, keeping only pixi-specific ones, so nothing shows twice.
+    pub generic: bool,
+}
+
+impl Default for DiagnosticsConfig {
+    fn default() -> Self {
+        Self { generic: true }
+    }
+}
+
+pub(crate) fn compute(analysis: &FileAnalysis) -> Vec<Diagnostic> {
+    let Some(manifest) = analysis.manifest() else {
+        // A pyproject.toml without [tool.pixi] is not ours to judge.
+        return Vec::new();
+    };
+    let mut out = analysis.parse.errors.clone();
+    let schema = crate::manifest_schema();
+    let anchor = analysis
+        .parse
+        .tree
+        .table(manifest.pixi)
+        .and_then(|t| t.header)
+        .unwrap_or(TextRange::empty(0));
+    schema.validate(
+        &analysis.parse.tree,
+        manifest.pixi,
+        anchor,
+        root_schema(manifest.kind),
+        &mut out,
+    );
+    let pixi = pixi_lsp_rules::check(&manifest);
+    // Where a pixi rule reports the same place as the schema, pixi's own wording wins.
+    out.retain(|d| {
+        !(d.origin.is_generic()
+            && pixi
+                .iter()
+                .any(|p| p.range == d.range && p.severity <= d.severity))
+    });
+    out.extend(pixi);
+    out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
+    out.dedup_by(|a, b| a.range == b.range && a.message == b.message);
+    out
+}
+
+pub(crate) fn filter(all: &[Diagnostic], config: &DiagnosticsConfig) -> Vec<Diagnostic> {
+    all.iter()
+        .filter(|d| config.generic || !d.origin.is_generic())
+        .cloned()
+        .collect()
+}

@@ -1,0 +1,89 @@
+//! Hover: the documentation of the key (or table, or enum value) under the cursor.
+
+use pixi_lsp_syntax::{CursorKind, PathSeg, TextRange};
+
+use crate::FileAnalysis;
+use crate::manifest::root_schema;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoverInfo {
+    pub range: TextRange,
+    pub markdown: String,
+}
+
+pub(crate) fn hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
+    let manifest = analysis.manifest()?;
+    let ctx = analysis.cursor(offset);
+    let text = analysis.text();
+    let (path, range) = match ctx.kind {
+        CursorKind::Header { .. } => {
+            // The whole segment under the cursor, e.g. `build` in `[package.build]`.
+            let mut path = ctx.path.clone();
+            let word = &text[ctx.range.as_usize()];
+            if word.is_empty() {
+                return None;
+            }
+            path.push(PathSeg::Key(word.to_owned()));
+            (path, ctx.range)
+        }
+        CursorKind::Key => {
+            ctx.key.as_ref()?;
+            (ctx.target_path(), ctx.range)
+        }
+        CursorKind::Value { .. } => (ctx.path.clone(), ctx.range),
+    };
+    let rel = crate::completion_path(analysis, &path)?;
+    let schema = crate::manifest_schema();
+    let at = schema.at_path(root_schema(manifest.kind), &rel);
+    if at.is_empty() {
+        return None;
+    }
+    let name = path.iter().rev().find_map(PathSeg::key).unwrap_or_default();
+    let mut md = format!(
+        "**`{}`**",
+        rel.iter()
+            .filter_map(PathSeg::key)
+            .collect::<Vec<_>>()
+            .join(".")
+    );
+    if let Some(title) = schema.title(&at) {
+        md.push_str(&format!(" — {title}"));
+    }
+    let types = schema.types(&at);
+    if !types.is_empty() {
+        let names: Vec<&str> = types.iter().map(|t| t.describe()).collect();
+        md.push_str(&format!("\n\n*Type:* {}", names.join(" or ")));
+    }
+    if let Some(description) = schema.description(&at) {
+        md.push_str("\n\n");
+        md.push_str(description);
+    }
+    if let Some(default) = schema.default_value(&at) {
+        md.push_str(&format!("\n\n*Default:* `{default}`"));
+    }
+    let values = schema.enum_values(&at);
+    if !values.is_empty() && values.len() <= 30 {
+        let shown: Vec<String> = values
+            .iter()
+            .map(|v| {
+                format!(
+                    "`{}`",
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                )
+            })
+            .collect();
+        md.push_str(&format!("\n\n*Allowed values:* {}", shown.join(", ")));
+    }
+    if let Some(message) = schema.deprecated(&at) {
+        let note = if message.is_empty() {
+            format!("`{name}` is deprecated.")
+        } else {
+            message.to_owned()
+        };
+        md.push_str(&format!("\n\n**Deprecated:** {note}"));
+    }
+    Some(HoverInfo {
+        range,
+        markdown: md,
+    })
+}

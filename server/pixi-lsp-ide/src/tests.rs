@@ -1,0 +1,168 @@
+//! Fixture tests: `$0` marks the cursor.
+
+use std::sync::Arc;
+
+use crate::{CompletionConfig, DiagnosticsConfig, FileAnalysis, FileKind};
+
+fn analysis(kind: FileKind, fixture: &str) -> (FileAnalysis, usize) {
+    let offset = fixture.find("$0").unwrap_or(0);
+    let text = fixture.replace("$0", "");
+    (FileAnalysis::new(kind, Arc::from(text)), offset)
+}
+
+fn completion_labels(fixture: &str) -> Vec<String> {
+    let (a, offset) = analysis(FileKind::PixiToml, fixture);
+    a.completions(offset, &CompletionConfig::default())
+        .items
+        .into_iter()
+        .map(|i| i.label)
+        .collect()
+}
+
+fn render_diagnostics(kind: FileKind, text: &str, config: &DiagnosticsConfig) -> Vec<String> {
+    let (a, _) = analysis(kind, text);
+    a.diagnostics(config)
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} [{}]",
+                d.severity.as_str(),
+                &text[d.range.as_usize()],
+                d.code
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn manifest_schema_compiles() {
+    let schema = crate::manifest_schema();
+    assert!(schema.def("PyprojectToolPixi").is_some());
+}
+
+#[test]
+fn completes_package_build_keys() {
+    let labels = completion_labels("[package.build]\n$0\n");
+    for key in ["backend", "config", "source"] {
+        assert!(labels.contains(&key.to_owned()), "{labels:?}");
+    }
+}
+
+#[test]
+fn completes_table_headers() {
+    let labels = completion_labels("[package.b$0\n");
+    assert!(labels.contains(&"build".to_owned()), "{labels:?}");
+    assert!(
+        labels.contains(&"host-dependencies".to_owned()),
+        "{labels:?}"
+    );
+}
+
+#[test]
+fn completion_skips_keys_already_present() {
+    let labels = completion_labels("[workspace]\nname = \"x\"\n$0\n");
+    assert!(!labels.contains(&"name".to_owned()));
+    assert!(labels.contains(&"channels".to_owned()));
+}
+
+#[test]
+fn completes_enum_values() {
+    let labels = completion_labels("[workspace]\nchannel-priority = \"$0\"\n");
+    assert!(labels.contains(&"strict".to_owned()), "{labels:?}");
+}
+
+#[test]
+fn snippets_when_the_client_supports_them() {
+    let (a, offset) = analysis(FileKind::PixiToml, "[workspace]\nchan$0\n");
+    let items = a
+        .completions(offset, &CompletionConfig { snippets: true })
+        .items;
+    let channels = items
+        .iter()
+        .find(|i| i.label == "channels")
+        .expect("channels offered");
+    assert_eq!(channels.edit.new_text, "channels = [$1]");
+    assert!(channels.snippet);
+}
+
+#[test]
+fn hover_shows_key_docs() {
+    let (a, offset) = analysis(
+        FileKind::PixiToml,
+        "[package.build]\nback$0end = { name = \"x\" }\n",
+    );
+    let info = a.hover(offset).expect("hover");
+    assert!(
+        info.markdown.starts_with("**`package.build.backend`**"),
+        "{}",
+        info.markdown
+    );
+}
+
+#[test]
+fn hover_on_header_segment() {
+    let (a, offset) = analysis(FileKind::PixiToml, "[package.bu$0ild]\n");
+    let info = a.hover(offset).expect("hover");
+    assert!(
+        info.markdown.starts_with("**`package.build`**"),
+        "{}",
+        info.markdown
+    );
+}
+
+#[test]
+fn pyproject_without_tool_pixi_is_left_alone() {
+    let text = "[project]\nname = 3\n[tool.black]\nline-length = \"x\"\n";
+    assert!(
+        render_diagnostics(FileKind::PyprojectToml, text, &DiagnosticsConfig::default()).is_empty()
+    );
+    let (a, _) = analysis(FileKind::PyprojectToml, text);
+    assert!(!a.is_manifest());
+}
+
+#[test]
+fn pyproject_tool_pixi_is_validated() {
+    let text = "[project]\nname = \"x\"\n[tool.pixi.workspace]\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\nnmae = 1\n";
+    let diags = render_diagnostics(FileKind::PyprojectToml, text, &DiagnosticsConfig::default());
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.starts_with("error nmae [unknown-key]")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn generic_diagnostics_can_be_turned_off() {
+    let text = "[workspace]\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\nfoo = 1\n[dependencies\n";
+    let on = render_diagnostics(
+        FileKind::PixiToml,
+        text,
+        &DiagnosticsConfig { generic: true },
+    );
+    let off = render_diagnostics(
+        FileKind::PixiToml,
+        text,
+        &DiagnosticsConfig { generic: false },
+    );
+    assert!(on.iter().any(|d| d.contains("[syntax-error]")), "{on:?}");
+    assert!(on.iter().any(|d| d.contains("[unknown-key]")), "{on:?}");
+    assert!(
+        off.iter()
+            .all(|d| !d.contains("[syntax-error]") && !d.contains("[unknown-key]")),
+        "{off:?}"
+    );
+}
+
+#[test]
+fn outline_nests_tables() {
+    let (a, _) = analysis(
+        FileKind::PixiToml,
+        "[workspace]\nname = \"x\"\n[package.build]\nbackend = { name = \"b\" }\n",
+    );
+    let symbols = a.symbols();
+    let names: Vec<&str> = symbols.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["workspace", "package"]);
+    assert_eq!(symbols[1].children[0].name, "build");
+    assert_eq!(symbols[1].children[0].children[0].name, "backend");
+}

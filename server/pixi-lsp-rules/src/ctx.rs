@@ -1,0 +1,244 @@
+//! What every rule needs: the manifest, where its main tables are, whether `pixi-build` is
+//! enabled, and helpers that phrase diagnostics the way pixi does.
+
+use pixi_lsp_syntax::{
+    Diagnostic, Entry, Fix, NodeId, Origin, TableOrigin, TextEdit, TextRange, Tree, ValueType,
+    closest, edit,
+};
+
+use crate::{Manifest, ManifestKind};
+
+pub(crate) struct Ctx<'a> {
+    pub m: Manifest<'a>,
+    pub tree: &'a Tree,
+    /// `[workspace]` (or its deprecated alias `[project]` in a pixi.toml). `None` for a
+    /// package-only manifest, whose workspace lives in another file: rules that depend on
+    /// the workspace (preview flags, inheritance) are then left to the ide layer.
+    pub workspace: Option<NodeId>,
+    /// Whether the `pixi-build` preview flag is on (`preview = true` counts, as in pixi).
+    pub pixi_build: bool,
+    pub package: Option<NodeId>,
+    out: Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(m: &Manifest<'a>) -> Self {
+        let tree = m.tree;
+        let workspace = tree
+            .get(m.pixi, "workspace")
+            .or_else(|| tree.get(m.pixi, "project"))
+            .filter(|&n| tree.table(n).is_some());
+        let pixi_build = workspace
+            .and_then(|w| tree.get(w, "preview"))
+            .is_some_and(|p| preview_enables_build(tree, p));
+        let package = tree
+            .get(m.pixi, "package")
+            .filter(|&n| tree.table(n).is_some());
+        Self {
+            m: *m,
+            tree,
+            workspace,
+            pixi_build,
+            package,
+            out: Vec::new(),
+        }
+    }
+
+    pub fn finish(self) -> Vec<Diagnostic> {
+        self.out
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.out.push(d);
+    }
+
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        range: TextRange,
+        msg: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.out
+            .push(Diagnostic::error(Origin::Pixi, code, range, msg));
+        self.last()
+    }
+
+    pub fn warning(
+        &mut self,
+        code: &'static str,
+        range: TextRange,
+        msg: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.out
+            .push(Diagnostic::warning(Origin::Pixi, code, range, msg));
+        self.last()
+    }
+
+    fn last(&mut self) -> &mut Diagnostic {
+        let i = self.out.len() - 1; // invariant: called right after a push
+        &mut self.out[i]
+    }
+
+    /// The range pixi's span points at for a table as a whole: its `[header]` when it has
+    /// one, otherwise the key that holds it.
+    pub fn anchor(&self, entry: &Entry) -> TextRange {
+        match self.tree.table(entry.value) {
+            Some(t) if matches!(t.origin, TableOrigin::Header) => {
+                t.header.unwrap_or(entry.key_range)
+            }
+            _ => entry.key_range,
+        }
+    }
+
+    /// A `[workspace]` value pixi would use for package defaults, or `[project]` metadata in
+    /// a pyproject.toml.
+    pub fn workspace_defines(&self, field: &str) -> bool {
+        let in_workspace = self
+            .workspace
+            .and_then(|w| self.tree.get(w, field))
+            .is_some();
+        let in_pyproject =
+            self.m.kind == ManifestKind::Pyproject && pyproject_defines(self.tree, field);
+        in_workspace || in_pyproject
+    }
+
+    /// The package's own name: `[package] name`, inherited, or from `[project]`.
+    pub fn own_name(&self) -> Option<String> {
+        let package = self.package?;
+        match self.tree.get(package, "name") {
+            Some(n) if self.tree.str(n).is_some() => self.tree.str(n).map(str::to_owned),
+            _ => self
+                .workspace
+                .and_then(|w| self.tree.get(w, "name"))
+                .or_else(|| {
+                    self.tree
+                        .get_path(self.tree.root(), &["project", "name"])
+                        .filter(|_| self.m.kind == ManifestKind::Pyproject)
+                })
+                .and_then(|n| self.tree.str(n))
+                .map(str::to_owned),
+        }
+    }
+
+    /// pixi's `TableHelper::finalize`: every key not in `allowed` is an error at the key,
+    /// `Unexpected keys, expected only …`, with a "did you mean" and a rename fix.
+    pub fn unexpected_keys(&mut self, table: NodeId, allowed: &[&str]) {
+        let tree = self.tree;
+        for entry in tree.entries(table) {
+            if !allowed.contains(&entry.key.as_str()) {
+                self.unexpected_key(entry, allowed);
+            }
+        }
+    }
+
+    pub fn unexpected_key(&mut self, entry: &Entry, allowed: &[&str]) {
+        let list: Vec<String> = allowed.iter().map(|k| format!("'{k}'")).collect();
+        let mut msg = format!(
+            "Unexpected keys, expected only {}\n'{}' was not expected here",
+            list.join(", "),
+            entry.key
+        );
+        let suggestion = closest(&entry.key, allowed.iter().copied());
+        if let Some(s) = suggestion {
+            msg.push_str(&format!("\nDid you mean '{s}'?"));
+        }
+        let range = entry.key_range;
+        let d = self.error("unknown-key", range, msg);
+        if let Some(s) = suggestion {
+            d.fixes.push(rename_fix(range, s));
+        }
+    }
+
+    /// `expected <what>, found <type>` at the value, as toml_span words it; true when the
+    /// value has the right type (or is a syntax error already reported).
+    pub fn expect(&mut self, value: NodeId, ok: &[ValueType], what: &str) -> bool {
+        let ty = self.tree.value_type(value);
+        if ty == ValueType::Invalid || ok.contains(&ty) {
+            return true;
+        }
+        let range = self.tree.range(value);
+        self.error(
+            "type-mismatch",
+            range,
+            format!("expected {what}, found {}", type_word(ty)),
+        );
+        false
+    }
+
+    /// An array whose items must all be strings.
+    pub fn expect_strings(&mut self, value: NodeId, what: &str) {
+        if !self.expect(value, &[ValueType::Array], what) {
+            return;
+        }
+        for &item in self.tree.items(value) {
+            self.expect(item, &[ValueType::String], "a string");
+        }
+    }
+}
+
+pub(crate) fn rename_fix(range: TextRange, to: &str) -> Fix {
+    Fix {
+        title: format!("Rename to '{to}'"),
+        edits: vec![TextEdit {
+            range,
+            new_text: edit::format_key(to),
+        }],
+    }
+}
+
+/// toml_span's names for value types, used in its `expected …, found …` messages.
+pub(crate) fn type_word(ty: ValueType) -> &'static str {
+    match ty {
+        ValueType::Table => "table",
+        ValueType::Array => "array",
+        ValueType::String => "string",
+        ValueType::Integer => "integer",
+        ValueType::Float => "float",
+        ValueType::Boolean => "boolean",
+        ValueType::DateTime => "datetime",
+        ValueType::Invalid => "invalid value",
+    }
+}
+
+/// `preview = true` (any bool: pixi's `is_enabled` answers true for `AllEnabled(_)`) or a
+/// list containing `"pixi-build"`.
+fn preview_enables_build(tree: &Tree, preview: NodeId) -> bool {
+    match tree.value_type(preview) {
+        ValueType::Boolean => true,
+        ValueType::Array => tree
+            .items(preview)
+            .iter()
+            .any(|&i| tree.str(i) == Some("pixi-build")),
+        // A malformed value is its own error; don't pile "flag missing" errors on top.
+        _ => true,
+    }
+}
+
+/// PEP 621 `[project]` fields that pixi turns into package defaults.
+fn pyproject_defines(tree: &Tree, field: &str) -> bool {
+    let key = match field {
+        "homepage" | "repository" | "documentation" => {
+            return tree.get_path(tree.root(), &["project", "urls"]).is_some();
+        }
+        "license-file" => "license",
+        other => other,
+    };
+    tree.get_path(tree.root(), &["project", key]).is_some()
+}
+
+/// Whether a dependency value is a source spec: `git`, or a `path`/`url` that is not a
+/// package archive.
+pub(crate) fn is_source_spec(tree: &Tree, spec: NodeId) -> bool {
+    if tree.get(spec, "git").is_some() {
+        return true;
+    }
+    ["path", "url"].iter().any(|k| {
+        tree.get(spec, k)
+            .and_then(|v| tree.str(v))
+            .is_some_and(|s| !is_archive(s))
+    })
+}
+
+pub(crate) fn is_archive(path: &str) -> bool {
+    path.ends_with(".conda") || path.ends_with(".tar.bz2")
+}

@@ -1,0 +1,179 @@
+//! The `LanguageServer` implementation: every method is a one-line delegation to its
+//! handler module, so `grep "fn handle_"` lists every entry point.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use parking_lot::{Mutex, RwLock};
+use pixi_lsp_documents::PositionEncoding;
+use tokio::sync::watch;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use crate::handlers;
+use crate::settings::Settings;
+use crate::state::{Documents, Snapshot};
+
+pub(crate) struct Backend {
+    pub inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub client: Client,
+    pub docs: Documents,
+    pub settings: RwLock<Settings>,
+    pub encoding: RwLock<PositionEncoding>,
+    pub snippets: AtomicBool,
+    /// One diagnostics publisher task per open document; dropping the sender ends it.
+    publishers: Mutex<HashMap<Uri, watch::Sender<()>>>,
+    /// Kinds of internal failure already shown to the user (each is shown once).
+    shown_failures: Mutex<Vec<&'static str>>,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                client,
+                docs: Documents::default(),
+                settings: RwLock::new(Settings::default()),
+                encoding: RwLock::new(PositionEncoding::Utf16),
+                snippets: AtomicBool::new(false),
+                publishers: Mutex::new(HashMap::new()),
+                shown_failures: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+}
+
+impl Inner {
+    pub fn encoding(&self) -> PositionEncoding {
+        *self.encoding.read()
+    }
+
+    pub fn snippets(&self) -> bool {
+        self.snippets.load(Ordering::Relaxed)
+    }
+
+    pub async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        self.docs.snapshot(uri, self.encoding()).await
+    }
+
+    /// Runs analysis on a blocking thread. A panic inside becomes an `InternalError` for
+    /// this one request; the server goes on.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        match tokio::task::spawn_blocking(f).await {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                tracing::error!("{what} failed: {e}");
+                self.report_failure(what).await;
+                Err(Error {
+                    code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+                    message: format!("{what} failed: {e}").into(),
+                    data: None,
+                })
+            }
+        }
+    }
+
+    async fn report_failure(&self, what: &'static str) {
+        let first = {
+            let mut shown = self.shown_failures.lock();
+            let first = !shown.contains(&what);
+            if first {
+                shown.push(what);
+            }
+            first
+        };
+        if first {
+            self.client
+                .show_message(MessageType::ERROR, format!("pixi-lsp: {what} failed unexpectedly; see the server log. The server keeps running."))
+                .await;
+        }
+    }
+
+    /// Asks the document's publisher task to recompute and publish diagnostics.
+    pub fn schedule_diagnostics(self: &Arc<Self>, uri: &Uri) {
+        let mut publishers = self.publishers.lock();
+        if let Some(tx) = publishers.get(uri) {
+            let _ = tx.send(());
+            return;
+        }
+        let (tx, rx) = watch::channel(());
+        let _ = tx.send(());
+        publishers.insert(uri.clone(), tx);
+        tokio::spawn(handlers::publish_diagnostics::publish_loop(
+            self.clone(),
+            uri.clone(),
+            rx,
+        ));
+    }
+
+    pub fn stop_diagnostics(&self, uri: &Uri) {
+        self.publishers.lock().remove(uri);
+    }
+
+    pub async fn report_panic(&self, what: &'static str) {
+        self.report_failure(what).await;
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        handlers::initialize::handle_initialize(&self.inner, params).await
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        handlers::initialize::handle_initialized(&self.inner).await
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        handlers::did_open::handle_did_open(&self.inner, params).await
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        handlers::did_change::handle_did_change(&self.inner, params).await
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        handlers::did_save::handle_did_save(&self.inner, params).await
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        handlers::did_close::handle_did_close(&self.inner, params).await
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        handlers::did_change_configuration::handle_did_change_configuration(&self.inner, params)
+            .await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        handlers::completion::handle_completion(&self.inner, params).await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        handlers::hover::handle_hover(&self.inner, params).await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        handlers::document_symbol::handle_document_symbol(&self.inner, params).await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        handlers::code_action::handle_code_action(&self.inner, params).await
+    }
+}

@@ -1,0 +1,24 @@
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{CompletionParams, CompletionResponse};
+
+use crate::backend::Inner;
+use crate::{from_lsp, to_lsp};
+
+pub(crate) async fn handle_completion(
+    server: &Inner,
+    params: CompletionParams,
+) -> Result<Option<CompletionResponse>> {
+    let at = params.text_document_position;
+    let Some(snap) = server.snapshot(&at.text_document.uri).await else {
+        return Ok(None);
+    };
+    let offset = from_lsp::offset(&snap.line_index, at.position);
+    let config = server.settings.read().completion_config(server.snippets());
+    let list = server
+        .run("completion", move || {
+            let list = snap.analysis.completions(offset, &config);
+            to_lsp::completion_list(&snap.line_index, list)
+        })
+        .await?;
+    Ok(Some(CompletionResponse::List(list)))
+}

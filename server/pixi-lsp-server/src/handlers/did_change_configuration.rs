@@ -1,0 +1,16 @@
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::DidChangeConfigurationParams;
+
+use crate::backend::Inner;
+use crate::settings::Settings;
+
+pub(crate) async fn handle_did_change_configuration(
+    server: &Arc<Inner>,
+    params: DidChangeConfigurationParams,
+) {
+    *server.settings.write() = Settings::from_json(&params.settings);
+    for uri in server.docs.uris() {
+        server.schedule_diagnostics(&uri);
+    }
+}

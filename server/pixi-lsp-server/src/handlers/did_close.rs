@@ -1,0 +1,16 @@
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::DidCloseTextDocumentParams;
+
+use crate::backend::Inner;
+
+pub(crate) async fn handle_did_close(server: &Arc<Inner>, params: DidCloseTextDocumentParams) {
+    let uri = params.text_document.uri;
+    server.docs.close(&uri);
+    server.stop_diagnostics(&uri);
+    // A closed file's problems leave the Problems list with it.
+    server
+        .client
+        .publish_diagnostics(uri, Vec::new(), None)
+        .await;
+}

@@ -1,0 +1,11 @@
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::DidOpenTextDocumentParams;
+
+use crate::backend::Inner;
+
+pub(crate) async fn handle_did_open(server: &Arc<Inner>, params: DidOpenTextDocumentParams) {
+    let doc = params.text_document;
+    server.docs.open(doc.uri.clone(), &doc.text, doc.version);
+    server.schedule_diagnostics(&doc.uri);
+}

@@ -1,0 +1,25 @@
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{DocumentSymbolParams, DocumentSymbolResponse};
+
+use crate::backend::Inner;
+use crate::to_lsp;
+
+pub(crate) async fn handle_document_symbol(
+    server: &Inner,
+    params: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>> {
+    let Some(snap) = server.snapshot(&params.text_document.uri).await else {
+        return Ok(None);
+    };
+    server
+        .run("documentSymbol", move || {
+            let symbols = snap
+                .analysis
+                .symbols()
+                .into_iter()
+                .map(|s| to_lsp::symbol(&snap.line_index, s))
+                .collect();
+            Some(DocumentSymbolResponse::Nested(symbols))
+        })
+        .await
+}

@@ -1,0 +1,20 @@
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{Hover, HoverParams};
+
+use crate::backend::Inner;
+use crate::{from_lsp, to_lsp};
+
+pub(crate) async fn handle_hover(server: &Inner, params: HoverParams) -> Result<Option<Hover>> {
+    let at = params.text_document_position_params;
+    let Some(snap) = server.snapshot(&at.text_document.uri).await else {
+        return Ok(None);
+    };
+    let offset = from_lsp::offset(&snap.line_index, at.position);
+    server
+        .run("hover", move || {
+            snap.analysis
+                .hover(offset)
+                .map(|info| to_lsp::hover(&snap.line_index, info))
+        })
+        .await
+}

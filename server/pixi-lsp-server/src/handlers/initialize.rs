@@ -1,0 +1,83 @@
+use pixi_lsp_documents::PositionEncoding;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+
+use crate::backend::Inner;
+use crate::settings::Settings;
+
+pub(crate) async fn handle_initialize(
+    server: &Inner,
+    params: InitializeParams,
+) -> Result<InitializeResult> {
+    if let Some(options) = &params.initialization_options {
+        *server.settings.write() = Settings::from_json(options);
+    }
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.clone())
+        .unwrap_or_default();
+    // UTF-8 saves a conversion on every position; UTF-16 is LSP's default for the rest.
+    let (encoding, kind) = if offered.contains(&PositionEncodingKind::UTF8) {
+        (PositionEncoding::Utf8, PositionEncodingKind::UTF8)
+    } else {
+        (PositionEncoding::Utf16, PositionEncodingKind::UTF16)
+    };
+    *server.encoding.write() = encoding;
+    let snippets = params
+        .capabilities
+        .text_document
+        .as_ref()
+        .and_then(|t| t.completion.as_ref())
+        .and_then(|c| c.completion_item.as_ref())
+        .and_then(|i| i.snippet_support)
+        .unwrap_or(false);
+    server
+        .snippets
+        .store(snippets, std::sync::atomic::Ordering::Relaxed);
+    Ok(InitializeResult {
+        server_info: Some(ServerInfo {
+            name: "pixi-lsp".to_owned(),
+            version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+        }),
+        offset_encoding: None,
+        capabilities: ServerCapabilities {
+            position_encoding: Some(kind),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(
+                TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    ..Default::default()
+                },
+            )),
+            completion_provider: Some(CompletionOptions {
+                trigger_characters: Some(
+                    ["[", ".", "\"", "=", " ", "{", ","]
+                        .iter()
+                        .map(|s| (*s).to_owned())
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            document_symbol_provider: Some(OneOf::Left(true)),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                ..Default::default()
+            })),
+            ..Default::default()
+        },
+    })
+}
+
+pub(crate) async fn handle_initialized(server: &Inner) {
+    server
+        .client
+        .log_message(
+            MessageType::INFO,
+            format!("pixi-lsp {} ready", env!("CARGO_PKG_VERSION")),
+        )
+        .await;
+}

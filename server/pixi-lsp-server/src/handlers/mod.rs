@@ -1,0 +1,13 @@
+//! One module per LSP method, each with one `handle_*` function.
+
+pub(crate) mod code_action;
+pub(crate) mod completion;
+pub(crate) mod did_change;
+pub(crate) mod did_change_configuration;
+pub(crate) mod did_close;
+pub(crate) mod did_open;
+pub(crate) mod did_save;
+pub(crate) mod document_symbol;
+pub(crate) mod hover;
+pub(crate) mod initialize;
+pub(crate) mod publish_diagnostics;

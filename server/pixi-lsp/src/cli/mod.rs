@@ -1,0 +1,20 @@
+//! Terminal front-ends over the same `pixi-lsp-ide` analysis the server uses.
+
+pub(crate) mod check;
+mod render;
+
+pub(crate) const USAGE: &str = "\
+pixi-lsp — language server for pixi manifests
+
+USAGE:
+    pixi-lsp [serve]                      speak LSP on stdin/stdout (what editors run)
+    pixi-lsp check [OPTIONS] PATH...      validate manifests (files, or directories searched
+                                          recursively for pixi.toml / pyproject.toml)
+    pixi-lsp --version
+
+CHECK OPTIONS:
+    --format text|json    output format (default: text)
+    --no-generic          only pixi-specific diagnostics (no TOML syntax/schema ones)
+    --color auto|always|never
+
+Exit status of check: 0 when no errors (warnings allowed), 1 when errors, 2 on bad usage.";

@@ -1,0 +1,214 @@
+//! Benchmarks (reported, never asserted): keystroke → diagnostics over real stdio on a
+//! 5,000-line manifest, initialize time, idle RSS, the in-process analysis phases, and the
+//! same keystroke loop against tombi when it is installed (`pip install tombi`).
+//!
+//! `cargo run --release -p pixi-lsp-tests --bin pixi-lsp-bench -- [--tombi PATH]`
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use pixi_lsp_ide::{CompletionConfig, DiagnosticsConfig, FileAnalysis, FileKind};
+use pixi_lsp_tests::client::{self, ClientBuilder};
+use pixi_lsp_tests::{generate, paths};
+use serde_json::json;
+
+const EDITS: usize = 50;
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let idx = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[idx]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Where an edit goes: inside the version string of the Nth dependency, so every edit keeps
+/// the manifest valid and forces a full re-validation.
+fn edit_offsets(text: &str) -> Vec<usize> {
+    text.match_indices("\">=1.")
+        .map(|(i, _)| i + 5)
+        .take(EDITS)
+        .collect()
+}
+
+struct Keystrokes {
+    initialize: Duration,
+    open: Duration,
+    samples: Vec<Duration>,
+    idle_rss_kb: Option<u64>,
+    loaded_rss_kb: Option<u64>,
+}
+
+fn run_keystrokes(builder: ClientBuilder, dir: &Path, text: &str, versioned: bool) -> Keystrokes {
+    let started = Instant::now();
+    let mut c = builder.start();
+    let initialize = started.elapsed();
+    std::thread::sleep(Duration::from_millis(300));
+    let idle_rss_kb = rss_kb(c.pid());
+    let uri = client::file_uri(&dir.join("pixi.toml"));
+    let t = Instant::now();
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "toml", "version": 1, "text": text } }),
+    );
+    c.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str()
+    });
+    let open = t.elapsed();
+    let mut current = text.to_owned();
+    let mut samples = Vec::new();
+    for (i, offset) in edit_offsets(text).into_iter().enumerate() {
+        let version = i as i64 + 2;
+        let pos = client::position(&current, offset);
+        current.insert(offset, '9');
+        let t = Instant::now();
+        c.change(
+            &uri,
+            version,
+            json!([{ "range": { "start": pos, "end": pos }, "text": "9" }]),
+        );
+        c.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && (!versioned || p["version"] == version)
+        });
+        samples.push(t.elapsed());
+    }
+    let loaded_rss_kb = rss_kb(c.pid());
+    let _ = c.shutdown();
+    Keystrokes {
+        initialize,
+        open,
+        samples,
+        idle_rss_kb,
+        loaded_rss_kb,
+    }
+}
+
+fn report(name: &str, k: &mut Keystrokes) -> Duration {
+    let p50 = percentile(&mut k.samples, 0.5);
+    let p95 = percentile(&mut k.samples, 0.95);
+    println!(
+        "{name}: initialize {}, open+diagnostics {}",
+        ms(k.initialize),
+        ms(k.open)
+    );
+    println!(
+        "{name}: didChange → publishDiagnostics over {} edits: p50 {}, p95 {}, max {}",
+        k.samples.len(),
+        ms(p50),
+        ms(p95),
+        ms(percentile(&mut k.samples, 1.0))
+    );
+    println!(
+        "{name}: RSS idle {} MB, with the manifest open {} MB",
+        k.idle_rss_kb
+            .map_or("?".into(), |v| format!("{:.1}", v as f64 / 1024.0)),
+        k.loaded_rss_kb
+            .map_or("?".into(), |v| format!("{:.1}", v as f64 / 1024.0))
+    );
+    p95
+}
+
+fn in_process(text: &str) {
+    let text: Arc<str> = Arc::from(text);
+    let mut parse = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut completion = Vec::new();
+    let offset = text
+        .find("[feature.f10.dependencies]\n")
+        .map_or(0, |i| i + "[feature.f10.dependencies]\n".len());
+    for _ in 0..30 {
+        let t = Instant::now();
+        let a = FileAnalysis::new(FileKind::PixiToml, text.clone());
+        parse.push(t.elapsed());
+        let t = Instant::now();
+        let _ = a.diagnostics(&DiagnosticsConfig::default());
+        diagnostics.push(t.elapsed());
+        let t = Instant::now();
+        let _ = a.completions(offset, &CompletionConfig::default());
+        completion.push(t.elapsed());
+    }
+    println!(
+        "in-process (p50): parse {}, validate {}, completion {}",
+        ms(percentile(&mut parse, 0.5)),
+        ms(percentile(&mut diagnostics, 0.5)),
+        ms(percentile(&mut completion, 0.5))
+    );
+}
+
+fn server_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    exe.with_file_name("pixi-lsp-under-test")
+}
+
+fn find_tombi(args: &[String]) -> Option<PathBuf> {
+    if let Some(i) = args.iter().position(|a| a == "--tombi") {
+        return args.get(i + 1).map(PathBuf::from);
+    }
+    let out = Command::new("sh")
+        .args(["-c", "command -v tombi"])
+        .output()
+        .ok()?;
+    let path = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (!path.is_empty()).then(|| PathBuf::from(path))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let text = generate::big_manifest(5000);
+    println!(
+        "manifest: {} lines, {} KB",
+        text.lines().count(),
+        text.len() / 1024
+    );
+    in_process(&text);
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("pixi.toml"), &text).expect("write manifest");
+    let ours = run_keystrokes(
+        ClientBuilder::new(&server_binary()),
+        dir.path(),
+        &text,
+        true,
+    );
+    let mut ours = ours;
+    let our_p95 = report("pixi-lsp", &mut ours);
+
+    match find_tombi(&args) {
+        Some(tombi) => {
+            // tombi gets the same schema through its config file.
+            let schema = paths::repo_root().join("schemas/pixi-manifest.schema.json");
+            let config = format!(
+                "[[schemas]]\npath = \"{}\"\ninclude = [\"pixi.toml\"]\n",
+                schema.display()
+            );
+            std::fs::write(dir.path().join("tombi.toml"), config).expect("tombi.toml");
+            let mut builder = ClientBuilder::new(&tombi);
+            builder = builder
+                .args_replace(&["lsp", "--offline"])
+                .current_dir(dir.path());
+            let mut theirs = run_keystrokes(builder, dir.path(), &text, false);
+            let their_p95 = report("tombi", &mut theirs);
+            println!(
+                "ratio: tombi p95 / pixi-lsp p95 = {:.1}x",
+                their_p95.as_secs_f64() / our_p95.as_secs_f64().max(1e-9)
+            );
+        }
+        None => println!("tombi: not installed (pip install tombi), comparison skipped"),
+    }
+}

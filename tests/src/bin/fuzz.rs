@@ -1,0 +1,138 @@
+//! Property/fuzz driver: mutates real manifests (the corpus, pixi's reference examples and
+//! generated ones) and drives each through parse → validate → complete → hover → symbols →
+//! code actions, with the fixes applied and the result analysed again. Fails on a panic or
+//! a case that takes too long, printing the seed and saving the input.
+//!
+//! `cargo run --release -p pixi-lsp-tests --bin pixi-lsp-fuzz -- [CASES] [SEED]`
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use pixi_lsp_ide::{CompletionConfig, DiagnosticsConfig, FileAnalysis, FileKind};
+use pixi_lsp_syntax::TextRange;
+use pixi_lsp_tests::{generate, paths};
+
+/// A case slower than this counts as a hang.
+const CASE_LIMIT: Duration = Duration::from_secs(10);
+
+fn seeds() -> Vec<(FileKind, String)> {
+    let mut out = vec![(FileKind::PixiToml, generate::big_manifest(200))];
+    if let Some(shared) = paths::shared_dir() {
+        for dir in [
+            "corpus",
+            "docs/reference/examples/valid",
+            "docs/reference/examples/invalid",
+        ] {
+            let Ok(entries) = std::fs::read_dir(shared.join(dir)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".toml") {
+                    if let Ok(text) = std::fs::read_to_string(e.path()) {
+                        let kind = if name.ends_with("pyproject.toml") {
+                            FileKind::PyprojectToml
+                        } else {
+                            FileKind::PixiToml
+                        };
+                        out.push((kind, text));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn exercise(kind: FileKind, text: &str, rng: &mut fastrand::Rng) {
+    let analysis = FileAnalysis::new(kind, Arc::from(text));
+    let config = DiagnosticsConfig::default();
+    let diagnostics = analysis.diagnostics(&config);
+    for d in &diagnostics {
+        assert!(
+            d.range.end as usize <= text.len(),
+            "diagnostic range out of bounds: {:?}",
+            d.range
+        );
+    }
+    for _ in 0..4 {
+        let offset = generate::boundary(text, rng.usize(..=text.len()));
+        let _ = analysis.completions(offset, &CompletionConfig { snippets: true });
+        let _ = analysis.hover(offset);
+    }
+    let _ = analysis.symbols();
+    let actions = analysis.code_actions(TextRange::new(0, text.len()), &config);
+    if let Some(action) = actions.first() {
+        let mut fixed = text.to_owned();
+        let mut edits = action.edits.clone();
+        edits.sort_by(|a, b| b.range.start.cmp(&a.range.start));
+        for e in edits {
+            assert!(
+                e.range.end as usize <= fixed.len()
+                    && fixed.is_char_boundary(e.range.start as usize),
+                "fix edit out of bounds"
+            );
+            fixed.replace_range(e.range.as_usize(), &e.new_text);
+        }
+        let _ = FileAnalysis::new(kind, Arc::from(fixed)).diagnostics(&config);
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cases: u64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let seed: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(0x5eed);
+    let seeds = seeds();
+    let progress = Arc::new(AtomicU64::new(0));
+    let watchdog_progress = progress.clone();
+    std::thread::spawn(move || {
+        let mut last = u64::MAX;
+        loop {
+            std::thread::sleep(CASE_LIMIT);
+            let now = watchdog_progress.load(Ordering::Relaxed);
+            if now == last {
+                eprintln!(
+                    "fuzz: case {now} made no progress for {CASE_LIMIT:?}: a hang (input saved in fuzz-case.toml)"
+                );
+                std::process::exit(1);
+            }
+            last = now;
+        }
+    });
+    std::panic::set_hook(Box::new(|_| {}));
+    let started = Instant::now();
+    for case in 0..cases {
+        let mut rng = fastrand::Rng::with_seed(seed ^ case.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let (kind, base) = &seeds[rng.usize(..seeds.len())];
+        let mutations = rng.usize(1..=8);
+        let input = generate::mutate(&mut rng, base, mutations);
+        if case % 1000 == 0 {
+            let _ = std::fs::write("fuzz-case.toml", &input);
+        }
+        let result = catch_unwind(AssertUnwindSafe(|| exercise(*kind, &input, &mut rng)));
+        if let Err(panic) = result {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()));
+            let _ = std::fs::write("fuzz-failure.toml", &input);
+            eprintln!(
+                "fuzz: case {case} (seed {seed}) panicked: {}; input saved to fuzz-failure.toml",
+                message.unwrap_or_default()
+            );
+            return ExitCode::FAILURE;
+        }
+        progress.store(case + 1, Ordering::Relaxed);
+    }
+    let _ = std::fs::remove_file("fuzz-case.toml");
+    println!(
+        "fuzz: {cases} cases passed, 0 failed in {:.1?} (seed {seed})",
+        started.elapsed()
+    );
+    ExitCode::SUCCESS
+}
