@@ -29,7 +29,7 @@ static SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
     // Invariant: the schema is compiled into the binary and `tests::manifest_schema_compiles`
     // proves it compiles, so this cannot fail at run time.
     #[allow(clippy::expect_used)]
-    Schema::from_str(include_str!("../../../schemas/pixi-manifest.schema.json"))
+    Schema::from_json_str(include_str!("../../../schemas/pixi-manifest.schema.json"))
         .expect("bundled manifest schema compiles")
 });
 

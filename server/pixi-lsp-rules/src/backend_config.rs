@@ -18,6 +18,10 @@ struct Backend<'p> {
     /// The release pixi would install: the newest admitted one (or the newest known one
     /// when the spec admits none we know of, e.g. a release newer than our data).
     newest: &'p Release,
+    /// This manifest's own environments depend on the package, so `pixi install` builds it
+    /// and a config the backend rejects fails right there. Otherwise the failure only comes
+    /// with `pixi build` or a dependent workspace, and pixi itself accepts the manifest.
+    built_here: bool,
 }
 
 pub(crate) fn check(ctx: &mut Ctx) {
@@ -73,7 +77,37 @@ fn resolve_backend<'p>(ctx: &Ctx, build: NodeId) -> Option<Backend<'p>> {
         spec,
         admitted,
         newest,
+        built_here: built_by_own_environments(ctx),
     })
+}
+
+/// Whether a dependency table of this manifest has a `path = "."` entry: the workspace
+/// installs the package it defines.
+fn built_by_own_environments(ctx: &Ctx) -> bool {
+    let tree = ctx.tree;
+    let is_self = |spec: NodeId| {
+        tree.get(spec, "path")
+            .and_then(|p| tree.str(p))
+            .is_some_and(|p| matches!(p.trim_end_matches('/'), "." | ""))
+    };
+    let table_has_self = |table: NodeId| tree.entries(table).iter().any(|e| is_self(e.value));
+    let in_container = |container: NodeId| {
+        ["dependencies", "host-dependencies", "build-dependencies"]
+            .iter()
+            .filter_map(|k| tree.get(container, k))
+            .any(table_has_self)
+    };
+    let with_targets = |container: NodeId| {
+        in_container(container)
+            || tree
+                .get(container, "target")
+                .is_some_and(|t| tree.entries(t).iter().any(|e| in_container(e.value)))
+    };
+    let root = ctx.m.pixi;
+    with_targets(root)
+        || tree
+            .get(root, "feature")
+            .is_some_and(|f| tree.entries(f).iter().any(|e| with_targets(e.value)))
 }
 
 fn config_table(ctx: &mut Ctx, backend: &Backend, config: NodeId, in_target: bool) {
@@ -133,7 +167,8 @@ fn config_key(ctx: &mut Ctx, backend: &Backend, entry: &Entry, in_target: bool) 
     }
     if in_target
         && info.target == TargetRule::Forbidden
-        && !crate::backends::profile_at_least(backend.newest, info.target_until.as_deref())
+        && (info.target_until.is_none()
+            || !crate::backends::profile_at_least(backend.newest, info.target_until.as_deref()))
     {
         let msg = info
             .target_message
@@ -199,6 +234,13 @@ fn unknown_key(ctx: &mut Ctx, backend: &Backend, entry: &Entry) {
             entry.key,
             listed.join(", ")
         ),
+        _ if rejects_unknown(backend) => format!(
+            "unknown field `{}`, expected one of {}\n{} {} rejects unknown fields, so building this package will fail",
+            entry.key,
+            listed.join(", "),
+            profile.backend,
+            backend.newest.version
+        ),
         _ => format!(
             "`{}` is not a {} setting; the backend ignores it (known: {})",
             entry.key,
@@ -257,9 +299,17 @@ fn version_message(
 /// are silently ignored where it doesn't.
 fn severity(backend: &Backend) -> Severity {
     match backend.profile.unknown_keys_at(backend.newest) {
-        UnknownKeys::Error => Severity::Error,
-        UnknownKeys::Warning => Severity::Warning,
+        UnknownKeys::Error if backend.built_here => Severity::Error,
+        UnknownKeys::Error | UnknownKeys::Warning => Severity::Warning,
     }
+}
+
+/// Whether the newest admitted release rejects unknown keys (then building fails).
+fn rejects_unknown(backend: &Backend) -> bool {
+    matches!(
+        backend.profile.unknown_keys_at(backend.newest),
+        UnknownKeys::Error
+    )
 }
 
 fn push<'c>(

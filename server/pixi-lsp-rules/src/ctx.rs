@@ -123,9 +123,15 @@ impl<'a> Ctx<'a> {
     /// pixi's `TableHelper::finalize`: every key not in `allowed` is an error at the key,
     /// `Unexpected keys, expected only …`, with a "did you mean" and a rename fix.
     pub fn unexpected_keys(&mut self, table: NodeId, allowed: &[&str]) {
+        self.unexpected_keys_except(table, allowed, &[]);
+    }
+
+    /// Like `unexpected_keys`, with keys that are accepted without being named in the
+    /// message (pixi takes deprecated aliases out of the table before `finalize`).
+    pub fn unexpected_keys_except(&mut self, table: NodeId, allowed: &[&str], silent: &[&str]) {
         let tree = self.tree;
         for entry in tree.entries(table) {
-            if !allowed.contains(&entry.key.as_str()) {
+            if !allowed.contains(&entry.key.as_str()) && !silent.contains(&entry.key.as_str()) {
                 self.unexpected_key(entry, allowed);
             }
         }

@@ -100,7 +100,14 @@ fn field(ctx: &mut Ctx, entry: &Entry) {
 /// `[project]`) must define the field.
 fn inherited(ctx: &mut Ctx, entry: &Entry) {
     let tree = ctx.tree;
-    ctx.unexpected_keys(entry.value, &["workspace"]);
+    if tree
+        .entries(entry.value)
+        .iter()
+        .any(|e| e.key != "workspace")
+    {
+        ctx.unexpected_keys(entry.value, &["workspace"]);
+        return;
+    }
     let Some(marker) = tree.get(entry.value, "workspace") else {
         // `{}` or `{ foo = … }`: pixi then tries the plain type and fails on the table.
         ctx.expect(entry.value, &[ValueType::String], "a string");

@@ -58,15 +58,12 @@ pub(crate) fn check(ctx: &mut Ctx) {
     }
     let build = entry.value;
     // `configuration` is only taken when `config` is absent; otherwise it is left over.
-    let allowed: Vec<&str> = match tree.get(build, "config") {
-        Some(_) => BUILD_KEYS.to_vec(),
-        None => BUILD_KEYS
-            .iter()
-            .copied()
-            .chain(["configuration"])
-            .collect(),
+    let silent: &[&str] = if tree.get(build, "config").is_some() {
+        &[]
+    } else {
+        &["configuration"]
     };
-    ctx.unexpected_keys(build, &allowed);
+    ctx.unexpected_keys_except(build, BUILD_KEYS, silent);
     match tree.entry(build, "backend") {
         Some(backend) => backend_table(ctx, backend),
         None => {
@@ -281,12 +278,8 @@ fn build_targets(ctx: &mut Ctx, targets: NodeId) {
             continue;
         }
         let has_config = tree.get(entry.value, "config").is_some();
-        let allowed: &[&str] = if has_config {
-            &["config"]
-        } else {
-            &["config", "configuration"]
-        };
-        ctx.unexpected_keys(entry.value, allowed);
+        let silent: &[&str] = if has_config { &[] } else { &["configuration"] };
+        ctx.unexpected_keys_except(entry.value, &["config"], silent);
         if let Some(e) = tree
             .entry(entry.value, "configuration")
             .filter(|_| !has_config)

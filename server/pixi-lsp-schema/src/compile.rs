@@ -102,7 +102,7 @@ pub struct Schema {
 }
 
 impl Schema {
-    pub fn from_str(json: &str) -> Result<Schema, SchemaError> {
+    pub fn from_json_str(json: &str) -> Result<Schema, SchemaError> {
         Self::from_value(&serde_json::from_str(json)?)
     }
 

@@ -32,7 +32,7 @@ const SCHEMA: &str = r##"{
 }"##;
 
 fn check(text: &str) -> String {
-    let schema = Schema::from_str(SCHEMA).unwrap();
+    let schema = Schema::from_json_str(SCHEMA).unwrap();
     let parse = parse(text);
     assert!(parse.errors.is_empty(), "{:?}", parse.errors);
     let mut out = Vec::new();
@@ -117,7 +117,7 @@ fn missing_required_at_header_and_deprecation() {
 
 #[test]
 fn navigation_finds_properties_and_docs() {
-    let schema = Schema::from_str(SCHEMA).unwrap();
+    let schema = Schema::from_json_str(SCHEMA).unwrap();
     let at = schema.at_path(schema.root(), &[PathSeg::Key("workspace".into())]);
     let names: Vec<String> = schema.properties(&at).into_iter().map(|p| p.name).collect();
     assert_eq!(

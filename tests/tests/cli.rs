@@ -1,0 +1,169 @@
+//! `pixi-lsp check` as a user runs it.
+
+mod common;
+
+use std::process::Command;
+
+use common::binary;
+use serde_json::Value;
+
+fn check(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(binary())
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn write(dir: &std::path::Path, rel: &str, text: &[u8]) -> String {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn valid_manifest_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "pixi.toml", common::VALID.as_bytes());
+    let (code, stdout, stderr) = check(&[&path]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("checked 1 manifest: 0 error(s)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn errors_are_compiler_style_with_caret() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "pixi.toml",
+        b"[workspace]\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\nnmae = \"x\"\n",
+    );
+    let (code, stdout, _) = check(&["--color", "never", &path]);
+    assert_eq!(code, 1);
+    let expected = format!(
+        "{path}:4:1: error[unknown-key]: 'nmae' was not expected here. Did you mean 'name'?\n  |\n4 | nmae = \"x\"\n  | ^^^^\n"
+    );
+    assert!(stdout.starts_with(&expected), "{stdout}");
+}
+
+#[test]
+fn colors_only_when_asked_or_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "pixi.toml", b"[workspace\n");
+    let (_, plain, _) = check(&[&path]);
+    assert!(!plain.contains('\x1b'), "piped output has no colours");
+    let (_, colored, _) = check(&["--color", "always", &path]);
+    assert!(colored.contains("\x1b[1;31m"), "{colored}");
+}
+
+#[test]
+fn json_format_for_machines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "pixi.toml",
+        b"[workspace]\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\nname = 3\n",
+    );
+    let (code, stdout, _) = check(&["--format", "json", &path]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    let d = &v[0];
+    assert_eq!(
+        (
+            d["line"].as_u64(),
+            d["column"].as_u64(),
+            d["severity"].as_str(),
+            d["code"].as_str()
+        ),
+        (Some(4), Some(8), Some("error"), Some("type-mismatch"))
+    );
+    assert_eq!(d["file"], path);
+}
+
+#[test]
+fn directories_are_searched_for_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pixi.toml", common::VALID.as_bytes());
+    write(dir.path(), "packages/a/pixi.toml", b"[package\n");
+    write(
+        dir.path(),
+        "packages/b/pyproject.toml",
+        b"[tool.pixi.workspace]\nchannels = 1\n",
+    );
+    write(dir.path(), "packages/c/pyproject.toml", b"[tool.ruff\n");
+    write(dir.path(), "other.toml", b"[broken\n");
+    write(dir.path(), ".pixi/envs/x/pixi.toml", b"[broken\n");
+    let (_, _, stderr) = check(&[&dir.path().display().to_string()]);
+    assert!(stderr.contains("checked 3 manifests"), "{stderr}");
+    let (code, stdout, _) = check(&["--format", "json", &dir.path().display().to_string()]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    let files: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert!(files.iter().any(|f| f.ends_with("packages/a/pixi.toml")));
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("packages/b/pyproject.toml")),
+        "{files:?}"
+    );
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.contains("other.toml") || f.contains(".pixi/") || f.contains("packages/c"))
+    );
+}
+
+#[test]
+fn invalid_utf8_is_a_diagnostic_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "pixi.toml",
+        b"[workspace]\nname = \"\xff\xfe\"\n",
+    );
+    let (code, stdout, _) = check(&["--color", "never", &path]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains(":2:9: error[invalid-utf8]"), "{stdout}");
+}
+
+#[test]
+fn bad_usage_exits_two() {
+    assert_eq!(check(&[]).0, 2);
+    assert_eq!(check(&["/no/such/file.toml"]).0, 2);
+    assert_eq!(check(&["--format", "yaml", "x"]).0, 2);
+}
+
+#[test]
+fn version_flag() {
+    let out = Command::new(binary()).arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("pixi-lsp {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn no_generic_keeps_only_pixi_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "pixi.toml",
+        b"[workspace]\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\n[broken\n",
+    );
+    assert_eq!(check(&[&path]).0, 1);
+    assert_eq!(check(&["--no-generic", &path]).0, 0);
+}
