@@ -56,6 +56,17 @@ pub(crate) fn complete(
         return CompletionList::default();
     };
     let start = root_schema(manifest.kind);
+    if !matches!(ctx.kind, CursorKind::Header { .. }) {
+        let existing = existing_keys(tree, manifest.pixi, &rel);
+        if let Some(items) =
+            crate::backend::completion::complete(tree, manifest.pixi, &rel, &ctx, &existing)
+        {
+            return CompletionList {
+                items,
+                is_incomplete: false,
+            };
+        }
+    }
     let items = match ctx.kind {
         CursorKind::Header { .. } => header_items(schema, start, &rel, &ctx),
         CursorKind::Key => key_items(

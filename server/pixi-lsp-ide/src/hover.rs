@@ -33,6 +33,17 @@ pub(crate) fn hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo>
         CursorKind::Value { .. } => (ctx.path.clone(), ctx.range),
     };
     let rel = crate::completion_path(analysis, &path)?;
+    let value_text = match ctx.kind {
+        CursorKind::Value {
+            node: Some(node), ..
+        } => analysis.parse.tree.str(node),
+        _ => None,
+    };
+    if let Some(markdown) =
+        crate::backend::hover::hover(&analysis.parse.tree, manifest.pixi, &rel, value_text)
+    {
+        return Some(HoverInfo { range, markdown });
+    }
     let schema = crate::manifest_schema();
     let at = schema.at_path(root_schema(manifest.kind), &rel);
     if at.is_empty() {

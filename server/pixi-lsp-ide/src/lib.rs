@@ -2,6 +2,7 @@
 //! functions over an immutable [`FileAnalysis`]. Byte offsets in, plain data out; the LSP
 //! layer converts. No IO, no tokio, no LSP types.
 
+mod backend;
 mod code_actions;
 mod completion;
 mod diagnostics;

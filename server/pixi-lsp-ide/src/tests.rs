@@ -166,3 +166,82 @@ fn outline_nests_tables() {
     assert_eq!(symbols[1].children[0].name, "build");
     assert_eq!(symbols[1].children[0].children[0].name, "backend");
 }
+
+#[test]
+fn completes_backend_names_from_the_registry() {
+    let labels = completion_labels("[package.build]\nbackend = { name = \"pixi-build-$0\" }\n");
+    for name in [
+        "pixi-build-python",
+        "pixi-build-cmake",
+        "pixi-build-rust",
+        "pixi-build-rattler-build",
+        "pixi-build-ros",
+        "pixi-build-mojo",
+        "pixi-build-r",
+    ] {
+        assert!(labels.contains(&name.to_owned()), "{labels:?}");
+    }
+}
+
+#[test]
+fn completes_backend_config_keys_for_the_admitted_versions() {
+    let all = completion_labels(
+        "[package.build]\nbackend = { name = \"pixi-build-python\", version = \"*\" }\n[package.build.config]\n$0\n",
+    );
+    assert!(
+        all.contains(&"abi3".to_owned()) && all.contains(&"noarch".to_owned()),
+        "{all:?}"
+    );
+    let old = completion_labels(
+        "[package.build]\nbackend = { name = \"pixi-build-python\", version = \"0.3.*\" }\n[package.build.config]\n$0\n",
+    );
+    assert!(
+        !old.contains(&"abi3".to_owned()),
+        "abi3 came in 0.4.7: {old:?}"
+    );
+    assert!(old.contains(&"noarch".to_owned()));
+}
+
+#[test]
+fn target_config_omits_keys_forbidden_in_targets() {
+    let labels = completion_labels(
+        "[package.build]\nbackend = { name = \"pixi-build-rattler-build\" }\n[package.build.target.linux-64.config]\n$0\n",
+    );
+    assert!(!labels.contains(&"recipe".to_owned()), "{labels:?}");
+    assert!(
+        labels.contains(&"extra-input-globs".to_owned()),
+        "{labels:?}"
+    );
+}
+
+#[test]
+fn completes_backend_config_enum_values() {
+    let labels = completion_labels(
+        "[package.build]\nbackend = { name = \"pixi-build-python\" }\n[package.build.config]\ninstaller = \"$0\"\n",
+    );
+    assert_eq!(labels, ["uv", "pip"]);
+}
+
+#[test]
+fn hover_on_backend_config_key() {
+    let (a, offset) = analysis(
+        FileKind::PixiToml,
+        "[package.build]\nbackend = { name = \"pixi-build-python\" }\n[package.build.config]\nab$0i3 = true\n",
+    );
+    let md = a.hover(offset).expect("hover").markdown;
+    assert!(
+        md.starts_with("**`abi3`** — pixi-build-python config"),
+        "{md}"
+    );
+    assert!(md.contains("Available since"), "{md}");
+}
+
+#[test]
+fn hover_on_backend_name() {
+    let (a, offset) = analysis(
+        FileKind::PixiToml,
+        "[package.build]\nbackend = { name = \"pixi-build-r$0ust\" }\n",
+    );
+    let md = a.hover(offset).expect("hover").markdown;
+    assert!(md.starts_with("**pixi-build-rust**"), "{md}");
+}
