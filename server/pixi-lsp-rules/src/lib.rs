@@ -4,7 +4,8 @@
 //!
 //! Pure and synchronous: no IO, no tokio, no LSP. What needs the file system (`license-file`
 //! and `readme` existence, path dependencies, the workspace manifest of a package-only
-//! `pixi.toml`) is the ide layer's job; rules that would need it stay quiet here.
+//! `pixi.toml`) comes in as data through [`Context`], gathered by the caller (the server or
+//! the CLI); without it, the rules that would need it stay quiet.
 //!
 //! Generic TOML/schema checks (types of workspace keys, unknown workspace keys, …) belong to
 //! `pixi-lsp-schema`; this crate only adds what the JSON schema cannot say.
@@ -15,12 +16,15 @@ pub mod backends;
 mod backend_config;
 mod ctx;
 mod deps;
+mod files;
 mod package;
 mod package_build;
 mod selector;
 mod workspace;
 
 use pixi_lsp_syntax::{Diagnostic, NodeId, Tree};
+
+pub use files::{FileFacts, PathFact, PathKind, PathRef, PathUse, referenced_paths};
 
 /// Which file a manifest lives in: the tables are the same, their root differs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,17 +62,45 @@ impl<'a> Manifest<'a> {
             pixi,
         })
     }
+
+    /// The `[workspace]` table (or its deprecated alias `[project]`; `[tool.pixi.workspace]`
+    /// in a pyproject.toml), if this manifest defines a workspace itself.
+    pub fn workspace_table(&self) -> Option<NodeId> {
+        let tree = self.tree;
+        tree.get(self.pixi, "workspace")
+            .or_else(|| tree.get(self.pixi, "project"))
+            .filter(|&n| tree.table(n).is_some())
+    }
+}
+
+/// What the rules know beyond the manifest's own text, all gathered by the caller.
+#[derive(Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The manifest whose workspace governs this one, when this one has no workspace of its
+    /// own (a package-only `packages/a/pixi.toml` under a root `pixi.toml`). Ignored when the
+    /// manifest has its own workspace.
+    pub workspace: Option<Manifest<'a>>,
+    /// Which paths referenced by this manifest exist. Paths not in it are unknown, and
+    /// nothing is reported about them.
+    pub files: Option<&'a FileFacts>,
 }
 
 /// Every pixi-specific rule over `manifest`, as [`pixi_lsp_syntax::Origin::Pixi`]
-/// diagnostics sorted by position.
+/// diagnostics sorted by position. The manifest is judged alone: see [`check_with`].
 pub fn check(manifest: &Manifest) -> Vec<Diagnostic> {
-    let mut ctx = ctx::Ctx::new(manifest);
+    check_with(manifest, &Context::default())
+}
+
+/// [`check`] with what the caller knows about the manifest's surroundings: its governing
+/// workspace and which referenced paths exist.
+pub fn check_with(manifest: &Manifest, context: &Context) -> Vec<Diagnostic> {
+    let mut ctx = ctx::Ctx::new(manifest, context);
     workspace::check(&mut ctx);
     package::check(&mut ctx);
     package_build::check(&mut ctx);
     deps::check(&mut ctx);
     backend_config::check(&mut ctx);
+    files::check(&mut ctx);
     let mut out = ctx.finish();
     out.sort_by_key(|d| (d.range.start, d.range.end));
     out

@@ -82,11 +82,19 @@ fn is_key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
+/// The offset just after the last char of `s` matching `pred` (0 when none does). The
+/// matching char may be multi-byte (e.g. U+3000, an ideographic space), so step over it
+/// whole rather than adding 1.
+fn after_last(s: &str, pred: impl Fn(char) -> bool) -> usize {
+    s.char_indices()
+        .rev()
+        .find(|&(_, c)| pred(c))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
 /// The word around `offset` made of key characters.
 fn word_range(text: &str, offset: usize) -> TextRange {
-    let start = text[..offset]
-        .rfind(|c: char| !is_key_char(c))
-        .map_or(0, |i| i + 1);
+    let start = after_last(&text[..offset], |c| !is_key_char(c));
     let end = text[offset..]
         .find(|c: char| !is_key_char(c))
         .map_or(text.len(), |i| offset + i);
@@ -268,9 +276,9 @@ fn value_context(
     path: Vec<PathSeg>,
 ) -> CursorContext {
     let before = &text[..offset];
-    let start = before
-        .rfind(|c: char| matches!(c, '"' | '\'' | '[' | ',' | '=' | '{') || c.is_whitespace())
-        .map_or(0, |i| i + 1);
+    let start = after_last(before, |c| {
+        matches!(c, '"' | '\'' | '[' | ',' | '=' | '{') || c.is_whitespace()
+    });
     let in_string = before[..start].ends_with(['"', '\'']);
     let end = text[offset..]
         .find(['"', '\'', ',', ']', '}', '\n'])
@@ -405,6 +413,18 @@ mod tests {
     fn array_of_tables_section() {
         let ctx = at("[[a]]\nx = 1\n[[a]]\ny$0\n");
         assert_eq!((keys(&ctx), ctx.key.as_deref()), ("a.1".into(), Some("y")));
+    }
+
+    #[test]
+    fn multi_byte_chars_before_the_cursor() {
+        // Regression (found by the fuzz driver): stepping one byte past a multi-byte
+        // separator sliced inside a char.
+        let ctx = at("[k = [[\n[䢺p$0\n");
+        assert_eq!(ctx.partial, "䢺p");
+        let ctx = at("x = 1\n䢺 = \"a$0\"\n");
+        assert_eq!(ctx.partial, "a");
+        let ctx = at("a = \u{3000}x$0\n");
+        assert!(ctx.partial.ends_with('x'), "{:?}", ctx.partial);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -89,16 +89,17 @@ fn main() -> ExitCode {
     let seed: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(0x5eed);
     let seeds = seeds();
     let progress = Arc::new(AtomicU64::new(0));
-    let watchdog_progress = progress.clone();
+    let current = Arc::new(Mutex::new(String::new()));
+    let (watchdog_progress, watchdog_input) = (progress.clone(), current.clone());
     std::thread::spawn(move || {
         let mut last = u64::MAX;
         loop {
             std::thread::sleep(CASE_LIMIT);
             let now = watchdog_progress.load(Ordering::Relaxed);
             if now == last {
-                eprintln!(
-                    "fuzz: case {now} made no progress for {CASE_LIMIT:?}: a hang (input saved in fuzz-case.toml)"
-                );
+                let input = watchdog_input.lock().map(|s| s.clone()).unwrap_or_default();
+                let _ = std::fs::write("fuzz-hang.toml", input);
+                eprintln!("fuzz: case {now} made no progress for {CASE_LIMIT:?}: a hang (input saved to fuzz-hang.toml)");
                 std::process::exit(1);
             }
             last = now;
@@ -111,8 +112,8 @@ fn main() -> ExitCode {
         let (kind, base) = &seeds[rng.usize(..seeds.len())];
         let mutations = rng.usize(1..=8);
         let input = generate::mutate(&mut rng, base, mutations);
-        if case % 1000 == 0 {
-            let _ = std::fs::write("fuzz-case.toml", &input);
+        if let Ok(mut slot) = current.lock() {
+            slot.clone_from(&input);
         }
         let result = catch_unwind(AssertUnwindSafe(|| exercise(*kind, &input, &mut rng)));
         if let Err(panic) = result {
@@ -129,7 +130,6 @@ fn main() -> ExitCode {
         }
         progress.store(case + 1, Ordering::Relaxed);
     }
-    let _ = std::fs::remove_file("fuzz-case.toml");
     println!(
         "fuzz: {cases} cases passed, 0 failed in {:.1?} (seed {seed})",
         started.elapsed()

@@ -10,8 +10,10 @@ pub(crate) async fn handle_hover(server: &Inner, params: HoverParams) -> Result<
         return Ok(None);
     };
     let offset = from_lsp::offset(&snap.line_index, at.position);
+    let inject_panic = crate::fault::injected("panic-in-hover");
     server
         .run("hover", move || {
+            assert!(!inject_panic, "injected fault: panic in hover");
             snap.analysis
                 .hover(offset)
                 .map(|info| to_lsp::hover(&snap.line_index, info))
