@@ -1,0 +1,2 @@
+def hello(name: str = "world") -> str:
+    return f"hello, {name}"
