@@ -10,7 +10,10 @@ use pixi_lsp_tests::client::ClientBuilder;
 use serde_json::json;
 
 fn hover_at_start(c: &mut pixi_lsp_tests::client::Client, uri: &str) -> serde_json::Value {
-    c.request_raw("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 1 } }))
+    c.request_raw(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 1 } }),
+    )
 }
 
 #[test]
@@ -26,7 +29,11 @@ fn ten_megabyte_manifest() {
     let started = Instant::now();
     let diags = c.open(URI, &text);
     eprintln!("10 MB manifest: diagnostics after {:?}", started.elapsed());
-    assert!(render(&diags).iter().any(|d| d.ends_with("unknown-key")), "{:?}", render(&diags));
+    assert!(
+        render(&diags).iter().any(|d| d.ends_with("unknown-key")),
+        "{:?}",
+        render(&diags)
+    );
     assert!(hover_at_start(&mut c, URI).get("result").is_some());
     assert!(c.is_running());
 }
@@ -34,10 +41,24 @@ fn ten_megabyte_manifest() {
 #[test]
 fn ten_thousand_deep_nesting() {
     let mut c = server();
-    let text = format!("{}\n[package.build]\nconfig = {{ x = {}1{} }}\n", common::VALID.replace("[package.build]\n", ""), "[".repeat(10_000), "]".repeat(10_000));
+    let text = format!(
+        "{}\n[package.build]\nconfig = {{ x = {}1{} }}\n",
+        common::VALID.replace("[package.build]\n", ""),
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     let diags = c.open(URI, &text);
-    assert!(diags.iter().any(|d| d["message"].as_str().unwrap_or("").contains("recursion")), "{:?}", render(&diags));
-    let symbols = c.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["message"].as_str().unwrap_or("").contains("recursion")),
+        "{:?}",
+        render(&diags)
+    );
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": URI } }),
+    );
     assert!(symbols.is_array());
     assert!(c.is_running());
 }
@@ -50,8 +71,16 @@ fn binary_garbage() {
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let diags = c.open(URI, &text);
     assert!(!diags.is_empty());
-    assert!(diags.iter().all(|d| d["severity"].is_number() && d["message"].as_str().is_some_and(|m| !m.is_empty())));
-    let _ = c.request("textDocument/completion", json!({ "textDocument": { "uri": URI }, "position": { "line": 3, "character": 5 } }));
+    assert!(
+        diags
+            .iter()
+            .all(|d| d["severity"].is_number()
+                && d["message"].as_str().is_some_and(|m| !m.is_empty()))
+    );
+    let _ = c.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": 3, "character": 5 } }),
+    );
     assert!(c.is_running());
 }
 
@@ -60,8 +89,14 @@ fn duplicate_keys_and_tables() {
     let mut c = server();
     let text = "[workspace]\nname = \"a\"\nname = \"b\"\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\n[workspace]\n";
     let rendered = render(&c.open(URI, text));
-    assert!(rendered.contains(&"2:0-2:4 error duplicate-key".to_owned()), "{rendered:?}");
-    assert!(rendered.contains(&"5:0-5:11 error duplicate-table".to_owned()), "{rendered:?}");
+    assert!(
+        rendered.contains(&"2:0-2:4 error duplicate-key".to_owned()),
+        "{rendered:?}"
+    );
+    assert!(
+        rendered.contains(&"5:0-5:11 error duplicate-table".to_owned()),
+        "{rendered:?}"
+    );
 }
 
 #[test]
@@ -81,21 +116,37 @@ linux-64 = "no"
     let diags = c.open(URI, text);
     let rendered = render(&diags);
     for line in 0..4 {
-        assert!(rendered.iter().any(|d| d.starts_with(&format!("{line}:")) && d.contains("error")), "line {line}: {rendered:?}");
+        assert!(
+            rendered
+                .iter()
+                .any(|d| d.starts_with(&format!("{line}:")) && d.contains("error")),
+            "line {line}: {rendered:?}"
+        );
     }
     assert!(c.is_running());
 }
 
 #[test]
 fn a_panicking_request_is_an_error_and_the_server_goes_on() {
-    let mut c = ClientBuilder::new(&binary()).env("PIXI_LSP_FAULT_INJECTION", "panic-in-hover").start();
+    let mut c = ClientBuilder::new(&binary())
+        .env("PIXI_LSP_FAULT_INJECTION", "panic-in-hover")
+        .start();
     c.open(URI, common::VALID);
     let response = hover_at_start(&mut c, URI);
     assert_eq!(response["error"]["code"], -32603, "{response}");
     let message = c.wait_for("window/showMessage", |_| true);
-    assert!(message["message"].as_str().unwrap().contains("hover failed"), "{message}");
+    assert!(
+        message["message"]
+            .as_str()
+            .unwrap()
+            .contains("hover failed"),
+        "{message}"
+    );
     // Other requests and notifications still work.
-    let symbols = c.request("textDocument/documentSymbol", json!({ "textDocument": { "uri": URI } }));
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": URI } }),
+    );
     assert!(symbols.as_array().is_some_and(|a| !a.is_empty()));
     c.change(URI, 2, json!([{ "text": "[workspace\n" }]));
     assert!(!c.diagnostics(URI, 2).is_empty());
@@ -112,7 +163,10 @@ fn out_of_range_positions_and_unknown_documents() {
     c.change(URI, 2, json!([{ "range": { "start": { "line": 999, "character": 5 }, "end": { "line": 1000, "character": 0 } }, "text": "# tail\n" }]));
     let diags = c.diagnostics(URI, 2);
     assert!(diags.is_empty(), "{:?}", render(&diags));
-    let hover = c.request("textDocument/hover", json!({ "textDocument": { "uri": URI }, "position": { "line": 5000, "character": 99 } }));
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": 5000, "character": 99 } }),
+    );
     assert!(hover.is_null());
     let unknown = c.request("textDocument/completion", json!({ "textDocument": { "uri": "file:///nowhere/pixi.toml" }, "position": { "line": 0, "character": 0 } }));
     assert!(unknown.is_null());

@@ -167,3 +167,34 @@ fn no_generic_keeps_only_pixi_diagnostics() {
     assert_eq!(check(&[&path]).0, 1);
     assert_eq!(check(&["--no-generic", &path]).0, 0);
 }
+
+#[test]
+fn check_judges_a_package_with_the_workspace_above_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pixi.toml",
+        b"[workspace]\nname = \"root\"\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n",
+    );
+    write(
+        dir.path(),
+        "packages/a/pixi.toml",
+        b"[package]\nname = { workspace = true }\nversion = { workspace = true }\n\n[package.build]\nbackend = { name = \"pixi-build-python\", version = \"*\" }\n",
+    );
+    // A relative path, from the workspace root: the search starts from its absolute form.
+    let out = Command::new(binary())
+        .args(["check", "--color", "never", "packages/a/pixi.toml"])
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with("packages/a/pixi.toml:3:11: error[workspace-inheritance]: the workspace does not define a 'version'"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("'name'"),
+        "the root defines the name: {stdout}"
+    );
+}

@@ -12,7 +12,11 @@ use serde_json::json;
 fn fix(text: &str, code: &str, title: &str) -> String {
     let mut c = server();
     let diags = c.open(URI, text);
-    let d = diags.iter().find(|d| d["code"] == code).unwrap_or_else(|| panic!("no {code} in {:?}", render(&diags))).clone();
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {:?}", render(&diags)))
+        .clone();
     let actions = c.request("textDocument/codeAction", json!({ "textDocument": { "uri": URI }, "range": d["range"], "context": { "diagnostics": [d] } }));
     let action = actions
         .as_array()
@@ -31,12 +35,19 @@ const HEAD: &str = "[workspace] # main\nchannels = [\"conda-forge\"]\nplatforms 
 fn backend_string_becomes_a_table() {
     let text = format!("{HEAD}[package.build]\nbackend = \"pixi-build-python\" # the backend\n");
     let fixed = fix(&text, "type-mismatch", "name");
-    assert_eq!(fixed, format!("{HEAD}[package.build]\nbackend = {{ name = \"pixi-build-python\" }} # the backend\n"));
+    assert_eq!(
+        fixed,
+        format!(
+            "{HEAD}[package.build]\nbackend = {{ name = \"pixi-build-python\" }} # the backend\n"
+        )
+    );
 }
 
 #[test]
 fn misspelt_backend_config_key_is_renamed() {
-    let text = format!("{HEAD}[package.build]\nbackend = {{ name = \"pixi-build-python\" }}\n\n[package.build.config]\nnoarhc = true # keep\n");
+    let text = format!(
+        "{HEAD}[package.build]\nbackend = {{ name = \"pixi-build-python\" }}\n\n[package.build.config]\nnoarhc = true # keep\n"
+    );
     let fixed = fix(&text, "unknown-backend-config-key", "noarch");
     assert_eq!(fixed, text.replace("noarhc", "noarch"));
 }
@@ -54,8 +65,17 @@ fn missing_preview_flag_is_added() {
     drop(c);
     let fixed = fix(text, &code, "pixi-build");
     assert!(fixed.contains("preview = [\"pixi-build\"]"), "{fixed}");
-    assert!(fixed.starts_with("[workspace]\n# channels first\n"), "{fixed}");
+    assert!(
+        fixed.starts_with("[workspace]\n# channels first\n"),
+        "{fixed}"
+    );
     let mut c = server();
     let after = c.open(URI, &fixed);
-    assert!(!after.iter().any(|d| d["message"].as_str().unwrap_or("").contains("preview flag")), "{:?}", render(&after));
+    assert!(
+        !after
+            .iter()
+            .any(|d| d["message"].as_str().unwrap_or("").contains("preview flag")),
+        "{:?}",
+        render(&after)
+    );
 }

@@ -39,7 +39,11 @@ pub(crate) fn compute(analysis: &FileAnalysis) -> Vec<Diagnostic> {
         root_schema(manifest.kind),
         &mut out,
     );
-    let pixi = pixi_lsp_rules::check(&manifest);
+    let context = pixi_lsp_rules::Context {
+        workspace: analysis.workspace.as_ref().and_then(|w| w.manifest()),
+        files: Some(&analysis.context.files),
+    };
+    let pixi = pixi_lsp_rules::check_with(&manifest, &context);
     // Where a pixi rule reports the same place as the schema, pixi's own wording wins.
     out.retain(|d| {
         !(d.origin.is_generic()

@@ -5,6 +5,7 @@
 mod backend;
 mod code_actions;
 mod completion;
+mod context;
 mod diagnostics;
 mod hover;
 mod manifest;
@@ -16,6 +17,10 @@ use pixi_lsp_syntax::{CursorContext, Diagnostic, Parse, TextRange, parse};
 
 pub use code_actions::Action;
 pub use completion::{CompletionConfig, CompletionItem, CompletionKind, CompletionList};
+pub use context::{
+    AnalysisContext, ContextNeeds, FileFacts, PathFact, PathKind, PathUse, WorkspaceManifest,
+    declares_workspace,
+};
 pub use diagnostics::DiagnosticsConfig;
 pub use hover::HoverInfo;
 pub use manifest::{FileKind, manifest_schema};
@@ -28,18 +33,53 @@ pub struct FileAnalysis {
     kind: FileKind,
     text: Arc<str>,
     parse: Parse,
+    context: AnalysisContext,
+    workspace: Option<WorkspaceManifest>,
     diagnostics: OnceLock<Vec<Diagnostic>>,
 }
 
 impl FileAnalysis {
+    /// The manifest judged alone: no workspace from another file, no file-system facts.
     pub fn new(kind: FileKind, text: Arc<str>) -> Self {
+        Self::with_context(kind, text, AnalysisContext::default())
+    }
+
+    /// The manifest with what the caller gathered for it (see [`FileAnalysis::context_needs`]).
+    pub fn with_context(kind: FileKind, text: Arc<str>, context: AnalysisContext) -> Self {
         let parse = parse(&text);
+        let workspace = context.workspace.clone();
         Self {
             kind,
             text,
             parse,
+            context,
+            workspace,
             diagnostics: OnceLock::new(),
         }
+    }
+
+    /// What the caller should gather before building the analysis [`with_context`]:
+    /// whether to look for a governing workspace, and which paths to look up.
+    ///
+    /// [`with_context`]: FileAnalysis::with_context
+    pub fn context_needs(&self) -> ContextNeeds {
+        let Some(m) = self.manifest() else {
+            return ContextNeeds::default();
+        };
+        let mut paths: Vec<String> = pixi_lsp_rules::referenced_paths(&m)
+            .into_iter()
+            .map(|r| r.path)
+            .collect();
+        paths.sort();
+        paths.dedup();
+        ContextNeeds {
+            workspace: m.workspace_table().is_none(),
+            paths,
+        }
+    }
+
+    pub fn context(&self) -> &AnalysisContext {
+        &self.context
     }
 
     pub fn kind(&self) -> FileKind {

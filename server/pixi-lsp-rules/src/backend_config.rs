@@ -58,14 +58,18 @@ fn resolve_backend<'p>(ctx: &Ctx, build: NodeId) -> Option<Backend<'p>> {
     let name = tree.get(backend, "name").and_then(|n| tree.str(n))?;
     let profile = registry().get(name)?;
     let inherited = tree.get(backend, "workspace").and_then(|w| tree.bool(w)) == Some(true);
-    let spec_node = if inherited {
-        ctx.workspace
-            .and_then(|w| tree.get_path(w, &["dependencies", name]))
-            .and_then(|d| tree.get(d, "version").or(Some(d)))
+    // An inherited spec lives in the workspace's tree, which may be another file's.
+    let spec = if inherited {
+        ctx.workspace.and_then(|w| {
+            let wt = w.tree();
+            let d = w.dependency(name)?;
+            wt.str(wt.get(d, "version").unwrap_or(d)).map(str::to_owned)
+        })
     } else {
         tree.get(backend, "version")
+            .and_then(|v| tree.str(v))
+            .map(str::to_owned)
     };
-    let spec = spec_node.and_then(|s| tree.str(s)).map(str::to_owned);
     let mut admitted = profile.admitted_releases(spec.as_deref());
     let newest_known = profile.releases().last()?;
     if admitted.is_empty() {

@@ -1,47 +1,100 @@
-//! What every rule needs: the manifest, where its main tables are, whether `pixi-build` is
-//! enabled, and helpers that phrase diagnostics the way pixi does.
+//! What every rule needs: the manifest, where its main tables are, the workspace that
+//! governs it (its own, or another file's), whether `pixi-build` is enabled, and helpers
+//! that phrase diagnostics the way pixi does.
 
 use pixi_lsp_syntax::{
-    Diagnostic, Entry, Fix, NodeId, Origin, TableOrigin, TextEdit, TextRange, Tree, ValueType,
-    closest, edit,
+    Diagnostic, Entry, Fix, NodeId, Origin, Severity, TableOrigin, TextEdit, TextRange, Tree,
+    ValueType, closest, edit,
 };
 
-use crate::{Manifest, ManifestKind};
+use crate::files::FileFacts;
+use crate::{Context, Manifest, ManifestKind};
+
+/// The workspace table the rules read: this manifest's own, or the one of the manifest that
+/// governs it. Its nodes belong to `m.tree`, which is not `Ctx::tree` when `external`.
+#[derive(Clone, Copy)]
+pub(crate) struct Ws<'a> {
+    pub m: Manifest<'a>,
+    pub table: NodeId,
+    /// The workspace lives in another file: fixes can't edit it, and ranges in it mean
+    /// nothing here.
+    pub external: bool,
+}
+
+impl<'a> Ws<'a> {
+    pub fn tree(&self) -> &'a Tree {
+        self.m.tree
+    }
+
+    /// A key of the workspace table, as a node of [`Ws::tree`].
+    pub fn get(&self, key: &str) -> Option<NodeId> {
+        self.m.tree.get(self.table, key)
+    }
+
+    /// `[workspace.dependencies.<name>]`, as a node of [`Ws::tree`].
+    pub fn dependency(&self, name: &str) -> Option<NodeId> {
+        self.get("dependencies")
+            .and_then(|pool| self.m.tree.get(pool, name))
+    }
+}
 
 pub(crate) struct Ctx<'a> {
     pub m: Manifest<'a>,
     pub tree: &'a Tree,
-    /// `[workspace]` (or its deprecated alias `[project]` in a pixi.toml). `None` for a
-    /// package-only manifest, whose workspace lives in another file: rules that depend on
-    /// the workspace (preview flags, inheritance) are then left to the ide layer.
-    pub workspace: Option<NodeId>,
+    /// `[workspace]` of this very file (or its deprecated alias `[project]`): the rules
+    /// about the workspace table itself only look here.
+    pub own_workspace: Option<NodeId>,
+    /// The workspace that governs this manifest: its own, or the one the caller found for a
+    /// package-only manifest. `None` when neither is known: rules that depend on the
+    /// workspace (preview flags, inheritance) then stay quiet.
+    pub workspace: Option<Ws<'a>>,
     /// Whether the `pixi-build` preview flag is on (`preview = true` counts, as in pixi).
     pub pixi_build: bool,
     pub package: Option<NodeId>,
+    /// Which referenced paths exist; `None` when the caller doesn't know.
+    pub files: Option<&'a FileFacts>,
     out: Vec<Diagnostic>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(m: &Manifest<'a>) -> Self {
+    pub fn new(m: &Manifest<'a>, context: &Context<'a>) -> Self {
         let tree = m.tree;
-        let workspace = tree
-            .get(m.pixi, "workspace")
-            .or_else(|| tree.get(m.pixi, "project"))
-            .filter(|&n| tree.table(n).is_some());
+        let own_workspace = m.workspace_table();
+        let workspace = match own_workspace {
+            Some(table) => Some(Ws {
+                m: *m,
+                table,
+                external: false,
+            }),
+            None => context.workspace.and_then(|wm| {
+                wm.workspace_table().map(|table| Ws {
+                    m: wm,
+                    table,
+                    external: true,
+                })
+            }),
+        };
         let pixi_build = workspace
-            .and_then(|w| tree.get(w, "preview"))
-            .is_some_and(|p| preview_enables_build(tree, p));
+            .and_then(|w| w.get("preview").map(|p| (w.tree(), p)))
+            .is_some_and(|(t, p)| preview_enables_build(t, p));
         let package = tree
             .get(m.pixi, "package")
             .filter(|&n| tree.table(n).is_some());
         Self {
             m: *m,
             tree,
+            own_workspace,
             workspace,
             pixi_build,
             package,
+            files: context.files,
             out: Vec::new(),
         }
+    }
+
+    /// Whether fixes may edit the workspace table (it is in this file).
+    pub fn workspace_is_here(&self) -> bool {
+        self.workspace.is_some_and(|w| !w.external)
     }
 
     pub fn finish(self) -> Vec<Diagnostic> {
@@ -74,6 +127,22 @@ impl<'a> Ctx<'a> {
         self.last()
     }
 
+    pub fn hint(
+        &mut self,
+        code: &'static str,
+        range: TextRange,
+        msg: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.out.push(Diagnostic::new(
+            Origin::Pixi,
+            Severity::Hint,
+            code,
+            range,
+            msg,
+        ));
+        self.last()
+    }
+
     fn last(&mut self) -> &mut Diagnostic {
         let i = self.out.len() - 1; // invariant: called right after a push
         &mut self.out[i]
@@ -91,12 +160,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// A `[workspace]` value pixi would use for package defaults, or `[project]` metadata in
-    /// a pyproject.toml.
+    /// a pyproject.toml (this one, or the workspace's: pixi fills a pyproject workspace from
+    /// its `[project]`).
     pub fn workspace_defines(&self, field: &str) -> bool {
-        let in_workspace = self
-            .workspace
-            .and_then(|w| self.tree.get(w, field))
-            .is_some();
+        let in_workspace = self.workspace.is_some_and(|w| {
+            w.get(field).is_some()
+                || (w.m.kind == ManifestKind::Pyproject && pyproject_defines(w.tree(), field))
+        });
         let in_pyproject =
             self.m.kind == ManifestKind::Pyproject && pyproject_defines(self.tree, field);
         in_workspace || in_pyproject
@@ -109,13 +179,13 @@ impl<'a> Ctx<'a> {
             Some(n) if self.tree.str(n).is_some() => self.tree.str(n).map(str::to_owned),
             _ => self
                 .workspace
-                .and_then(|w| self.tree.get(w, "name"))
+                .and_then(|w| w.get("name").and_then(|n| w.tree().str(n)))
                 .or_else(|| {
                     self.tree
                         .get_path(self.tree.root(), &["project", "name"])
                         .filter(|_| self.m.kind == ManifestKind::Pyproject)
+                        .and_then(|n| self.tree.str(n))
                 })
-                .and_then(|n| self.tree.str(n))
                 .map(str::to_owned),
         }
     }

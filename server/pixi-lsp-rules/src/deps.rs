@@ -232,11 +232,7 @@ fn workspace_marker(ctx: &mut Ctx, entry: &Entry, marker: NodeId) {
     let Some(workspace) = ctx.workspace else {
         return;
     };
-    if tree
-        .get(workspace, "dependencies")
-        .and_then(|p| tree.get(p, &entry.key))
-        .is_none()
-    {
+    if workspace.dependency(&entry.key).is_none() {
         let msg = format!(
             "the workspace does not define `{}` in `[workspace.dependencies]`\nAdd the package to `[workspace.dependencies]` in the workspace `pixi.toml`.",
             entry.key

@@ -1,6 +1,6 @@
 //! `[package]`: its keys, workspace inheritance of metadata fields, and value checks that
 //! need no file system (version syntax, SPDX license). `license-file`/`readme` existence is
-//! checked by the ide layer, which can read the disk.
+//! `files`' business, from facts the caller gathered.
 
 use std::str::FromStr;
 

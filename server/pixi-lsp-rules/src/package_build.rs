@@ -206,8 +206,7 @@ fn backend_workspace(ctx: &mut Ctx, backend: NodeId, marker: NodeId) {
     let Some(name) = tree.get(backend, "name").and_then(|n| tree.str(n)) else {
         return;
     };
-    let pool = tree.get(workspace, "dependencies");
-    if pool.and_then(|p| tree.get(p, name)).is_none() {
+    if workspace.dependency(name).is_none() {
         let msg = format!(
             "the workspace does not define `{name}` in `[workspace.dependencies]`\nAdd the package to `[workspace.dependencies]` in the workspace `pixi.toml`."
         );

@@ -33,7 +33,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
 /// `preview` must be a bool or a list of flag names; unknown names are a warning.
 fn preview_value(ctx: &mut Ctx) {
     let tree = ctx.tree;
-    let Some(preview) = ctx.workspace.and_then(|w| tree.get(w, "preview")) else {
+    let Some(preview) = ctx.own_workspace.and_then(|w| tree.get(w, "preview")) else {
         return;
     };
     if !ctx.expect(
@@ -135,7 +135,7 @@ fn legacy_build_system(ctx: &mut Ctx) {
 }
 
 /// `[package]` needs `pixi-build` in the workspace's `preview` (only checkable when the
-/// workspace is in this file).
+/// workspace is known: in this file, or given by the caller).
 fn package_needs_preview(ctx: &mut Ctx) {
     if ctx.pixi_build || ctx.workspace.is_none() {
         return;
@@ -152,8 +152,12 @@ fn package_needs_preview(ctx: &mut Ctx) {
     d.fixes.extend(fix);
 }
 
-/// Adds `"pixi-build"` to `[workspace] preview`, creating the key when missing.
+/// Adds `"pixi-build"` to `[workspace] preview`, creating the key when missing. `None`
+/// when the workspace is another file: a fix only edits the file it is offered in.
 pub(crate) fn enable_preview_fix(ctx: &Ctx) -> Option<Fix> {
+    if !ctx.workspace_is_here() {
+        return None;
+    }
     let workspace_key = if ctx.tree.get(ctx.m.pixi, "workspace").is_some() {
         "workspace"
     } else {
@@ -230,7 +234,7 @@ fn workspace_dependency_tables(ctx: &mut Ctx) {
             }
         }
     }
-    if let Some(pool) = ctx.workspace.and_then(|w| tree.get(w, "dependencies")) {
+    if let Some(pool) = ctx.own_workspace.and_then(|w| tree.get(w, "dependencies")) {
         for entry in tree.entries(pool) {
             workspace_dependency(ctx, entry);
         }
@@ -276,10 +280,10 @@ pub(crate) fn source_needs_preview(ctx: &mut Ctx, spec: NodeId) {
 fn target_selectors(ctx: &mut Ctx) {
     let tree = ctx.tree;
     let root = ctx.m.pixi;
-    let workspace_platforms = ctx
-        .workspace
-        .and_then(|w| tree.get(w, "platforms"))
-        .and_then(|p| selector::platforms(tree, p));
+    let workspace_platforms = ctx.workspace.and_then(|w| {
+        w.get("platforms")
+            .and_then(|p| selector::platforms(w.tree(), p))
+    });
     if let Some(targets) = tree.get(root, "target") {
         check_targets(ctx, targets, workspace_platforms.as_deref(), "workspace");
     }

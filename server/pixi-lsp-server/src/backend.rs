@@ -115,6 +115,15 @@ impl Inner {
         ));
     }
 
+    /// `uri` may be the workspace manifest of other open documents and just changed (edited,
+    /// saved, opened or closed): their analyses are rebuilt and their diagnostics
+    /// re-published.
+    pub fn refresh_dependents(self: &Arc<Self>, uri: &Uri) {
+        for dependent in self.docs.invalidate_below(uri) {
+            self.schedule_diagnostics(&dependent);
+        }
+    }
+
     pub fn stop_diagnostics(&self, uri: &Uri) {
         self.publishers.lock().remove(uri);
     }

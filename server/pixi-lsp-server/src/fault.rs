@@ -5,7 +5,9 @@
 use std::sync::LazyLock;
 
 static FAULTS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    std::env::var("PIXI_LSP_FAULT_INJECTION").map(|v| v.split(',').map(str::to_owned).collect()).unwrap_or_default()
+    std::env::var("PIXI_LSP_FAULT_INJECTION")
+        .map(|v| v.split(',').map(str::to_owned).collect())
+        .unwrap_or_default()
 });
 
 pub(crate) fn injected(fault: &str) -> bool {

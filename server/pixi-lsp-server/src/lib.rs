@@ -3,6 +3,7 @@
 //! thread and convert back.
 
 mod backend;
+pub mod context;
 mod fault;
 mod from_lsp;
 mod handlers;

@@ -1,20 +1,45 @@
 //! Open documents and what has been derived from them, behind one lock that is never held
 //! across an `.await`: tower-lsp-server runs handlers concurrently, so every mutation happens
 //! before a handler's first `.await` (see style.md §6).
+//!
+//! An analysis also depends on other files: the workspace manifest that governs a
+//! package-only manifest (the editor's text when it is open, else the disk) and the paths
+//! the manifest references. Those are gathered with the snapshot, on the blocking thread
+//! that builds it; a change to a workspace manifest invalidates the snapshots of the
+//! manifests below it (`invalidate_below`).
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
 use pixi_lsp_documents::{Change, Document, LineIndex, PositionEncoding};
-use pixi_lsp_ide::{FileAnalysis, FileKind};
+use pixi_lsp_ide::{AnalysisContext, ContextNeeds, FileAnalysis, FileKind};
 use tower_lsp_server::ls_types::Uri;
+
+use crate::context::{self, DiskCache};
 
 pub(crate) struct DocEntry {
     pub doc: Document,
     pub kind: FileKind,
+    /// The file behind a `file://` URI; `None` for other schemes (no surroundings to read).
+    path: Option<PathBuf>,
+    /// Bumped when something this document's analysis reads from elsewhere changed; a
+    /// snapshot built before the bump is not cached.
+    context_generation: u64,
     /// Derived for `doc.version()`; rebuilt lazily after a change.
     derived: Option<Snapshot>,
+    /// What was gathered from elsewhere for `context_generation`, kept across edits: a
+    /// keystroke rarely changes which workspace or paths a manifest needs, so it is reused
+    /// (no file-system access, no re-parse of the workspace manifest) while the needs match.
+    context: Option<CachedContext>,
+}
+
+#[derive(Clone)]
+struct CachedContext {
+    generation: u64,
+    needs: ContextNeeds,
+    context: AnalysisContext,
 }
 
 /// An immutable view of one document version: what requests compute on.
@@ -28,17 +53,22 @@ pub(crate) struct Snapshot {
 #[derive(Default)]
 pub(crate) struct Documents {
     docs: Mutex<HashMap<Uri, DocEntry>>,
+    disk: Arc<DiskCache>,
 }
 
 impl Documents {
     pub fn open(&self, uri: Uri, text: &str, version: i32) {
         let kind = FileKind::from_path(uri.path().as_str());
+        let path = file_path(&uri);
         self.docs.lock().insert(
             uri,
             DocEntry {
                 doc: Document::new(text, version),
                 kind,
+                path,
+                context_generation: 0,
                 derived: None,
+                context: None,
             },
         );
     }
@@ -75,27 +105,120 @@ impl Documents {
         self.docs.lock().get(uri).map(|e| e.doc.version())
     }
 
-    /// The snapshot of the current version, building it (parse, line index) on a blocking
-    /// thread if needed.
+    /// Forgets what the analysis of `uri` read from elsewhere (the files next to it may
+    /// have changed, e.g. on save).
+    pub fn invalidate(&self, uri: &Uri) {
+        if let Some(entry) = self.docs.lock().get_mut(uri) {
+            entry.context_generation += 1;
+            entry.derived = None;
+        }
+    }
+
+    /// `uri` is a manifest that may govern others (its text changed, it was saved, opened
+    /// or closed): forgets the derived state of every other open document below its
+    /// directory and returns their URIs. Only those can have it as their nearest workspace
+    /// manifest; re-analysing the few that don't is cheap.
+    pub fn invalidate_below(&self, uri: &Uri) -> Vec<Uri> {
+        let Some(dir) = file_path(uri).and_then(|p| p.parent().map(Path::to_owned)) else {
+            return Vec::new();
+        };
+        let mut docs = self.docs.lock();
+        let mut out = Vec::new();
+        for (other, entry) in docs.iter_mut() {
+            let below = entry
+                .path
+                .as_deref()
+                .and_then(Path::parent)
+                .is_some_and(|d| d != dir && d.starts_with(&dir));
+            if other != uri && below {
+                entry.context_generation += 1;
+                entry.derived = None;
+                out.push(other.clone());
+            }
+        }
+        out
+    }
+
+    /// The snapshot of the current version, building it (parse, line index, and the
+    /// workspace manifest and file facts it needs) on a blocking thread if needed.
     pub async fn snapshot(&self, uri: &Uri, encoding: PositionEncoding) -> Option<Snapshot> {
-        let (text, kind, version) = {
+        let (text, kind, version, generation, path, open, cached) = {
             let docs = self.docs.lock();
             let entry = docs.get(uri)?;
             if let Some(s) = &entry.derived {
                 return Some(s.clone());
             }
-            (entry.doc.text().clone(), entry.kind, entry.doc.version())
+            // The editor's text of every open file, for the workspace search: open
+            // documents are few, and each is one `Arc` clone.
+            let open: HashMap<PathBuf, Arc<str>> = docs
+                .values()
+                .filter_map(|e| Some((e.path.clone()?, e.doc.text().clone())))
+                .collect();
+            let cached = entry
+                .context
+                .clone()
+                .filter(|c| c.generation == entry.context_generation);
+            (
+                entry.doc.text().clone(),
+                entry.kind,
+                entry.doc.version(),
+                entry.context_generation,
+                entry.path.clone(),
+                open,
+                cached,
+            )
         };
+        let disk = self.disk.clone();
         let built = tokio::task::spawn_blocking(move || {
             let line_index = Arc::new(LineIndex::new(text.clone(), encoding));
-            Snapshot {
-                version,
-                analysis: Arc::new(FileAnalysis::new(kind, text)),
-                line_index,
-            }
+            let Some(path) = path else {
+                let analysis = Arc::new(FileAnalysis::new(kind, text));
+                return (
+                    Snapshot {
+                        version,
+                        analysis,
+                        line_index,
+                    },
+                    None,
+                );
+            };
+            // Try what was gathered before; gather again only when the needs changed.
+            let first = match &cached {
+                Some(c) => FileAnalysis::with_context(kind, text.clone(), c.context.clone()),
+                None => FileAnalysis::new(kind, text.clone()),
+            };
+            let needs = first.context_needs();
+            let reusable = match &cached {
+                Some(c) => c.needs == needs,
+                None => !needs.workspace && needs.paths.is_empty(),
+            };
+            let (analysis, context) = if reusable {
+                let context = cached.map_or_else(AnalysisContext::default, |c| c.context);
+                (first, context)
+            } else {
+                let found = context::gather(&path, &needs, &|p| open.get(p).cloned(), &disk);
+                if let Some(ws) = &found.workspace_path {
+                    tracing::debug!("{} is governed by {}", path.display(), ws.display());
+                }
+                let analysis = FileAnalysis::with_context(kind, text, found.context.clone());
+                (analysis, found.context)
+            };
+            let cache = CachedContext {
+                generation,
+                needs,
+                context,
+            };
+            (
+                Snapshot {
+                    version,
+                    analysis: Arc::new(analysis),
+                    line_index,
+                },
+                Some(cache),
+            )
         })
         .await;
-        let snapshot = match built {
+        let (snapshot, cache) = match built {
             Ok(s) => s,
             Err(e) => {
                 tracing::error!("building the analysis of {} failed: {e}", uri.as_str());
@@ -104,10 +227,24 @@ impl Documents {
         };
         let mut docs = self.docs.lock();
         if let Some(entry) = docs.get_mut(uri) {
-            if entry.doc.version() == version && entry.derived.is_none() {
+            if entry.context_generation == generation && cache.is_some() {
+                entry.context = cache;
+            }
+            if entry.doc.version() == version
+                && entry.context_generation == generation
+                && entry.derived.is_none()
+            {
                 entry.derived = Some(snapshot.clone());
             }
         }
         Some(snapshot)
     }
+}
+
+/// The local file behind a `file://` URI.
+fn file_path(uri: &Uri) -> Option<PathBuf> {
+    let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
+    is_file
+        .then(|| uri.to_file_path().map(|p| p.into_owned()))
+        .flatten()
 }

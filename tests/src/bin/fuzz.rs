@@ -9,8 +9,8 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use pixi_lsp_ide::{CompletionConfig, DiagnosticsConfig, FileAnalysis, FileKind};
@@ -99,7 +99,9 @@ fn main() -> ExitCode {
             if now == last {
                 let input = watchdog_input.lock().map(|s| s.clone()).unwrap_or_default();
                 let _ = std::fs::write("fuzz-hang.toml", input);
-                eprintln!("fuzz: case {now} made no progress for {CASE_LIMIT:?}: a hang (input saved to fuzz-hang.toml)");
+                eprintln!(
+                    "fuzz: case {now} made no progress for {CASE_LIMIT:?}: a hang (input saved to fuzz-hang.toml)"
+                );
                 std::process::exit(1);
             }
             last = now;

@@ -20,5 +20,6 @@ pub(crate) async fn handle_did_change(server: &Arc<Inner>, params: DidChangeText
         server.encoding(),
     ) {
         server.schedule_diagnostics(&uri);
+        server.refresh_dependents(&uri);
     }
 }

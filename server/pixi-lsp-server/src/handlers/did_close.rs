@@ -8,6 +8,8 @@ pub(crate) async fn handle_did_close(server: &Arc<Inner>, params: DidCloseTextDo
     let uri = params.text_document.uri;
     server.docs.close(&uri);
     server.stop_diagnostics(&uri);
+    // Manifests that read this one's editor text now read the disk.
+    server.refresh_dependents(&uri);
     // A closed file's problems leave the Problems list with it.
     server
         .client

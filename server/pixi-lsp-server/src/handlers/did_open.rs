@@ -8,4 +8,6 @@ pub(crate) async fn handle_did_open(server: &Arc<Inner>, params: DidOpenTextDocu
     let doc = params.text_document;
     server.docs.open(doc.uri.clone(), &doc.text, doc.version);
     server.schedule_diagnostics(&doc.uri);
+    // The editor's text now wins over the disk for manifests that read this one.
+    server.refresh_dependents(&doc.uri);
 }

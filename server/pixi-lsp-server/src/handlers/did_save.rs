@@ -4,8 +4,12 @@ use tower_lsp_server::ls_types::DidSaveTextDocumentParams;
 
 use crate::backend::Inner;
 
-/// Saving changes nothing we analyse (we work on the editor's text), but files next to the
-/// manifest may have changed with it, so diagnostics are refreshed.
+/// Saving changes nothing of the text we analyse, but files next to the manifest may have
+/// changed with it (a new `LICENSE`, a package directory, a workspace manifest on disk), so
+/// what the analysis read from the disk is read again, for it and the manifests below it.
 pub(crate) async fn handle_did_save(server: &Arc<Inner>, params: DidSaveTextDocumentParams) {
-    server.schedule_diagnostics(&params.text_document.uri);
+    let uri = params.text_document.uri;
+    server.docs.invalidate(&uri);
+    server.schedule_diagnostics(&uri);
+    server.refresh_dependents(&uri);
 }

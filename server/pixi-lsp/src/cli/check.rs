@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use pixi_lsp_ide::{DiagnosticsConfig, FileAnalysis, FileKind};
+use pixi_lsp_server::context::{self, DiskCache};
 use pixi_lsp_syntax::{Diagnostic, Origin, Severity, TextRange};
 
 use super::render::{self, Style};
@@ -94,8 +95,9 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     let mut errors = 0usize;
     let mut warnings = 0usize;
     let mut json = Vec::new();
+    let cache = DiskCache::default();
     for file in &files {
-        let (text, diagnostics) = check_file(file, &config);
+        let (text, diagnostics) = check_file(file, &config, &cache);
         errors += diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -131,7 +133,11 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
 
 /// Reads and analyses one file. IO problems and non-UTF-8 content become diagnostics, so
 /// one bad file never hides the others.
-fn check_file(path: &Path, config: &DiagnosticsConfig) -> (Arc<str>, Vec<Diagnostic>) {
+fn check_file(
+    path: &Path,
+    config: &DiagnosticsConfig,
+    cache: &DiskCache,
+) -> (Arc<str>, Vec<Diagnostic>) {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_SIZE {
         let msg =
@@ -164,7 +170,7 @@ fn check_file(path: &Path, config: &DiagnosticsConfig) -> (Arc<str>, Vec<Diagnos
         Ok(text) => {
             let text: Arc<str> = Arc::from(text);
             let kind = FileKind::from_path(&path.to_string_lossy());
-            let analysis = FileAnalysis::new(kind, text.clone());
+            let analysis = with_surroundings(path, kind, text.clone(), cache);
             (text, analysis.diagnostics(config))
         }
         Err(e) => {
@@ -186,6 +192,25 @@ fn check_file(path: &Path, config: &DiagnosticsConfig) -> (Arc<str>, Vec<Diagnos
             )
         }
     }
+}
+
+/// The analysis of `path` with its governing workspace manifest and the facts about the
+/// paths it references, found on disk the way the editor finds them.
+fn with_surroundings(
+    path: &Path,
+    kind: FileKind,
+    text: Arc<str>,
+    cache: &DiskCache,
+) -> FileAnalysis {
+    let alone = FileAnalysis::new(kind, text.clone());
+    let needs = alone.context_needs();
+    if !needs.workspace && needs.paths.is_empty() {
+        return alone;
+    }
+    // Relative paths on the command line are searched upward from the working directory.
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let found = context::gather(&absolute, &needs, &|_| None, cache);
+    FileAnalysis::with_context(kind, text, found.context)
 }
 
 fn find_manifests(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -1,0 +1,70 @@
+//! What a manifest's analysis knows beyond its own text: the workspace manifest that
+//! governs a package-only manifest, and facts about the paths it references. The caller
+//! (server, CLI) finds and reads them; this crate only parses text and reads the facts, so
+//! it stays free of IO.
+
+use std::sync::{Arc, OnceLock};
+
+use pixi_lsp_syntax::{Parse, parse};
+
+pub use pixi_lsp_rules::{FileFacts, PathFact, PathKind, PathUse};
+
+use crate::FileKind;
+use crate::manifest::manifest;
+
+/// The text of the manifest whose `[workspace]` governs a package-only manifest. Clones
+/// share one parse, so a caller that keeps its context across keystrokes of the package
+/// manifest parses the workspace manifest once, not on every edit.
+#[derive(Clone, Debug)]
+pub struct WorkspaceManifest {
+    pub kind: FileKind,
+    pub text: Arc<str>,
+    parsed: Arc<OnceLock<Parse>>,
+}
+
+impl WorkspaceManifest {
+    pub fn new(kind: FileKind, text: Arc<str>) -> Self {
+        Self {
+            kind,
+            text,
+            parsed: Arc::default(),
+        }
+    }
+
+    pub(crate) fn parse(&self) -> &Parse {
+        self.parsed.get_or_init(|| parse(&self.text))
+    }
+
+    pub(crate) fn manifest(&self) -> Option<pixi_lsp_rules::Manifest<'_>> {
+        manifest(self.kind, &self.text, &self.parse().tree)
+    }
+}
+
+/// Everything the caller gathered for one analysis. The default is "nothing known": the
+/// manifest is judged alone and no path is reported.
+#[derive(Clone, Debug, Default)]
+pub struct AnalysisContext {
+    /// Only used when the manifest has no workspace of its own.
+    pub workspace: Option<WorkspaceManifest>,
+    /// Keyed by the paths of [`ContextNeeds::paths`].
+    pub files: FileFacts,
+}
+
+/// What the caller should look up for a manifest: the governing workspace (when the
+/// manifest has none of its own) and these paths, relative to the manifest's directory.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContextNeeds {
+    pub workspace: bool,
+    pub paths: Vec<String>,
+}
+
+/// Whether `text` defines a workspace (`[workspace]`/`[project]` in a pixi.toml,
+/// `[tool.pixi.workspace]` in a pyproject.toml): what the caller's upward search for the
+/// governing manifest stops at.
+pub fn declares_workspace(kind: FileKind, text: &str) -> bool {
+    let parsed = parse(text);
+    manifest(kind, text, &parsed.tree).is_some_and(|m| m.workspace_table().is_some())
+}
+
+#[cfg(test)]
+mod tests;
