@@ -98,6 +98,21 @@ fn corpus_verdicts_match_pixi() {
     );
 }
 
+/// Where each of pixi's invalid reference examples is wrong (1-based lines).
+const INVALID_EXAMPLE_LINES: &[(&str, u64)] = &[
+    ("bad_conda_pypi_map.toml", 6),
+    ("bad_conda_pypi_map_mode.toml", 7),
+    ("bad_env_variable.toml", 9),
+    ("bad_feature_platform.toml", 9),
+    ("bad_workspace_platform_name.toml", 6),
+    ("empty.toml", 1),
+    ("empty_workspace_platform.toml", 6),
+    ("no_channel.toml", 1),
+    ("package_target_removed.toml", 18),
+    ("reserved_arg_name.toml", 7),
+    ("reserved_workspace_platform_name.toml", 6),
+];
+
 #[test]
 fn reference_examples_match_the_upstream_schema_verdicts() {
     let Some(shared) = paths::shared_dir() else {
@@ -114,6 +129,19 @@ fn reference_examples_match_the_upstream_schema_verdicts() {
             let flagged = !errors(&diags).is_empty()
                 || (name == "package_target_removed.toml" && !diags.is_empty());
             assert_eq!(flagged, want_error, "{dir}/{name}: {diags:?}");
+            if want_error {
+                let line = INVALID_EXAMPLE_LINES
+                    .iter()
+                    .find(|(f, _)| *f == name)
+                    .map(|(_, l)| *l);
+                let at_line = diags
+                    .iter()
+                    .any(|d| d["line"].as_u64() == line && d["severity"] != "hint");
+                assert!(
+                    at_line,
+                    "{name}: expected a diagnostic at line {line:?}, got {diags:?}"
+                );
+            }
         }
     }
 }

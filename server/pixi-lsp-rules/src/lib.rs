@@ -16,6 +16,7 @@ pub mod backends;
 mod backend_config;
 mod ctx;
 mod deps;
+mod features;
 mod files;
 mod package;
 mod package_build;
@@ -96,6 +97,7 @@ pub fn check(manifest: &Manifest) -> Vec<Diagnostic> {
 pub fn check_with(manifest: &Manifest, context: &Context) -> Vec<Diagnostic> {
     let mut ctx = ctx::Ctx::new(manifest, context);
     workspace::check(&mut ctx);
+    features::check(&mut ctx);
     package::check(&mut ctx);
     package_build::check(&mut ctx);
     deps::check(&mut ctx);

@@ -68,6 +68,13 @@ pub(crate) struct Platform {
     subdir: Option<Subdir>,
 }
 
+impl Platform {
+    /// The name features and selectors refer to it by.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 /// The platforms of a `platforms = [...]` array; `None` when it can't be read (then no
 /// selector is reported as unmatched).
 pub(crate) fn platforms(tree: &Tree, array: NodeId) -> Option<Vec<Platform>> {
