@@ -39,7 +39,7 @@ function M.config()
     cmd = M.options.cmd,
     filetypes = { 'toml' },
     -- pixi.toml / pyproject.toml mark a root; the real decision is made in root_dir below
-    root_markers = manifest.manifest_names,
+    root_markers = { manifest.manifest_names },
     -- Neovim 0.11: calling on_dir() attaches; returning without calling it skips the buffer, so
     -- other TOML files and pyproject.toml files without [tool.pixi] never get this client.
     root_dir = function(bufnr, on_dir)

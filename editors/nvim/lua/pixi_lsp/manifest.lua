@@ -56,7 +56,8 @@ function M.root(bufnr)
       end
     end
   end
-  return vim.fs.root(name, M.manifest_names) or dir
+  -- nested list: equal priority (a top-level list would prefer any pixi.toml further up)
+  return vim.fs.root(name, { M.manifest_names }) or dir
 end
 
 return M

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Build editors/vscode/pixi-lsp.vsix (or $1).
+#   PIXI_LSP_BUNDLE_SERVER=/path/to/pixi-lsp  bundles that binary as server/pixi-lsp, and then
+#   PIXI_LSP_VSIX_TARGET (default linux-x64) makes it a platform-specific .vsix.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:-pixi-lsp.vsix}
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npm run -s compile
+rm -rf server
+target=()
+if [ -n "${PIXI_LSP_BUNDLE_SERVER:-}" ]; then
+  mkdir -p server
+  cp "$PIXI_LSP_BUNDLE_SERVER" server/pixi-lsp
+  chmod +x server/pixi-lsp
+  target=(--target "${PIXI_LSP_VSIX_TARGET:-linux-x64}")
+fi
+# the extension is bundled by esbuild, so node_modules are not packaged
+npx vsce package --no-dependencies --skip-license "${target[@]}" -o "$OUT"
+rm -rf server

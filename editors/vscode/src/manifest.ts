@@ -1,0 +1,28 @@
+// Which documents are pixi manifests. Pure: no `vscode` import, unit-tested in src/test.
+
+/** `[tool.pixi]`, `[tool.pixi.workspace]`, `[[tool.pixi...`, with optional spaces. */
+const TOOL_PIXI = /^[ \t]*\[\[?[ \t]*tool\.pixi[ \t]*[\].]/m;
+
+export function basename(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] ?? '';
+}
+
+export function hasToolPixi(text: string): boolean {
+  return TOOL_PIXI.test(text);
+}
+
+/** pixi.toml, or pyproject.toml whose text has a `[tool.pixi` table. */
+export function isManifest(fileName: string, text: () => string): boolean {
+  const base = basename(fileName);
+  if (base === 'pixi.toml') {
+    return true;
+  }
+  if (base === 'pyproject.toml') {
+    return hasToolPixi(text());
+  }
+  return false;
+}
+
+/** Manifests larger than this are still sent to the server, but the user is told why things may be slow. */
+export const LARGE_MANIFEST_BYTES = 2 * 1024 * 1024;

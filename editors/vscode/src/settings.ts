@@ -1,0 +1,46 @@
+// The server's settings object (camelCase, exactly as the server reads it). Pure; unit-tested.
+
+export interface ServerSettings {
+  diagnostics: { generic: boolean };
+  channels: { cacheDir: string | null; offline: boolean };
+  backends: { overrides: Record<string, string>; overrideAll: string | null; autoPreview: boolean };
+  build: { outputDir: string | null };
+  trusted: boolean;
+  logLevel: string;
+  logFile: string | null;
+  inlayHints: { enabled: boolean };
+}
+
+/** Reads one `pixiLsp.<key>` value (a `WorkspaceConfiguration.get` in the extension). */
+export type Getter = <T>(key: string, fallback: T) => T;
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? v : null;
+}
+
+export function buildSettings(get: Getter, trusted: boolean): ServerSettings {
+  const overrides: Record<string, string> = {};
+  const raw = get<Record<string, unknown>>('backends.overrides', {});
+  for (const [k, v] of Object.entries(raw ?? {})) {
+    if (typeof v === 'string' && v !== '') {
+      overrides[k] = v;
+    }
+  }
+  return {
+    diagnostics: { generic: get('diagnostics.generic', true) },
+    channels: { cacheDir: str(get('channels.cacheDir', null)), offline: get('channels.offline', false) },
+    backends: {
+      overrides,
+      overrideAll: str(get('backends.overrideAll', null)),
+      autoPreview: get('backends.autoPreview', false),
+    },
+    build: { outputDir: str(get('build.outputDir', null)) },
+    trusted,
+    logLevel: get('logLevel', 'info'),
+    logFile: str(get('logFile', null)),
+    inlayHints: { enabled: get('inlayHints.enabled', false) },
+  };
+}
+
+/** Settings whose change needs a server restart rather than didChangeConfiguration. */
+export const RESTART_KEYS = ['pixiLsp.server.path', 'pixiLsp.server.args'];

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# VS Code end-to-end test: code-server + the .vsix + Debian chromium driven by playwright-core.
+# Usage: tests/e2e/run.sh <pixi-lsp.vsix> <server binary>
+# Env: PIXI_LSP_TEST_CODE_SERVER (code-server binary), PIXI_LSP_TEST_CHROMIUM (default /usr/bin/chromium),
+#      PORT (default: a free port), ARTIFACTS (screenshots; default editors/vscode/tests/artifacts)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+VSC=$(cd "$HERE/../.." && pwd)
+VSIX=$(realpath "$1"); SERVER=$(realpath "$2")
+CS=${PIXI_LSP_TEST_CODE_SERVER:-code-server}
+PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+ARTIFACTS=${ARTIFACTS:-$VSC/tests/artifacts}
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/pixi-lsp-vscode-e2e.XXXXXX")
+mkdir -p "$RUN/data/User" "$RUN/ext" "$ARTIFACTS"
+cp -r "$VSC/tests/fixtures/workspace" "$RUN/ws"
+cat > "$RUN/data/User/settings.json" <<JSON
+{
+  "pixiLsp.server.path": "$SERVER",
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "extensions.ignoreRecommendations": true,
+  "editor.hover.delay": 100,
+  "chat.commandCenter.enabled": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden"
+}
+JSON
+# fixed keys for commands whose default keys the browser or the terminal may take
+cat > "$RUN/data/User/keybindings.json" <<JSON
+[
+  { "key": "ctrl+alt+shift+f1", "command": "workbench.action.closePanel" },
+  { "key": "ctrl+alt+shift+f2", "command": "workbench.action.gotoLine" },
+  { "key": "ctrl+alt+shift+f3", "command": "editor.action.showHover", "when": "editorTextFocus" },
+  { "key": "ctrl+alt+shift+f4", "command": "notifications.clearAll" },
+  { "key": "ctrl+alt+shift+f5", "command": "workbench.actions.view.problems" },
+  { "key": "ctrl+alt+shift+f6", "command": "editor.action.triggerSuggest", "when": "editorTextFocus" }
+]
+JSON
+"$CS" --user-data-dir "$RUN/data" --extensions-dir "$RUN/ext" --install-extension "$VSIX" >"$RUN/install.log" 2>&1 \
+  || { cat "$RUN/install.log"; exit 1; }
+setsid "$CS" --auth none --bind-addr "127.0.0.1:$PORT" --user-data-dir "$RUN/data" --extensions-dir "$RUN/ext" \
+  --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+  "$RUN/ws" >"$RUN/code-server.log" 2>&1 &
+CS_PID=$!
+cleanup() {
+  kill -- "-$CS_PID" 2>/dev/null || true
+  wait "$CS_PID" 2>/dev/null || true
+  cp "$RUN/code-server.log" "$ARTIFACTS/code-server.log" 2>/dev/null || true
+  [ -n "${KEEP_RUN_DIR:-}" ] || rm -rf "$RUN"
+}
+trap cleanup EXIT
+for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "code-server did not come up"; cat "$RUN/code-server.log"; exit 1; }
+RUN_DIR=$RUN SETTINGS="$RUN/data/User/settings.json" SERVER="$SERVER" ARTIFACTS="$ARTIFACTS" \
+  CRASHING_SERVER="$VSC/tests/fixtures/crashing-server" \
+  node "$HERE/vscode-e2e.js" "http://127.0.0.1:$PORT/?folder=$RUN/ws"

@@ -1,0 +1,290 @@
+// Drives code-server (with the pixi-lsp .vsix installed) through Debian's chromium.
+// Started by tests/e2e/run.sh; prints "N passed, M failed" and exits non-zero on failure.
+// Screenshots: $ARTIFACTS/vscode-*.png
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const url = process.argv[2];
+const ARTIFACTS = process.env.ARTIFACTS || path.join(__dirname, '..', 'artifacts');
+const SETTINGS = process.env.SETTINGS;
+const T = Number(process.env.PIXI_LSP_TEST_TIMEOUT_MS || 20000);
+const t0 = Date.now();
+const log = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+const squash = (s) => s.replace(/\s+/g, ' ').trim();
+let page;
+const results = { passed: 0, failed: 0, skipped: 0 };
+const report = {};
+
+class Skip extends Error {}
+
+// bound in keybindings.json by run.sh
+const KEYS = {
+  closePanel: 'Control+Alt+Shift+F1',
+  gotoLine: 'Control+Alt+Shift+F2',
+  showHover: 'Control+Alt+Shift+F3',
+  clearNotifications: 'Control+Alt+Shift+F4',
+  problems: 'Control+Alt+Shift+F5',
+  suggest: 'Control+Alt+Shift+F6',
+};
+
+async function test(name, shot, fn) {
+  const start = Date.now();
+  try {
+    await fn();
+    results.passed++;
+    log(`ok   ${name} (${Date.now() - start} ms)`);
+  } catch (e) {
+    if (e instanceof Skip) {
+      results.skipped++;
+      log(`skip ${name}: ${e.message}`);
+    } else {
+      results.failed++;
+      log(`FAIL ${name}: ${e.message.split('\n')[0]}`);
+    }
+  } finally {
+    if (shot) {
+      await page.waitForTimeout(400); // let notification toasts finish sliding in
+      await page.screenshot({ path: path.join(ARTIFACTS, shot) }).catch(() => {});
+    }
+    await page.keyboard.press('Escape').catch(() => {});
+  }
+}
+
+function check(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
+  await page.keyboard.type(title);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: T });
+  await page.keyboard.press('Enter');
+}
+
+async function clearNotifications() {
+  await page.keyboard.press(KEYS.clearNotifications);
+  await page.waitForTimeout(200);
+}
+
+/** Text of the first notification toast matching re, waiting up to timeout. */
+async function waitNotification(re, timeout = T) {
+  const end = Date.now() + timeout;
+  let seen = [];
+  while (Date.now() < end) {
+    seen = (await page.locator('.notification-list-item-message').allInnerTexts().catch(() => [])).map(squash);
+    const hit = seen.find((t) => re.test(t));
+    if (hit) return hit;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no notification matching ${re}; saw: ${JSON.stringify(seen)}`);
+}
+
+async function openFile(rel, attempt = 1) {
+  const dir = path.dirname(rel);
+  const file = path.basename(rel);
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
+  await page.keyboard.type(rel);
+  // wait until the list is filtered (recently opened files are listed first, before filtering)
+  await page.waitForFunction(
+    ([d, f]) => {
+      const row = document.querySelector('.quick-input-list .monaco-list-row');
+      const t = row ? row.textContent || '' : '';
+      return t.includes(f) && (d === '.' || t.includes(d));
+    },
+    [dir, file],
+    { timeout: T },
+  );
+  await page.keyboard.press('Enter');
+  // the breadcrumbs of the active editor show the folder and the file name
+  try {
+    await page.waitForFunction(
+      ([d, f]) => {
+        const b = document.querySelector('.editor-group-container.active .monaco-breadcrumbs');
+        const t = b ? b.textContent || '' : '';
+        return t.includes(f) && (d === '.' || t.includes(d));
+      },
+      [dir, file],
+      { timeout: attempt === 1 ? 5000 : T },
+    );
+  } catch (e) {
+    if (attempt > 1) throw e;
+    await page.keyboard.press('Escape');
+    return openFile(rel, attempt + 1);
+  }
+  await page.waitForSelector('.monaco-editor .view-lines', { timeout: T });
+  await page.waitForTimeout(300);
+}
+
+async function gotoLine(lineCol) {
+  await page.keyboard.press(KEYS.gotoLine);
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
+  await page.keyboard.type(lineCol);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(200);
+}
+
+/** Change user settings through the settings.json editor (code-server does not notice edits made
+ *  to the file behind its back). */
+const settingsNow = {};
+async function setSettings(patch) {
+  if (!fs.existsSync(SETTINGS + '.orig')) fs.copyFileSync(SETTINGS, SETTINGS + '.orig');
+  const s = Object.assign(JSON.parse(fs.readFileSync(SETTINGS + '.orig', 'utf8')), settingsNow, patch);
+  Object.assign(settingsNow, patch);
+  await runCommand('Preferences: Open User Settings (JSON)');
+  await page.waitForFunction(() => {
+    const b = document.querySelector('.editor-group-container.active .monaco-breadcrumbs');
+    return b && (b.textContent || '').includes('settings.json');
+  }, null, { timeout: T });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+A');
+  // one line (no auto-indent), then drop whatever the editor auto-closed after the cursor
+  await page.keyboard.insertText(JSON.stringify(s));
+  await page.keyboard.press('Control+Shift+End');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Control+S');
+  const end = Date.now() + T;
+  while (Date.now() < end) {
+    const onDisk = fs.readFileSync(SETTINGS, 'utf8');
+    if (Object.values(patch).every((v) => onDisk.includes(JSON.stringify(v)))) break;
+    await page.waitForTimeout(100);
+  }
+  await page.keyboard.press('Control+W');
+}
+
+(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.PIXI_LSP_TEST_CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+  try {
+    await page.goto(url);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60000 });
+    log('workbench loaded');
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+
+    await test('broken [package.build]: error squiggle and Problems entry on the backend line', 'vscode-diagnostics.png', async () => {
+      await openFile('broken/pixi.toml');
+      await page.waitForSelector('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning', { timeout: T });
+      await page.keyboard.press(KEYS.problems);
+      const rows = page.locator('.markers-panel .monaco-list-row');
+      await rows.first().waitFor({ timeout: T });
+      const text = squash(await page.locator('.markers-panel').innerText());
+      report.problems = text;
+      log('problems: ' + text);
+      check(/Ln 13/.test(text), 'no problem on line 13 (backend = "pixi-build-python")');
+      const status = await page.locator('#status\\.problems').getAttribute('aria-label').catch(() => null);
+      report.statusProblems = status;
+      // the squiggle must be on line 13
+      const squiggleTop = await page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning').first().boundingBox();
+      const line13 = await page.locator('.monaco-editor .view-line', { hasText: 'backend = "pixi-build-python"' }).boundingBox();
+      check(squiggleTop && line13 && Math.abs(squiggleTop.y - line13.y) < line13.height, 'squiggle is not on the backend line');
+    });
+
+    await test('status bar shows the server state', null, async () => {
+      const item = page.locator('[id$="pixiLsp.status"]');
+      await item.waitFor({ state: 'visible', timeout: T });
+      const label = squash((await item.getAttribute('aria-label')) || (await item.innerText()));
+      report.statusItem = label;
+      log('status item: ' + label);
+      check(/pixi-lsp/.test(label) && !/stopped|not found|failed/.test(label), 'status: ' + label);
+    });
+
+    await test('hover on `backend` shows documentation', 'vscode-hover.png', async () => {
+      await page.keyboard.press(KEYS.closePanel); // the Problems panel from the previous test
+      await openFile('broken/pixi.toml');
+      await gotoLine('13:3');
+      await page.keyboard.press(KEYS.showHover);
+      const hover = page.locator('.monaco-hover-content:visible').first();
+      await hover.waitFor({ state: 'visible', timeout: T });
+      await page.waitForTimeout(500);
+      const text = squash(await page.locator('.monaco-hover-content:visible').allInnerTexts().then((t) => t.join(' | ')));
+      report.hover = text;
+      log('hover: ' + text.slice(0, 200));
+      check(/backend/i.test(text), 'hover does not mention backend');
+    });
+
+    await test('completion in [package.build] offers backend', 'vscode-completion.png', async () => {
+      await openFile('complete/pixi.toml');
+      await gotoLine('12:1');
+      await page.keyboard.press(KEYS.suggest);
+      const rows = page.locator('.suggest-widget .monaco-list-row');
+      await rows.first().waitFor({ state: 'visible', timeout: T });
+      await page.waitForTimeout(300);
+      const items = (await rows.allInnerTexts()).map(squash);
+      report.completion = items;
+      log('completion: ' + items.slice(0, 8).join(' | '));
+      check(items.some((t) => /^backend\b/.test(t)), 'no backend in the suggestion list');
+    });
+
+    await test('Pixi: Build package says when the server does not support it (or builds)', 'vscode-build-command.png', async () => {
+      await clearNotifications();
+      await openFile('complete/pixi.toml');
+      await runCommand('Pixi: Build package');
+      const msg = await waitNotification(/does not support|Built \d+ package|Build package/);
+      report.buildCommand = msg;
+      log('notification: ' + msg);
+    });
+
+    await test('Pixi: Preview generated recipe opens YAML beside the manifest (when supported)', 'vscode-preview.png', async () => {
+      await clearNotifications();
+      await openFile('complete/pixi.toml');
+      await runCommand('Pixi: Preview generated recipe');
+      const first = await Promise.race([
+        waitNotification(/does not support/, T).then((m) => ({ unsupported: m })),
+        page.waitForSelector('.tabs-container .tab.active[aria-label*="recipe.yaml"]', { timeout: 60000 }).then(() => ({ opened: true })),
+      ]);
+      if (first.unsupported) {
+        report.preview = first.unsupported;
+        throw new Skip('server: ' + first.unsupported);
+      }
+      const lang = squash(await page.locator('#status\\.editor\\.mode').innerText());
+      check(/YAML/i.test(lang), 'preview language is ' + lang);
+    });
+
+    await test('a missing server binary is reported clearly', 'vscode-no-server.png', async () => {
+      await clearNotifications();
+      await setSettings({ 'pixiLsp.server.path': '/nonexistent/pixi-lsp' });
+      const msg = await waitNotification(/no executable file is there|No pixi-lsp server found/);
+      report.noServer = msg;
+      log('notification: ' + msg);
+      const label = squash((await page.locator('[id$="pixiLsp.status"]').getAttribute('aria-label')) || '');
+      check(/not found/.test(label), 'status: ' + label);
+    });
+
+    await test('a crashing server is restarted a bounded number of times, then the user is told', 'vscode-crash.png', async () => {
+      await clearNotifications();
+      await setSettings({ 'pixiLsp.server.path': process.env.CRASHING_SERVER });
+      const msg = await waitNotification(/crashed \d+ times .* will not be restarted/, 30000);
+      report.crash = msg;
+      log('notification: ' + msg);
+      const label = squash((await page.locator('[id$="pixiLsp.status"]').getAttribute('aria-label')) || '');
+      check(/stopped/.test(label), 'status: ' + label);
+    });
+
+    await test('setting the real server back recovers (restart on server.path change)', null, async () => {
+      await clearNotifications();
+      await setSettings({ 'pixiLsp.server.path': process.env.SERVER });
+      await page.waitForFunction(() => {
+        const e = document.querySelector('[id$="pixiLsp.status"]');
+        return e && /pixi-lsp/.test(e.getAttribute('aria-label') || '') && !/stopped|not found|failed|restarting/.test(e.getAttribute('aria-label') || '');
+      }, null, { timeout: T });
+    });
+  } catch (e) {
+    results.failed++;
+    log('ERROR ' + e.message);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-error.png') }).catch(() => {});
+  } finally {
+    fs.writeFileSync(path.join(ARTIFACTS, 'vscode-e2e.json'), JSON.stringify(report, null, 2));
+    await browser.close();
+  }
+  const line = `${results.passed} passed, ${results.failed} failed` + (results.skipped ? `, ${results.skipped} skipped` : '');
+  console.log(line);
+  process.exit(results.failed > 0 ? 1 : 0);
+})();
