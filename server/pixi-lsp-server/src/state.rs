@@ -15,6 +15,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use pixi_lsp_documents::{Change, Document, LineIndex, PositionEncoding};
 use pixi_lsp_ide::{AnalysisContext, ContextNeeds, FileAnalysis, FileKind};
+use tokio::sync::OnceCell;
 use tower_lsp_server::ls_types::Uri;
 
 use crate::context::{self, DiskCache};
@@ -27,8 +28,8 @@ pub(crate) struct DocEntry {
     /// Bumped when something this document's analysis reads from elsewhere changed; a
     /// snapshot built before the bump is not cached.
     context_generation: u64,
-    /// Derived for `doc.version()`; rebuilt lazily after a change.
-    derived: Option<Snapshot>,
+    /// Derived for `doc.version()`, built once by whoever asks first; dropped on a change.
+    derived: Option<Arc<OnceCell<Snapshot>>>,
     /// What was gathered from elsewhere for `context_generation`, kept across edits: a
     /// keystroke rarely changes which workspace or paths a manifest needs, so it is reused
     /// (no file-system access, no re-parse of the workspace manifest) while the needs match.
@@ -140,13 +141,14 @@ impl Documents {
     }
 
     /// The snapshot of the current version, building it (parse, line index, and the
-    /// workspace manifest and file facts it needs) on a blocking thread if needed.
+    /// workspace manifest and file facts it needs) on a blocking thread if needed. Callers
+    /// that ask while it is being built (the diagnostics task and a completion request
+    /// after the same keystroke) wait for the one build instead of parsing twice.
     pub async fn snapshot(&self, uri: &Uri, encoding: PositionEncoding) -> Option<Snapshot> {
-        let (text, kind, version, generation, path, open, cached) = {
-            let docs = self.docs.lock();
-            let entry = docs.get(uri)?;
-            if let Some(s) = &entry.derived {
-                return Some(s.clone());
+        let (cell, input) = {
+            let mut docs = self.docs.lock();
+            if let Some(ready) = docs.get(uri)?.derived.as_ref().and_then(|c| c.get()) {
+                return Some(ready.clone());
             }
             // The editor's text of every open file, for the workspace search: open
             // documents are few, and each is one `Arc` clone.
@@ -154,91 +156,117 @@ impl Documents {
                 .values()
                 .filter_map(|e| Some((e.path.clone()?, e.doc.text().clone())))
                 .collect();
-            let cached = entry
-                .context
-                .clone()
-                .filter(|c| c.generation == entry.context_generation);
-            (
-                entry.doc.text().clone(),
-                entry.kind,
-                entry.doc.version(),
-                entry.context_generation,
-                entry.path.clone(),
+            let entry = docs.get_mut(uri)?;
+            let cell = entry.derived.get_or_insert_with(Default::default).clone();
+            let input = BuildInput {
+                text: entry.doc.text().clone(),
+                kind: entry.kind,
+                version: entry.doc.version(),
+                generation: entry.context_generation,
+                path: entry.path.clone(),
                 open,
-                cached,
-            )
+                cached: entry
+                    .context
+                    .clone()
+                    .filter(|c| c.generation == entry.context_generation),
+                encoding,
+                disk: self.disk.clone(),
+            };
+            (cell, input)
         };
-        let disk = self.disk.clone();
-        let built = tokio::task::spawn_blocking(move || {
-            let line_index = Arc::new(LineIndex::new(text.clone(), encoding));
-            let Some(path) = path else {
-                let analysis = Arc::new(FileAnalysis::new(kind, text));
-                return (
-                    Snapshot {
-                        version,
-                        analysis,
-                        line_index,
-                    },
-                    None,
-                );
-            };
-            // Try what was gathered before; gather again only when the needs changed.
-            let first = match &cached {
-                Some(c) => FileAnalysis::with_context(kind, text.clone(), c.context.clone()),
-                None => FileAnalysis::new(kind, text.clone()),
-            };
-            let needs = first.context_needs();
-            let reusable = match &cached {
-                Some(c) => c.needs == needs,
-                None => !needs.workspace && needs.paths.is_empty(),
-            };
-            let (analysis, context) = if reusable {
-                let context = cached.map_or_else(AnalysisContext::default, |c| c.context);
-                (first, context)
-            } else {
-                let found = context::gather(&path, &needs, &|p| open.get(p).cloned(), &disk);
-                if let Some(ws) = &found.workspace_path {
-                    tracing::debug!("{} is governed by {}", path.display(), ws.display());
+        let built = cell
+            .get_or_try_init(|| async {
+                let generation = input.generation;
+                let (snapshot, cache) = tokio::task::spawn_blocking(move || build(input))
+                    .await
+                    .map_err(|e| {
+                        tracing::error!("building the analysis of {} failed: {e}", uri.as_str())
+                    })?;
+                if let Some(entry) = self.docs.lock().get_mut(uri) {
+                    if entry.context_generation == generation && cache.is_some() {
+                        entry.context = cache;
+                    }
                 }
-                let analysis = FileAnalysis::with_context(kind, text, found.context.clone());
-                (analysis, found.context)
-            };
-            let cache = CachedContext {
-                generation,
-                needs,
-                context,
-            };
-            (
-                Snapshot {
-                    version,
-                    analysis: Arc::new(analysis),
-                    line_index,
-                },
-                Some(cache),
-            )
-        })
-        .await;
-        let (snapshot, cache) = match built {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!("building the analysis of {} failed: {e}", uri.as_str());
-                return None;
-            }
-        };
-        let mut docs = self.docs.lock();
-        if let Some(entry) = docs.get_mut(uri) {
-            if entry.context_generation == generation && cache.is_some() {
-                entry.context = cache;
-            }
-            if entry.doc.version() == version
-                && entry.context_generation == generation
-                && entry.derived.is_none()
-            {
-                entry.derived = Some(snapshot.clone());
-            }
-        }
-        Some(snapshot)
+                Ok::<_, ()>(snapshot)
+            })
+            .await;
+        built.ok().cloned()
     }
+}
+
+/// What a snapshot is built from, taken under the lock.
+struct BuildInput {
+    text: Arc<str>,
+    kind: FileKind,
+    version: i32,
+    generation: u64,
+    path: Option<PathBuf>,
+    open: HashMap<PathBuf, Arc<str>>,
+    cached: Option<CachedContext>,
+    encoding: PositionEncoding,
+    disk: Arc<DiskCache>,
+}
+
+/// Builds one snapshot (blocking: parsing, and file-system access when the context must be
+/// gathered anew).
+fn build(input: BuildInput) -> (Snapshot, Option<CachedContext>) {
+    let BuildInput {
+        text,
+        kind,
+        version,
+        generation,
+        path,
+        open,
+        cached,
+        encoding,
+        disk,
+    } = input;
+    let line_index = Arc::new(LineIndex::new(text.clone(), encoding));
+    let Some(path) = path else {
+        let analysis = Arc::new(FileAnalysis::new(kind, text));
+        return (
+            Snapshot {
+                version,
+                analysis,
+                line_index,
+            },
+            None,
+        );
+    };
+    // Try what was gathered before; gather again only when the needs changed.
+    let first = match &cached {
+        Some(c) => FileAnalysis::with_context(kind, text.clone(), c.context.clone()),
+        None => FileAnalysis::new(kind, text.clone()),
+    };
+    let needs = first.context_needs();
+    let reusable = match &cached {
+        Some(c) => c.needs == needs,
+        None => !needs.workspace && needs.paths.is_empty(),
+    };
+    let (analysis, context) = if reusable {
+        let context = cached.map_or_else(AnalysisContext::default, |c| c.context);
+        (first, context)
+    } else {
+        let found = context::gather(&path, &needs, &|p| open.get(p).cloned(), &disk);
+        if let Some(ws) = &found.workspace_path {
+            tracing::debug!("{} is governed by {}", path.display(), ws.display());
+        }
+        let analysis = FileAnalysis::with_context(kind, text, found.context.clone());
+        (analysis, found.context)
+    };
+    let cache = CachedContext {
+        generation,
+        needs,
+        context,
+    };
+    (
+        Snapshot {
+            version,
+            analysis: Arc::new(analysis),
+            line_index,
+        },
+        Some(cache),
+    )
 }
 
 /// The local file behind a `file://` URI.

@@ -52,6 +52,8 @@ struct Keystrokes {
     initialize: Duration,
     open: Duration,
     samples: Vec<Duration>,
+    /// Completion requested right after an edit (so the snapshot is rebuilt first).
+    completions: Vec<Duration>,
     idle_rss_kb: Option<u64>,
     loaded_rss_kb: Option<u64>,
 }
@@ -90,14 +92,58 @@ fn run_keystrokes(builder: ClientBuilder, dir: &Path, text: &str, versioned: boo
         samples.push(t.elapsed());
     }
     let loaded_rss_kb = rss_kb(c.pid());
+    let completions = completions_after_edits(&mut c, &uri, &mut current);
     let _ = c.shutdown();
     Keystrokes {
         initialize,
         open,
         samples,
+        completions,
         idle_rss_kb,
         loaded_rss_kb,
     }
+}
+
+/// Types and deletes a letter in `[package.build.config]`, asking for completion after each
+/// edit: the request pays for the re-parse of the new version.
+fn completions_after_edits(
+    c: &mut client::Client,
+    uri: &str,
+    current: &mut String,
+) -> Vec<Duration> {
+    let anchor = "[package.build.config]\n";
+    let Some(at) = current.find(anchor).map(|i| i + anchor.len()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for i in 0..EDITS {
+        let version = (EDITS + 2 + i) as i64;
+        let pos = client::position(current, at);
+        let typing = i % 2 == 0;
+        let (end, text) = if typing {
+            (pos.clone(), "n")
+        } else {
+            (json!({ "line": pos["line"], "character": 1 }), "")
+        };
+        c.change(
+            uri,
+            version,
+            json!([{ "range": { "start": pos, "end": end }, "text": text }]),
+        );
+        if typing {
+            current.insert(at, 'n');
+        } else {
+            current.remove(at);
+        }
+        let cursor = client::position(current, at + text.len());
+        let t = Instant::now();
+        let _ = c.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": uri }, "position": cursor }),
+        );
+        out.push(t.elapsed());
+    }
+    out
 }
 
 fn report(name: &str, k: &mut Keystrokes) -> Duration {
@@ -115,6 +161,14 @@ fn report(name: &str, k: &mut Keystrokes) -> Duration {
         ms(p95),
         ms(percentile(&mut k.samples, 1.0))
     );
+    if !k.completions.is_empty() {
+        println!(
+            "{name}: completion right after an edit over {} requests: p50 {}, p95 {}",
+            k.completions.len(),
+            ms(percentile(&mut k.completions, 0.5)),
+            ms(percentile(&mut k.completions, 0.95))
+        );
+    }
     println!(
         "{name}: RSS idle {} MB, with the manifest open {} MB",
         k.idle_rss_kb
