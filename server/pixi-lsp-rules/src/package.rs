@@ -32,19 +32,9 @@ pub(crate) const PACKAGE_KEYS: &[&str] = &[
     "target",
 ];
 
-/// Fields that may be `{ workspace = true }`.
-const INHERITABLE: &[&str] = &[
-    "name",
-    "version",
-    "description",
-    "authors",
-    "license",
-    "license-file",
-    "readme",
-    "homepage",
-    "repository",
-    "documentation",
-];
+/// Fields that may be `{ workspace = true }`: the metadata fields, which come first in
+/// [`PACKAGE_KEYS`] (from `name` to `documentation`).
+const INHERITABLE: &[&str] = PACKAGE_KEYS.split_at(10).0;
 
 pub(crate) fn check(ctx: &mut Ctx) {
     let tree = ctx.tree;

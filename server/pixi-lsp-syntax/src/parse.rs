@@ -412,7 +412,7 @@ impl Builder<'_, '_> {
         {
             let sep = self.bump().map_or(after_keys, |e| e.span().end());
             self.skip_ws();
-            self.value(0).unwrap_or_else(|| {
+            self.value().unwrap_or_else(|| {
                 self.alloc(NodeKind::Scalar(Scalar::Invalid), TextRange::empty(sep))
             })
         } else {
@@ -478,15 +478,15 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn value(&mut self, depth: u32) -> Option<NodeId> {
+    fn value(&mut self) -> Option<NodeId> {
         let ev = self.peek()?;
         match ev.kind() {
             EventKind::Scalar => {
                 self.pos += 1;
                 Some(self.scalar(ev))
             }
-            EventKind::ArrayOpen => Some(self.array(depth)),
-            EventKind::InlineTableOpen => Some(self.inline_table(depth)),
+            EventKind::ArrayOpen => Some(self.array()),
+            EventKind::InlineTableOpen => Some(self.inline_table()),
             _ => None,
         }
     }
@@ -514,72 +514,66 @@ impl Builder<'_, '_> {
         self.alloc(NodeKind::Scalar(scalar), range)
     }
 
-    fn array(&mut self, depth: u32) -> NodeId {
+    fn array(&mut self) -> NodeId {
         let open = self.bump().map_or(self.text_len, |e| e.span().start());
         let mut items = Vec::new();
-        let mut end = open + 1;
-        loop {
-            self.skip_trivia();
-            let Some(ev) = self.peek() else { break };
-            match ev.kind() {
-                EventKind::ArrayClose => {
-                    self.pos += 1;
-                    end = ev.span().end();
-                    break;
-                }
-                EventKind::ValueSep => {
-                    self.pos += 1;
-                    end = ev.span().end();
-                }
-                EventKind::Scalar | EventKind::ArrayOpen | EventKind::InlineTableOpen => {
-                    if let Some(item) = self.value(depth + 1) {
-                        end = self.nodes[item.0 as usize].range.end as usize;
-                        items.push(item);
-                    }
-                }
-                EventKind::StdTableOpen | EventKind::ArrayTableOpen => break,
-                _ => self.pos += 1,
+        let end = self.delimited(open, EventKind::ArrayClose, |this, ev| match ev.kind() {
+            EventKind::Scalar | EventKind::ArrayOpen | EventKind::InlineTableOpen => {
+                let item = this.value()?;
+                items.push(item);
+                Some(this.nodes[item.0 as usize].range.end as usize)
             }
-        }
-        self.alloc(
-            NodeKind::Array(Array {
-                items,
-                of_tables: false,
-            }),
-            TextRange::new(open, end),
-        )
+            _ => None,
+        });
+        let array = Array {
+            items,
+            of_tables: false,
+        };
+        self.alloc(NodeKind::Array(array), TextRange::new(open, end))
     }
 
-    fn inline_table(&mut self, depth: u32) -> NodeId {
+    fn inline_table(&mut self) -> NodeId {
         let open = self.bump().map_or(self.text_len, |e| e.span().start());
-        let id = self.alloc(
-            NodeKind::Table(Table::new(TableOrigin::Inline, None)),
-            TextRange::empty(open),
-        );
+        let table = Table::new(TableOrigin::Inline, None);
+        let id = self.alloc(NodeKind::Table(table), TextRange::empty(open));
+        let end = self.delimited(open, EventKind::InlineTableClose, |this, ev| {
+            (ev.kind() == EventKind::SimpleKey).then(|| this.key_value(id))
+        });
+        self.nodes[id.0 as usize].range = TextRange::new(open, end);
+        id
+    }
+
+    /// The body of `[ … ]` or `{ … }` up to `close`: separators are skipped, `item` parses
+    /// what it recognises (returning where it ended) and anything else is stepped over. A
+    /// header ends an unclosed body, so one missing bracket doesn't swallow the next table.
+    /// Returns the end offset of the body.
+    fn delimited(
+        &mut self,
+        open: usize,
+        close: EventKind,
+        mut item: impl FnMut(&mut Self, Event) -> Option<usize>,
+    ) -> usize {
         let mut end = open + 1;
         loop {
             self.skip_trivia();
             let Some(ev) = self.peek() else { break };
             match ev.kind() {
-                EventKind::InlineTableClose => {
+                kind if kind == close => {
                     self.pos += 1;
-                    end = ev.span().end();
-                    break;
+                    return ev.span().end();
                 }
                 EventKind::ValueSep => {
                     self.pos += 1;
                     end = ev.span().end();
                 }
-                EventKind::SimpleKey => {
-                    let _ = depth;
-                    end = self.key_value(id).max(end);
-                }
                 EventKind::StdTableOpen | EventKind::ArrayTableOpen => break,
-                _ => self.pos += 1,
+                _ => match item(self, ev) {
+                    Some(item_end) => end = end.max(item_end),
+                    None => self.pos += 1,
+                },
             }
         }
-        self.nodes[id.0 as usize].range = TextRange::new(open, end);
-        id
+        end
     }
 }
 
