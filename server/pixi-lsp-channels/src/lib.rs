@@ -1,0 +1,22 @@
+//! Conda channel data for the editor: package names, versions and records from real
+//! repodata through `rattler_repodata_gateway`, fetched in the background and cached on
+//! disk, served to the IDE as immutable [`ScopeData`] snapshots.
+//!
+//! Requests never wait on the network: the IDE answers from what is loaded (saying when it
+//! is incomplete), asks the [`ChannelService`] for the rest, and is told when it arrives.
+//! Errors are data too ([`FetchState::Failed`]) so they can become diagnostics at the
+//! channel entry; a channel that cannot be reached is served from the last cache, marked
+//! stale.
+
+mod client;
+mod config;
+mod data;
+mod scope;
+mod service;
+
+pub use config::ChannelsConfig;
+pub use data::{FetchState, PackageInfo, RecordInfo, ScopeData};
+pub use scope::{ChannelRef, ScopeKey, resolve_channel};
+pub use service::ChannelService;
+
+pub use rattler_conda_types::{MatchSpec, PackageName, ParseStrictness, Subdir, Version, VersionSpec};

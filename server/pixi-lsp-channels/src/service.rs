@@ -1,0 +1,290 @@
+//! The background side: one gateway, fetch tasks per scope, and copy-on-write snapshots of
+//! what has arrived. Nothing here blocks a caller: `request_*` start a task (once) and
+//! return; `data` hands out the current snapshot.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use rattler_conda_types::{Channel, MatchSpec, PackageName, ParseStrictness, RepoDataRecord};
+use rattler_repodata_gateway::fetch::CacheAction;
+use rattler_repodata_gateway::{ChannelConfig as GatewayChannels, Gateway, SourceConfig};
+
+use crate::config::ChannelsConfig;
+use crate::data::{FetchState, PackageInfo, RecordInfo, ScopeData};
+use crate::scope::{ChannelRef, ScopeKey};
+
+type Listener = Box<dyn Fn() + Send + Sync>;
+
+#[derive(Clone)]
+pub struct ChannelService {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    online: Gateway,
+    /// Reads only what the disk cache has, stale or not: the fallback when a channel cannot
+    /// be reached, and the only gateway in offline mode.
+    cached: Gateway,
+    offline: bool,
+    scopes: Mutex<HashMap<ScopeKey, Arc<ScopeData>>>,
+    on_change: Listener,
+    runtime: tokio::runtime::Handle,
+    fetch_timeout: std::time::Duration,
+}
+
+fn gateway(config: &ChannelsConfig, cache_action: CacheAction) -> Gateway {
+    let channels = GatewayChannels {
+        default: SourceConfig { cache_action, missing_shards_are_empty: cache_action == CacheAction::ForceCacheOnly, ..SourceConfig::default() },
+        per_channel: HashMap::new(),
+    };
+    Gateway::builder()
+        .with_client(crate::client::build(config))
+        .with_cache_dir(config.cache_dir.join(rattler_cache::REPODATA_CACHE_DIR))
+        .with_channel_config(channels)
+        .finish()
+}
+
+impl ChannelService {
+    /// Must be called inside a tokio runtime; `on_change` runs (on a runtime thread) whenever
+    /// new data or a new failure arrived.
+    pub fn new(config: ChannelsConfig, on_change: impl Fn() + Send + Sync + 'static) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                online: gateway(&config, CacheAction::CacheOrFetch),
+                cached: gateway(&config, CacheAction::ForceCacheOnly),
+                offline: config.offline,
+                scopes: Mutex::new(HashMap::new()),
+                on_change: Box::new(on_change),
+                runtime: tokio::runtime::Handle::current(),
+                fetch_timeout: config.request_timeout * 3,
+            }),
+        }
+    }
+
+    /// What is known about `key` now (empty when nothing was requested yet).
+    pub fn data(&self, key: &ScopeKey) -> Arc<ScopeData> {
+        self.inner.scopes.lock().get(key).cloned().unwrap_or_default()
+    }
+
+    /// Starts loading the package names of `key`, unless that already happened.
+    pub fn request_names(&self, key: &ScopeKey) {
+        let started = self.inner.update(key, |data| {
+            if data.names_state != FetchState::NotRequested {
+                return false;
+            }
+            data.names_state = FetchState::Loading;
+            true
+        });
+        if started {
+            let (inner, key) = (self.inner.clone(), key.clone());
+            self.inner.spawn(async move { inner.load_names(key).await });
+        }
+    }
+
+    /// Starts loading the records of `name` in `key`, unless that already happened.
+    pub fn request_package(&self, key: &ScopeKey, name: &str) {
+        let Ok(parsed) = PackageName::try_from(name) else { return };
+        let started = self.inner.update(key, |data| {
+            if data.packages.contains_key(name) {
+                return false;
+            }
+            data.packages.insert(name.to_owned(), (FetchState::Loading, Arc::default()));
+            true
+        });
+        if started {
+            let (inner, key) = (self.inner.clone(), key.clone());
+            self.inner.spawn(async move { inner.load_package(key, parsed).await });
+        }
+    }
+
+    /// Forgets everything loaded, so the next requests fetch again (a "refresh").
+    pub fn clear(&self) {
+        let scopes: Vec<ScopeKey> = self.inner.scopes.lock().drain().map(|(k, _)| k).collect();
+        for channel in scopes.iter().flat_map(|k| &k.channels) {
+            for gateway in [&self.inner.online, &self.inner.cached] {
+                let all = rattler_repodata_gateway::SubdirSelection::All;
+                let mode = rattler_repodata_gateway::CacheClearMode::InMemoryOnly;
+                if let Err(e) = gateway.clear_repodata_cache(&to_channel(channel), all, mode) {
+                    tracing::warn!("clearing the repodata cache of {}: {e}", channel.url);
+                }
+            }
+        }
+    }
+
+    /// Waits until the names of `key` and the given packages are settled (loaded or
+    /// failed). For the CLI, which has no editor to refresh later.
+    pub async fn settle(&self, key: &ScopeKey, names: &[String]) {
+        self.request_names(key);
+        for name in names {
+            self.request_package(key, name);
+        }
+        loop {
+            let data = self.data(key);
+            let pending = !data.names_state.is_settled()
+                || names.iter().any(|n| data.package(n).is_some_and(|(s, _)| !s.is_settled()));
+            if !pending {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Inner {
+    /// Copy-on-write update of one scope's snapshot; returns what `change` returned.
+    fn update(&self, key: &ScopeKey, change: impl FnOnce(&mut ScopeData) -> bool) -> bool {
+        let mut scopes = self.scopes.lock();
+        let entry = scopes.entry(key.clone()).or_default();
+        let mut data = (**entry).clone();
+        let changed = change(&mut data);
+        if changed {
+            *entry = Arc::new(data);
+        }
+        changed
+    }
+
+    /// Runs a fetch in the background; a panic inside becomes a failure, not a stuck
+    /// "loading" state.
+    fn spawn(self: &Arc<Self>, task: impl Future<Output = ()> + Send + 'static) {
+        let inner = self.clone();
+        self.runtime.spawn(async move {
+            if let Err(e) = tokio::spawn(task).await {
+                tracing::error!("channel fetch failed: {e}");
+            }
+            (inner.on_change)();
+        });
+    }
+
+    /// Runs `query` against one channel: online first (unless offline), then the cache.
+    async fn fetch<T, F, Fut>(&self, query: F) -> (FetchState, Option<T>)
+    where
+        F: Fn(Gateway) -> Fut,
+        Fut: Future<Output = Result<T, String>>,
+    {
+        let mut online_error = None;
+        if !self.offline {
+            match tokio::time::timeout(self.fetch_timeout, query(self.online.clone())).await {
+                Ok(Ok(v)) => return (FetchState::Ready { stale: false }, Some(v)),
+                Ok(Err(e)) => online_error = Some(e),
+                Err(_) => online_error = Some(format!("timed out after {:?}", self.fetch_timeout)),
+            }
+        }
+        match query(self.cached.clone()).await {
+            Ok(v) => (FetchState::Ready { stale: online_error.is_some() || self.offline }, Some(v)),
+            Err(cache_error) => {
+                let message = online_error.unwrap_or(cache_error);
+                (FetchState::Failed(message), None)
+            }
+        }
+    }
+
+    async fn load_names(self: Arc<Self>, key: ScopeKey) {
+        let mut names: Vec<String> = Vec::new();
+        let mut states = Vec::new();
+        for channel in &key.channels {
+            let subdirs = key.subdirs.clone();
+            let (state, found) = self
+                .fetch(|gw| {
+                    let (c, s) = (to_channel(channel), subdirs.clone());
+                    async move { gw.names([c], s).await.map(|out| out.names).map_err(|e| error_chain(&e)) }
+                })
+                .await;
+            names.extend(found.into_iter().flatten().map(|n| n.as_normalized().to_owned()));
+            states.push((channel.name.clone(), state));
+        }
+        names.sort_unstable();
+        names.dedup();
+        let overall = overall_state(&states);
+        self.update(&key, |data| {
+            data.names = Arc::new(names);
+            data.names_state = overall;
+            data.channel_states = states;
+            true
+        });
+    }
+
+    async fn load_package(self: Arc<Self>, key: ScopeKey, name: PackageName) {
+        let mut records: Vec<RecordInfo> = Vec::new();
+        let mut states = Vec::new();
+        for channel in &key.channels {
+            let subdirs = key.subdirs.clone();
+            let spec = MatchSpec::from_str(name.as_normalized(), ParseStrictness::Lenient);
+            let (state, found) = self
+                .fetch(|gw| {
+                    let (c, s, spec) = (to_channel(channel), subdirs.clone(), spec.clone());
+                    async move {
+                        let spec = spec.map_err(|e| e.to_string())?;
+                        let out = gw.query([c], s, [spec]).await.map_err(|e| error_chain(&e))?;
+                        Ok(out.repodata.iter().flat_map(|r| r.iter().cloned()).collect::<Vec<RepoDataRecord>>())
+                    }
+                })
+                .await;
+            records.extend(found.into_iter().flatten().filter(|r| r.package_record.name == name).map(|r| record_info(&r, &channel.name)));
+            states.push((channel.name.clone(), state));
+        }
+        records.sort_by(|a, b| b.version.cmp(&a.version).then(b.build_number.cmp(&a.build_number)));
+        let overall = overall_state(&states);
+        let key_name = name.as_normalized().to_owned();
+        self.update(&key, |data| {
+            data.packages.insert(key_name, (overall, Arc::new(PackageInfo { records })));
+            true
+        });
+    }
+}
+
+fn to_channel(channel: &ChannelRef) -> Channel {
+    Channel::from_url(channel.url.clone())
+}
+
+/// The error with its causes: gateway errors wrap the interesting part (404, refused…).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = s.source();
+    }
+    message
+}
+
+/// Ready when any channel answered (stale when any answer came from the cache); failed
+/// only when all failed.
+fn overall_state(states: &[(String, FetchState)]) -> FetchState {
+    let ready: Vec<bool> = states
+        .iter()
+        .filter_map(|(_, s)| match s {
+            FetchState::Ready { stale } => Some(*stale),
+            _ => None,
+        })
+        .collect();
+    if !ready.is_empty() {
+        return FetchState::Ready { stale: ready.iter().any(|s| *s) };
+    }
+    states
+        .iter()
+        .find_map(|(name, s)| match s {
+            FetchState::Failed(e) => Some(FetchState::Failed(format!("{name}: {e}"))),
+            _ => None,
+        })
+        .unwrap_or(FetchState::Ready { stale: false })
+}
+
+fn record_info(r: &RepoDataRecord, channel: &str) -> RecordInfo {
+    let p = &r.package_record;
+    RecordInfo {
+        version: p.version.version().clone(),
+        build: p.build.to_string(),
+        build_number: p.build_number,
+        subdir: p.subdir.clone(),
+        channel: channel.to_owned(),
+        depends: p.depends.clone(),
+        license: p.license.clone(),
+        timestamp: p.timestamp.map(|t| t.timestamp_millis()),
+    }
+}
