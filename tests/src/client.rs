@@ -118,6 +118,15 @@ impl ClientBuilder {
                 }
             }
         });
+        // Tests reach no network: channel data is off unless a test asks for it.
+        if self.initialization_options.is_null() {
+            self.initialization_options = json!({});
+        }
+        if let Some(options) = self.initialization_options.as_object_mut() {
+            options
+                .entry("channels")
+                .or_insert_with(|| json!({ "enabled": false }));
+        }
         let mut client = Client {
             child,
             stdin,

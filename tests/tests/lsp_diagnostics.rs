@@ -134,8 +134,13 @@ fn stale_versions_are_ignored() {
 fn reopening_a_closed_document_uses_the_new_text() {
     let mut c = server();
     assert!(!c.open(URI, "[workspace\n").is_empty());
-    c.notify("textDocument/didClose", json!({ "textDocument": { "uri": URI } }));
-    c.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == URI && p["diagnostics"] == json!([]));
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    c.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == URI && p["diagnostics"] == json!([])
+    });
     // Same URI, version 1 again, other text: nothing of the first session may leak.
     assert_eq!(render(&c.open(URI, VALID)), Vec::<String>::new());
 }

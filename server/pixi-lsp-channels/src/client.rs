@@ -10,7 +10,11 @@ use crate::config::ChannelsConfig;
 pub(crate) fn build(config: &ChannelsConfig) -> ClientWithMiddleware {
     let client = reqwest::Client::builder()
         .user_agent(concat!("pixi-lsp/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(config.request_timeout.min(std::time::Duration::from_secs(10)))
+        .connect_timeout(
+            config
+                .request_timeout
+                .min(std::time::Duration::from_secs(10)),
+        )
         .read_timeout(config.request_timeout)
         .build()
         .unwrap_or_default();

@@ -46,7 +46,11 @@ pub fn default_cache_dir() -> PathBuf {
     std::env::var_os("RATTLER_CACHE_DIR")
         .or_else(|| std::env::var_os("PIXI_CACHE_DIR"))
         .map(PathBuf::from)
-        .unwrap_or_else(|| dirs::cache_dir().unwrap_or_else(|| PathBuf::from(".")).join("rattler/cache"))
+        .unwrap_or_else(|| {
+            dirs::cache_dir()
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join("rattler/cache")
+        })
 }
 
 impl ChannelsConfig {

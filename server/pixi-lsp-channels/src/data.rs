@@ -12,7 +12,9 @@ pub enum FetchState {
     NotRequested,
     Loading,
     /// Loaded; `stale` when served from the cache because the channel could not be reached.
-    Ready { stale: bool },
+    Ready {
+        stale: bool,
+    },
     Failed(String),
 }
 
@@ -81,12 +83,18 @@ impl ScopeData {
     /// Names starting with `prefix`, at most `limit`: binary search in the sorted list.
     pub fn names_with_prefix(&self, prefix: &str, limit: usize) -> &[String] {
         let start = self.names.partition_point(|n| n.as_str() < prefix);
-        let len = self.names[start..].iter().take(limit).take_while(|n| n.starts_with(prefix)).count();
+        let len = self.names[start..]
+            .iter()
+            .take(limit)
+            .take_while(|n| n.starts_with(prefix))
+            .count();
         &self.names[start..start + len]
     }
 
     pub fn has_name(&self, name: &str) -> bool {
-        self.names.binary_search_by(|n| n.as_str().cmp(name)).is_ok()
+        self.names
+            .binary_search_by(|n| n.as_str().cmp(name))
+            .is_ok()
     }
 
     pub fn package(&self, name: &str) -> Option<(&FetchState, &PackageInfo)> {

@@ -8,15 +8,22 @@
 //! channel entry; a channel that cannot be reached is served from the last cache, marked
 //! stale.
 
+#[cfg(feature = "fetch")]
 mod client;
+#[cfg(feature = "fetch")]
 mod config;
 mod data;
 mod scope;
+#[cfg(feature = "fetch")]
 mod service;
 
-pub use config::ChannelsConfig;
+#[cfg(feature = "fetch")]
+pub use config::{ChannelsConfig, default_cache_dir};
 pub use data::{FetchState, PackageInfo, RecordInfo, ScopeData};
 pub use scope::{ChannelRef, ScopeKey, resolve_channel};
+#[cfg(feature = "fetch")]
 pub use service::ChannelService;
 
-pub use rattler_conda_types::{MatchSpec, PackageName, ParseStrictness, Subdir, Version, VersionSpec};
+pub use rattler_conda_types::{
+    MatchSpec, PackageName, ParseStrictness, Subdir, Version, VersionSpec,
+};

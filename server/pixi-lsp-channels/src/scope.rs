@@ -22,7 +22,10 @@ pub fn resolve_channel(name: &str, alias: &Url, root_dir: &Path) -> Result<Chann
     let mut config = ChannelConfig::default_with_root_dir(root_dir.to_path_buf());
     config.channel_alias = alias.clone();
     let channel = Channel::from_str(name, &config).map_err(|e| e.to_string())?;
-    Ok(ChannelRef { name: name.to_owned(), url: channel.base_url.url().clone().into() })
+    Ok(ChannelRef {
+        name: name.to_owned(),
+        url: channel.base_url.url().clone().into(),
+    })
 }
 
 /// Channels (in priority order) and subdirs (always including noarch) of one scope.
@@ -40,6 +43,9 @@ impl ScopeKey {
         }
         all.sort_by_key(|s| s.to_string());
         all.dedup();
-        Self { channels, subdirs: all }
+        Self {
+            channels,
+            subdirs: all,
+        }
     }
 }

@@ -36,7 +36,11 @@ struct Inner {
 
 fn gateway(config: &ChannelsConfig, cache_action: CacheAction) -> Gateway {
     let channels = GatewayChannels {
-        default: SourceConfig { cache_action, missing_shards_are_empty: cache_action == CacheAction::ForceCacheOnly, ..SourceConfig::default() },
+        default: SourceConfig {
+            cache_action,
+            missing_shards_are_empty: cache_action == CacheAction::ForceCacheOnly,
+            ..SourceConfig::default()
+        },
         per_channel: HashMap::new(),
     };
     Gateway::builder()
@@ -65,7 +69,12 @@ impl ChannelService {
 
     /// What is known about `key` now (empty when nothing was requested yet).
     pub fn data(&self, key: &ScopeKey) -> Arc<ScopeData> {
-        self.inner.scopes.lock().get(key).cloned().unwrap_or_default()
+        self.inner
+            .scopes
+            .lock()
+            .get(key)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Starts loading the package names of `key`, unless that already happened.
@@ -85,17 +94,21 @@ impl ChannelService {
 
     /// Starts loading the records of `name` in `key`, unless that already happened.
     pub fn request_package(&self, key: &ScopeKey, name: &str) {
-        let Ok(parsed) = PackageName::try_from(name) else { return };
+        let Ok(parsed) = PackageName::try_from(name) else {
+            return;
+        };
         let started = self.inner.update(key, |data| {
             if data.packages.contains_key(name) {
                 return false;
             }
-            data.packages.insert(name.to_owned(), (FetchState::Loading, Arc::default()));
+            data.packages
+                .insert(name.to_owned(), (FetchState::Loading, Arc::default()));
             true
         });
         if started {
             let (inner, key) = (self.inner.clone(), key.clone());
-            self.inner.spawn(async move { inner.load_package(key, parsed).await });
+            self.inner
+                .spawn(async move { inner.load_package(key, parsed).await });
         }
     }
 
@@ -123,7 +136,9 @@ impl ChannelService {
         loop {
             let data = self.data(key);
             let pending = !data.names_state.is_settled()
-                || names.iter().any(|n| data.package(n).is_some_and(|(s, _)| !s.is_settled()));
+                || names
+                    .iter()
+                    .any(|n| data.package(n).is_some_and(|(s, _)| !s.is_settled()));
             if !pending {
                 return;
             }
@@ -172,7 +187,12 @@ impl Inner {
             }
         }
         match query(self.cached.clone()).await {
-            Ok(v) => (FetchState::Ready { stale: online_error.is_some() || self.offline }, Some(v)),
+            Ok(v) => (
+                FetchState::Ready {
+                    stale: online_error.is_some() || self.offline,
+                },
+                Some(v),
+            ),
             Err(cache_error) => {
                 let message = online_error.unwrap_or(cache_error);
                 (FetchState::Failed(message), None)
@@ -188,10 +208,20 @@ impl Inner {
             let (state, found) = self
                 .fetch(|gw| {
                     let (c, s) = (to_channel(channel), subdirs.clone());
-                    async move { gw.names([c], s).await.map(|out| out.names).map_err(|e| error_chain(&e)) }
+                    async move {
+                        gw.names([c], s)
+                            .await
+                            .map(|out| out.names)
+                            .map_err(|e| error_chain(&e))
+                    }
                 })
                 .await;
-            names.extend(found.into_iter().flatten().map(|n| n.as_normalized().to_owned()));
+            names.extend(
+                found
+                    .into_iter()
+                    .flatten()
+                    .map(|n| n.as_normalized().to_owned()),
+            );
             states.push((channel.name.clone(), state));
         }
         names.sort_unstable();
@@ -216,19 +246,37 @@ impl Inner {
                     let (c, s, spec) = (to_channel(channel), subdirs.clone(), spec.clone());
                     async move {
                         let spec = spec.map_err(|e| e.to_string())?;
-                        let out = gw.query([c], s, [spec]).await.map_err(|e| error_chain(&e))?;
-                        Ok(out.repodata.iter().flat_map(|r| r.iter().cloned()).collect::<Vec<RepoDataRecord>>())
+                        let out = gw
+                            .query([c], s, [spec])
+                            .await
+                            .map_err(|e| error_chain(&e))?;
+                        Ok(out
+                            .repodata
+                            .iter()
+                            .flat_map(|r| r.iter().cloned())
+                            .collect::<Vec<RepoDataRecord>>())
                     }
                 })
                 .await;
-            records.extend(found.into_iter().flatten().filter(|r| r.package_record.name == name).map(|r| record_info(&r, &channel.name)));
+            records.extend(
+                found
+                    .into_iter()
+                    .flatten()
+                    .filter(|r| r.package_record.name == name)
+                    .map(|r| record_info(&r, &channel.name)),
+            );
             states.push((channel.name.clone(), state));
         }
-        records.sort_by(|a, b| b.version.cmp(&a.version).then(b.build_number.cmp(&a.build_number)));
+        records.sort_by(|a, b| {
+            b.version
+                .cmp(&a.version)
+                .then(b.build_number.cmp(&a.build_number))
+        });
         let overall = overall_state(&states);
         let key_name = name.as_normalized().to_owned();
         self.update(&key, |data| {
-            data.packages.insert(key_name, (overall, Arc::new(PackageInfo { records })));
+            data.packages
+                .insert(key_name, (overall, Arc::new(PackageInfo { records })));
             true
         });
     }
@@ -264,7 +312,9 @@ fn overall_state(states: &[(String, FetchState)]) -> FetchState {
         })
         .collect();
     if !ready.is_empty() {
-        return FetchState::Ready { stale: ready.iter().any(|s| *s) };
+        return FetchState::Ready {
+            stale: ready.iter().any(|s| *s),
+        };
     }
     states
         .iter()

@@ -58,9 +58,12 @@ pub(crate) fn complete(
     let start = root_schema(manifest.kind);
     if !matches!(ctx.kind, CursorKind::Header { .. }) {
         let existing = existing_keys(tree, manifest.pixi, &rel);
-        if let Some(items) =
-            crate::backend::completion::complete(tree, manifest.pixi, &rel, &ctx, &existing)
-        {
+        let registry =
+            crate::backend::completion::complete(tree, manifest.pixi, &rel, &ctx, &existing);
+        if let Some(list) = channel_items(analysis, &rel, &ctx) {
+            return merge(registry.unwrap_or_default(), list);
+        }
+        if let Some(items) = registry {
             return CompletionList {
                 items,
                 is_incomplete: false,
@@ -84,6 +87,34 @@ pub(crate) fn complete(
     CompletionList {
         items,
         is_incomplete: false,
+    }
+}
+
+/// Names and versions from channel data, where the cursor is on a package name or version.
+fn channel_items(
+    analysis: &FileAnalysis,
+    rel: &[PathSeg],
+    ctx: &CursorContext,
+) -> Option<CompletionList> {
+    let channels = analysis.context.channels.as_ref()?;
+    let packages = analysis.packages()?;
+    let slot = crate::packages::completion::slot(rel, packages, &ctx.kind)?;
+    Some(crate::packages::completion::complete(
+        &slot, packages, channels, ctx,
+    ))
+}
+
+/// Known items first (the backend registry), then channel items not already offered.
+fn merge(first: Vec<CompletionItem>, list: CompletionList) -> CompletionList {
+    let mut items = first;
+    for item in list.items {
+        if !items.iter().any(|i| i.label == item.label) {
+            items.push(item);
+        }
+    }
+    CompletionList {
+        items,
+        is_incomplete: list.is_incomplete,
     }
 }
 

@@ -48,6 +48,8 @@ pub struct AnalysisContext {
     pub workspace: Option<WorkspaceManifest>,
     /// Keyed by the paths of [`ContextNeeds::paths`].
     pub files: FileFacts,
+    /// Channel data; `None` turns the channel-based features off (no fetching caller).
+    pub channels: Option<crate::packages::ChannelContext>,
 }
 
 /// What the caller should look up for a manifest: the governing workspace (when the

@@ -52,6 +52,12 @@ pub(crate) fn compute(analysis: &FileAnalysis) -> Vec<Diagnostic> {
                 .any(|p| p.range == d.range && p.severity <= d.severity))
     });
     out.extend(pixi);
+    if let Some(packages) = analysis.packages() {
+        out.extend(crate::packages::diagnostics::check(
+            packages,
+            analysis.context.channels.as_ref(),
+        ));
+    }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
     out.dedup_by(|a, b| a.range == b.range && a.message == b.message);
     out

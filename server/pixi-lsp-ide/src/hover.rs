@@ -39,10 +39,29 @@ pub(crate) fn hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo>
         } => analysis.parse.tree.str(node),
         _ => None,
     };
-    if let Some(markdown) =
-        crate::backend::hover::hover(&analysis.parse.tree, manifest.pixi, &rel, value_text)
-    {
-        return Some(HoverInfo { range, markdown });
+    let channel_info = analysis
+        .context
+        .channels
+        .as_ref()
+        .zip(analysis.packages())
+        .and_then(|(channels, packages)| crate::packages::hover::hover(packages, channels, offset));
+    let registry =
+        crate::backend::hover::hover(&analysis.parse.tree, manifest.pixi, &rel, value_text);
+    match (registry, channel_info) {
+        (Some(markdown), Some((_, extra))) => {
+            return Some(HoverInfo {
+                range,
+                markdown: format!("{markdown}\n\n---\n\n{extra}"),
+            });
+        }
+        (Some(markdown), None) => return Some(HoverInfo { range, markdown }),
+        (None, Some((name_range, markdown))) => {
+            return Some(HoverInfo {
+                range: name_range,
+                markdown,
+            });
+        }
+        (None, None) => {}
     }
     let schema = crate::manifest_schema();
     let at = schema.at_path(root_schema(manifest.kind), &rel);

@@ -9,6 +9,7 @@ mod context;
 mod diagnostics;
 mod hover;
 mod manifest;
+mod packages;
 mod symbols;
 
 use std::sync::{Arc, OnceLock};
@@ -24,6 +25,8 @@ pub use context::{
 pub use diagnostics::DiagnosticsConfig;
 pub use hover::HoverInfo;
 pub use manifest::{FileKind, manifest_schema};
+pub use packages::{ChannelContext, ChannelNeed, SUPPORTED_API_VERSIONS};
+pub use pixi_lsp_channels::{ScopeData, ScopeKey};
 pub use pixi_lsp_syntax::{Fix, Origin, Severity, TextEdit};
 pub use symbols::{Symbol, SymbolKind};
 
@@ -36,6 +39,7 @@ pub struct FileAnalysis {
     context: AnalysisContext,
     workspace: Option<WorkspaceManifest>,
     diagnostics: OnceLock<Vec<Diagnostic>>,
+    packages: OnceLock<Option<packages::scopes::ManifestPackages>>,
 }
 
 impl FileAnalysis {
@@ -55,7 +59,70 @@ impl FileAnalysis {
             context,
             workspace,
             diagnostics: OnceLock::new(),
+            packages: OnceLock::new(),
         }
+    }
+
+    /// The dependencies and channel scopes of the manifest (computed once).
+    pub(crate) fn packages(&self) -> Option<&packages::scopes::ManifestPackages> {
+        self.packages
+            .get_or_init(|| {
+                let m = self.manifest()?;
+                let ws = self.workspace.as_ref().and_then(|w| w.manifest());
+                let fallback_alias;
+                let (alias, root) = match &self.context.channels {
+                    Some(c) => (&c.alias, c.root_dir.as_path()),
+                    None => {
+                        fallback_alias = packages::default_alias();
+                        (&fallback_alias, std::path::Path::new("/"))
+                    }
+                };
+                let resolver = packages::scopes::Resolver {
+                    alias,
+                    root_dir: root,
+                };
+                Some(packages::scopes::collect(&m, ws.as_ref(), &resolver))
+            })
+            .as_ref()
+    }
+
+    /// Fills in the channel data the caller loaded for [`FileAnalysis::channel_needs`]; what
+    /// was derived from the old data is recomputed on demand.
+    pub fn set_channel_data(&mut self, data: std::collections::HashMap<ScopeKey, Arc<ScopeData>>) {
+        if let Some(channels) = self.context.channels.as_mut() {
+            channels.data = data;
+            self.diagnostics = OnceLock::new();
+        }
+    }
+
+    /// The channel data the caller should load for this manifest: each scope's names, and
+    /// the records of the packages the manifest names. Empty when channels are off.
+    pub fn channel_needs(&self) -> Vec<ChannelNeed> {
+        if self.context.channels.is_none() {
+            return Vec::new();
+        }
+        let Some(p) = self.packages() else {
+            return Vec::new();
+        };
+        p.scopes
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.key.channels.is_empty())
+            .map(|(i, s)| {
+                let mut packages: Vec<String> = p
+                    .deps
+                    .iter()
+                    .filter(|d| d.scope == i)
+                    .map(|d| d.name.clone())
+                    .collect();
+                packages.sort();
+                packages.dedup();
+                ChannelNeed {
+                    scope: s.key.clone(),
+                    packages,
+                }
+            })
+            .collect()
     }
 
     /// What the caller should gather before building the analysis [`with_context`]:

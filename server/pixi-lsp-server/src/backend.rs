@@ -30,6 +30,10 @@ pub(crate) struct Inner {
     publishers: Mutex<HashMap<Uri, watch::Sender<()>>>,
     /// Kinds of internal failure already shown to the user (each is shown once).
     shown_failures: Mutex<Vec<&'static str>>,
+    /// The client's workspace folder, where pixi's workspace-level config may live.
+    workspace_root: Mutex<Option<std::path::PathBuf>>,
+    /// The channel settings the channel service was started with.
+    channel_settings: Mutex<Option<crate::settings::ChannelSettings>>,
 }
 
 impl Backend {
@@ -43,12 +47,48 @@ impl Backend {
                 snippets: AtomicBool::new(false),
                 publishers: Mutex::new(HashMap::new()),
                 shown_failures: Mutex::new(Vec::new()),
+                workspace_root: Mutex::new(None),
+                channel_settings: Mutex::new(None),
             }),
         }
     }
 }
 
 impl Inner {
+    pub fn set_workspace_root(&self, root: Option<std::path::PathBuf>) {
+        *self.workspace_root.lock() = root;
+    }
+
+    /// Starts (or restarts, when the settings changed) the background channel service. Its
+    /// data arriving makes every open document re-publish its diagnostics.
+    pub fn start_channels(self: &Arc<Self>) {
+        let settings = self.settings.read().channels.clone();
+        if self.channel_settings.lock().as_ref() == Some(&settings) {
+            return;
+        }
+        *self.channel_settings.lock() = Some(settings.clone());
+        if !settings.enabled {
+            self.docs.set_channels(None);
+        } else {
+            let config = settings.config(self.workspace_root.lock().as_deref());
+            let alias = config.channel_alias.clone();
+            let weak = Arc::downgrade(self);
+            let service = pixi_lsp_channels::ChannelService::new(config, move || {
+                if let Some(server) = weak.upgrade() {
+                    server.channel_data_arrived();
+                }
+            });
+            self.docs.set_channels(Some((service, alias)));
+        }
+        self.channel_data_arrived();
+    }
+
+    fn channel_data_arrived(self: &Arc<Self>) {
+        for uri in self.docs.invalidate_all_derived() {
+            self.schedule_diagnostics(&uri);
+        }
+    }
+
     pub fn encoding(&self) -> PositionEncoding {
         *self.encoding.read()
     }

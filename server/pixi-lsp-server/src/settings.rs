@@ -9,6 +9,7 @@ use serde_json::Value;
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     pub diagnostics: DiagnosticsSettings,
+    pub channels: ChannelSettings,
     /// False in an untrusted workspace: then no build backend is ever started.
     pub trusted: bool,
     pub log_level: Option<String>,
@@ -18,6 +19,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             diagnostics: DiagnosticsSettings::default(),
+            channels: ChannelSettings::default(),
             trusted: true,
             log_level: None,
         }
@@ -34,6 +36,47 @@ pub struct DiagnosticsSettings {
 impl Default for DiagnosticsSettings {
     fn default() -> Self {
         Self { generic: true }
+    }
+}
+
+/// Channel data (package names and versions from repodata).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ChannelSettings {
+    /// Fetch repodata for completion and checks; off, only what needs no channel remains.
+    pub enabled: bool,
+    /// The repodata cache; default: rattler's (shared with pixi).
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// Use only the cache, never the network.
+    pub offline: bool,
+    /// Per request, in seconds.
+    pub timeout_seconds: u64,
+}
+
+impl Default for ChannelSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            cache_dir: None,
+            offline: false,
+            timeout_seconds: 30,
+        }
+    }
+}
+
+impl ChannelSettings {
+    pub fn config(
+        &self,
+        workspace_root: Option<&std::path::Path>,
+    ) -> pixi_lsp_channels::ChannelsConfig {
+        let mut config =
+            pixi_lsp_channels::ChannelsConfig::default().with_pixi_config(workspace_root);
+        if let Some(dir) = &self.cache_dir {
+            config.cache_dir = dir.clone();
+        }
+        config.offline = self.offline;
+        config.request_timeout = std::time::Duration::from_secs(self.timeout_seconds.max(1));
+        config
     }
 }
 

@@ -13,10 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
+use pixi_lsp_channels::ChannelService;
 use pixi_lsp_documents::{Change, Document, LineIndex, PositionEncoding};
-use pixi_lsp_ide::{AnalysisContext, ContextNeeds, FileAnalysis, FileKind};
+use pixi_lsp_ide::{AnalysisContext, ChannelContext, ContextNeeds, FileAnalysis, FileKind};
 use tokio::sync::OnceCell;
 use tower_lsp_server::ls_types::Uri;
+use url::Url;
 
 use crate::context::{self, DiskCache};
 
@@ -55,9 +57,26 @@ pub(crate) struct Snapshot {
 pub(crate) struct Documents {
     docs: Mutex<HashMap<Uri, DocEntry>>,
     disk: Arc<DiskCache>,
+    /// The background channel service (set at `initialize` when channels are enabled) and
+    /// the channel alias scopes resolve against.
+    channels: Mutex<Option<(ChannelService, Url)>>,
 }
 
 impl Documents {
+    pub fn set_channels(&self, service: Option<(ChannelService, Url)>) {
+        *self.channels.lock() = service;
+    }
+
+    /// Channel data arrived: every document's analysis is rebuilt (cheaply: the gathered
+    /// context is kept) on the next request.
+    pub fn invalidate_all_derived(&self) -> Vec<Uri> {
+        let mut docs = self.docs.lock();
+        for entry in docs.values_mut() {
+            entry.derived = None;
+        }
+        docs.keys().cloned().collect()
+    }
+
     pub fn open(&self, uri: Uri, text: &str, version: i32) {
         let kind = FileKind::from_path(uri.path().as_str());
         let path = file_path(&uri);
@@ -171,6 +190,7 @@ impl Documents {
                     .filter(|c| c.generation == entry.context_generation),
                 encoding,
                 disk: self.disk.clone(),
+                channels: self.channels.lock().clone(),
             };
             (cell, input)
         };
@@ -205,6 +225,7 @@ struct BuildInput {
     cached: Option<CachedContext>,
     encoding: PositionEncoding,
     disk: Arc<DiskCache>,
+    channels: Option<(ChannelService, Url)>,
 }
 
 /// Builds one snapshot (blocking: parsing, and file-system access when the context must be
@@ -220,14 +241,30 @@ fn build(input: BuildInput) -> (Snapshot, Option<CachedContext>) {
         cached,
         encoding,
         disk,
+        channels,
     } = input;
     let line_index = Arc::new(LineIndex::new(text.clone(), encoding));
+    // Channel-backed features need the alias and the manifest's directory to resolve
+    // channel names; the data itself is filled in last, fresh for every build.
+    let root_dir = path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_owned)
+        .unwrap_or_else(|| PathBuf::from("/"));
+    let channel_context = channels
+        .as_ref()
+        .map(|(_, alias)| ChannelContext::new(alias.clone(), root_dir));
+    let base = AnalysisContext {
+        channels: channel_context.clone(),
+        ..AnalysisContext::default()
+    };
     let Some(path) = path else {
-        let analysis = Arc::new(FileAnalysis::new(kind, text));
+        let mut analysis = FileAnalysis::with_context(kind, text, base);
+        fill_channel_data(&mut analysis, channels.as_ref());
         return (
             Snapshot {
                 version,
-                analysis,
+                analysis: Arc::new(analysis),
                 line_index,
             },
             None,
@@ -236,24 +273,26 @@ fn build(input: BuildInput) -> (Snapshot, Option<CachedContext>) {
     // Try what was gathered before; gather again only when the needs changed.
     let first = match &cached {
         Some(c) => FileAnalysis::with_context(kind, text.clone(), c.context.clone()),
-        None => FileAnalysis::new(kind, text.clone()),
+        None => FileAnalysis::with_context(kind, text.clone(), base),
     };
     let needs = first.context_needs();
     let reusable = match &cached {
         Some(c) => c.needs == needs,
         None => !needs.workspace && needs.paths.is_empty(),
     };
-    let (analysis, context) = if reusable {
-        let context = cached.map_or_else(AnalysisContext::default, |c| c.context);
+    let (mut analysis, context) = if reusable {
+        let context = cached.map_or_else(|| first.context().clone(), |c| c.context);
         (first, context)
     } else {
-        let found = context::gather(&path, &needs, &|p| open.get(p).cloned(), &disk);
+        let mut found = context::gather(&path, &needs, &|p| open.get(p).cloned(), &disk);
         if let Some(ws) = &found.workspace_path {
             tracing::debug!("{} is governed by {}", path.display(), ws.display());
         }
+        found.context.channels = channel_context;
         let analysis = FileAnalysis::with_context(kind, text, found.context.clone());
         (analysis, found.context)
     };
+    fill_channel_data(&mut analysis, channels.as_ref());
     let cache = CachedContext {
         generation,
         needs,
@@ -267,6 +306,22 @@ fn build(input: BuildInput) -> (Snapshot, Option<CachedContext>) {
         },
         Some(cache),
     )
+}
+
+/// Asks the channel service for what the manifest needs (fetches start in the background,
+/// once) and puts what is loaded so far into the analysis. Never waits.
+fn fill_channel_data(analysis: &mut FileAnalysis, channels: Option<&(ChannelService, Url)>) {
+    let Some((service, _)) = channels else { return };
+    let mut data = HashMap::new();
+    for need in analysis.channel_needs() {
+        service.request_names(&need.scope);
+        for package in &need.packages {
+            service.request_package(&need.scope, package);
+        }
+        let loaded = service.data(&need.scope);
+        data.insert(need.scope, loaded);
+    }
+    analysis.set_channel_data(data);
 }
 
 /// The local file behind a `file://` URI.

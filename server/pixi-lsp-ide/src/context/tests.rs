@@ -44,6 +44,7 @@ fn analysis(fixture: &str, facts: &[(&str, PathKind)]) -> (String, FileAnalysis)
     let context = AnalysisContext {
         workspace,
         files: file_facts,
+        channels: None,
     };
     let a =
         FileAnalysis::with_context(FileKind::from_path(path), Arc::from(text.as_str()), context);

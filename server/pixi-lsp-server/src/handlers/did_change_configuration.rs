@@ -10,6 +10,7 @@ pub(crate) async fn handle_did_change_configuration(
     params: DidChangeConfigurationParams,
 ) {
     *server.settings.write() = Settings::from_json(&params.settings);
+    server.start_channels();
     for uri in server.docs.uris() {
         server.schedule_diagnostics(&uri);
     }

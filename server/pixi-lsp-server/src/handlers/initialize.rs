@@ -2,16 +2,27 @@ use pixi_lsp_documents::PositionEncoding;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
+use std::sync::Arc;
+
 use crate::backend::Inner;
 use crate::settings::Settings;
 
 pub(crate) async fn handle_initialize(
-    server: &Inner,
+    server: &Arc<Inner>,
     params: InitializeParams,
 ) -> Result<InitializeResult> {
     if let Some(options) = &params.initialization_options {
         *server.settings.write() = Settings::from_json(options);
     }
+    #[allow(deprecated)] // `root_uri` is what older clients send instead of folders.
+    let root = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first().map(|f| f.uri.clone()))
+        .or_else(|| params.root_uri.clone())
+        .and_then(|uri| uri.to_file_path().map(|p| p.into_owned()));
+    server.set_workspace_root(root);
+    server.start_channels();
     let offered = params
         .capabilities
         .general

@@ -1,0 +1,283 @@
+//! Checks against channel data: channels that fail or are stale, names no channel has,
+//! malformed specs, specs no version matches, and the build backend's compatibility.
+
+use std::str::FromStr;
+
+use pixi_lsp_channels::{
+    FetchState, MatchSpec, PackageInfo, ParseStrictness, RecordInfo, ScopeData, Version,
+};
+use pixi_lsp_syntax::{Diagnostic, Fix, Origin, Severity, TextEdit, TextRange, edit};
+use rattler_conda_types::NamelessMatchSpec;
+
+use super::scopes::{DepRef, ManifestPackages, Scope};
+use super::{ChannelContext, SUPPORTED_API_VERSIONS, versions};
+
+fn diag(severity: Severity, code: &'static str, range: TextRange, message: String) -> Diagnostic {
+    Diagnostic::new(Origin::Pixi, severity, code, range, message)
+}
+
+pub(crate) fn check(
+    packages: &ManifestPackages,
+    channels: Option<&ChannelContext>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for scope in &packages.scopes {
+        for (range, message) in &scope.bad_channels {
+            out.push(diag(
+                Severity::Error,
+                "invalid-channel",
+                *range,
+                format!("invalid channel: {message}"),
+            ));
+        }
+    }
+    for dep in &packages.deps {
+        if let Some((spec, range)) = &dep.spec {
+            if let Err(e) = NamelessMatchSpec::from_str(spec, ParseStrictness::Lenient) {
+                out.push(diag(
+                    Severity::Error,
+                    "invalid-version-spec",
+                    *range,
+                    format!("invalid version spec `{spec}`: {e}"),
+                ));
+            }
+        }
+    }
+    let Some(channels) = channels else { return out };
+    channel_states(packages, channels, &mut out);
+    for dep in &packages.deps {
+        let scope = &packages.scopes[dep.scope];
+        let Some(data) = channels.scope(&scope.key) else {
+            continue;
+        };
+        check_dep(dep, scope, data, &mut out);
+    }
+    out
+}
+
+/// A failing channel is reported at its entry; cached (stale) data gets one info
+/// diagnostic for the file.
+fn channel_states(
+    packages: &ManifestPackages,
+    channels: &ChannelContext,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut stale_reported = false;
+    let mut reported: Vec<TextRange> = Vec::new();
+    for scope in &packages.scopes {
+        let Some(data) = channels.scope(&scope.key) else {
+            continue;
+        };
+        for (i, (name, state)) in data.channel_states.iter().enumerate() {
+            let Some(range) = scope.channel_ranges.get(i).copied().flatten() else {
+                continue;
+            };
+            match state {
+                FetchState::Failed(e) if !reported.contains(&range) => {
+                    reported.push(range);
+                    out.push(diag(
+                        Severity::Warning,
+                        "channel-unreachable",
+                        range,
+                        format!("could not load channel `{name}`: {e}"),
+                    ));
+                }
+                FetchState::Ready { stale: true } if !stale_reported => {
+                    stale_reported = true;
+                    out.push(diag(
+                        Severity::Info,
+                        "channel-data-stale",
+                        range,
+                        format!("channel `{name}` could not be reached; package names and versions come from the last cached repodata"),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn channel_list(scope: &Scope) -> String {
+    scope
+        .key
+        .channels
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn check_dep(dep: &DepRef, scope: &Scope, data: &ScopeData, out: &mut Vec<Diagnostic>) {
+    // Only judge a name once every channel of the scope answered: a channel that is down
+    // must not make all its packages look missing.
+    let all_answered = data.channel_states.len() == scope.key.channels.len()
+        && data
+            .channel_states
+            .iter()
+            .all(|(_, s)| matches!(s, FetchState::Ready { .. }));
+    if matches!(data.names_state, FetchState::Ready { .. })
+        && all_answered
+        && !data.has_name(&dep.name)
+    {
+        let what = if dep.is_backend {
+            "build backend"
+        } else {
+            "package"
+        };
+        out.push(diag(
+            Severity::Warning,
+            "package-not-found",
+            dep.name_range,
+            format!(
+                "{what} `{}` is not in any channel of this scope ({})",
+                dep.name,
+                channel_list(scope)
+            ),
+        ));
+        return;
+    }
+    let Some((FetchState::Ready { .. }, info)) = data.package(&dep.name) else {
+        return;
+    };
+    if info.records.is_empty() {
+        return;
+    }
+    let spec = dep.spec.as_ref().and_then(|(s, r)| {
+        NamelessMatchSpec::from_str(s, ParseStrictness::Lenient)
+            .ok()
+            .map(|m| (s, *r, m))
+    });
+    let admitted: Vec<&RecordInfo> = match &spec {
+        Some((_, _, m)) => info
+            .records
+            .iter()
+            .filter(|r| m.version.as_ref().is_none_or(|v| v.matches(&r.version)))
+            .collect(),
+        None => info.records.iter().collect(),
+    };
+    if let Some((text, range, _)) = &spec {
+        if admitted.is_empty() {
+            let newest: Vec<String> = info
+                .versions()
+                .iter()
+                .take(5)
+                .map(|v| v.to_string())
+                .collect();
+            out.push(diag(
+                Severity::Warning,
+                "version-not-in-channels",
+                *range,
+                format!(
+                    "no version of `{}` matches `{text}`; the newest are {}",
+                    dep.name,
+                    newest.join(", ")
+                ),
+            ));
+            return;
+        }
+    }
+    if dep.is_backend {
+        backend_checks(dep, scope, info, &admitted, out);
+    }
+}
+
+/// The API version a backend build speaks, from its `pixi-build-api-version` dependency.
+fn speaks_supported_api(record: &RecordInfo) -> bool {
+    record.depends.iter().any(|d| {
+        let Ok(spec) = MatchSpec::from_str(d, ParseStrictness::Lenient) else {
+            return false;
+        };
+        let named = spec
+            .name
+            .as_exact()
+            .is_some_and(|n| n.as_normalized() == "pixi-build-api-version");
+        named
+            && SUPPORTED_API_VERSIONS.clone().any(|api| {
+                let Ok(v) = Version::from_str(&api.to_string()) else {
+                    return false;
+                };
+                spec.version.as_ref().is_none_or(|s| s.matches(&v))
+            })
+    })
+}
+
+fn backend_checks(
+    dep: &DepRef,
+    scope: &Scope,
+    info: &PackageInfo,
+    admitted: &[&RecordInfo],
+    out: &mut Vec<Diagnostic>,
+) {
+    let compatible: Vec<&RecordInfo> = admitted
+        .iter()
+        .copied()
+        .filter(|r| speaks_supported_api(r))
+        .collect();
+    let newest_compatible = info.records.iter().find(|r| speaks_supported_api(r));
+    let pin = newest_compatible.and_then(|r| versions::series_spec(&r.version));
+    let range = dep.spec.as_ref().map_or(dep.name_range, |(_, r)| *r);
+    if compatible.is_empty() {
+        let mut d = diag(
+            Severity::Warning,
+            "backend-api-incompatible",
+            range,
+            format!(
+                "no build of `{}` admitted by this spec speaks pixi-build API version {}; pixi cannot use it",
+                dep.name, SUPPORTED_API_VERSIONS.start
+            ),
+        );
+        if let (Some(pin), Some((_, spec_range))) = (&pin, &dep.spec) {
+            d = d.with_fix(Fix {
+                title: format!("Change the version to `{pin}`"),
+                edits: vec![TextEdit {
+                    range: *spec_range,
+                    new_text: edit::format_string(pin),
+                }],
+            });
+        }
+        out.push(d);
+        return;
+    }
+    let unpinned = dep.spec.as_ref().is_none_or(|(s, _)| s.trim() == "*");
+    if unpinned {
+        let mut d = diag(
+            Severity::Hint,
+            "backend-unpinned",
+            range,
+            format!(
+                "`{}` is not pinned: any new release (even one with breaking changes) will be used",
+                dep.name
+            ),
+        );
+        if let (Some(pin), Some((_, spec_range))) = (&pin, &dep.spec) {
+            d = d.with_fix(Fix {
+                title: format!("Pin to `{pin}` (latest compatible)"),
+                edits: vec![TextEdit {
+                    range: *spec_range,
+                    new_text: edit::format_string(pin),
+                }],
+            });
+        }
+        out.push(d);
+    }
+    for platform in &scope.key.subdirs {
+        let name = platform.to_string();
+        if name == "noarch" {
+            continue;
+        }
+        if !compatible
+            .iter()
+            .any(|r| r.subdir == name || r.subdir == "noarch")
+        {
+            out.push(diag(
+                Severity::Warning,
+                "backend-platform-missing",
+                dep.name_range,
+                format!(
+                    "`{}` has no build for `{name}`, one of the workspace's platforms",
+                    dep.name
+                ),
+            ));
+        }
+    }
+}
