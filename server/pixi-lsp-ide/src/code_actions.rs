@@ -8,8 +8,9 @@ use crate::{DiagnosticsConfig, FileAnalysis};
 pub struct Action {
     pub title: String,
     pub edits: Vec<TextEdit>,
-    /// The diagnostic this action fixes.
-    pub diagnostic: Diagnostic,
+    /// The diagnostic this action fixes; `None` for a refactoring offered where the
+    /// cursor is (update a version, pin it).
+    pub diagnostic: Option<Diagnostic>,
     /// The only fix of its diagnostic: editors may apply it with one key.
     pub preferred: bool,
 }
@@ -19,7 +20,7 @@ pub(crate) fn code_actions(
     range: TextRange,
     config: &DiagnosticsConfig,
 ) -> Vec<Action> {
-    analysis
+    let mut actions: Vec<Action> = analysis
         .diagnostics(config)
         .into_iter()
         .filter(|d| overlaps(d.range, range))
@@ -28,11 +29,26 @@ pub(crate) fn code_actions(
             d.fixes.clone().into_iter().map(move |fix| Action {
                 title: fix.title,
                 edits: fix.edits,
-                diagnostic: d.clone(),
+                diagnostic: Some(d.clone()),
                 preferred,
             })
         })
-        .collect()
+        .collect();
+    if let (Some(packages), Some(channels)) =
+        (analysis.packages(), analysis.context.channels.as_ref())
+    {
+        for a in crate::packages::actions::spec_actions(packages, channels, range) {
+            if !actions.iter().any(|x| x.edits == [a.edit.clone()]) {
+                actions.push(Action {
+                    title: a.title,
+                    edits: vec![a.edit],
+                    diagnostic: None,
+                    preferred: false,
+                });
+            }
+        }
+    }
+    actions
 }
 
 fn overlaps(a: TextRange, b: TextRange) -> bool {

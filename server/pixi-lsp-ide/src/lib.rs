@@ -25,6 +25,7 @@ pub use context::{
 pub use diagnostics::DiagnosticsConfig;
 pub use hover::HoverInfo;
 pub use manifest::{FileKind, manifest_schema};
+pub use packages::actions::InlayHintInfo;
 pub use packages::{ChannelContext, ChannelNeed, SUPPORTED_API_VERSIONS};
 pub use pixi_lsp_channels::{ScopeData, ScopeKey};
 pub use pixi_lsp_syntax::{Fix, Origin, Severity, TextEdit};
@@ -189,6 +190,14 @@ impl FileAnalysis {
 
     pub fn symbols(&self) -> Vec<Symbol> {
         symbols::symbols(self)
+    }
+
+    /// The newest version each dependency spec in `range` admits (from channel data).
+    pub fn inlay_hints(&self, range: TextRange) -> Vec<InlayHintInfo> {
+        match (self.packages(), self.context.channels.as_ref()) {
+            (Some(p), Some(c)) => packages::actions::inlay_hints(p, c, range),
+            _ => Vec::new(),
+        }
     }
 
     pub fn code_actions(&self, range: TextRange, config: &DiagnosticsConfig) -> Vec<Action> {

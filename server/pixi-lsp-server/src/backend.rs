@@ -222,6 +222,10 @@ impl LanguageServer for Backend {
         handlers::document_symbol::handle_document_symbol(&self.inner, params).await
     }
 
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        handlers::inlay_hint::handle_inlay_hint(&self.inner, params).await
+    }
+
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         handlers::code_action::handle_code_action(&self.inner, params).await
     }

@@ -10,6 +10,7 @@ use serde_json::Value;
 pub struct Settings {
     pub diagnostics: DiagnosticsSettings,
     pub channels: ChannelSettings,
+    pub inlay_hints: InlayHintSettings,
     /// False in an untrusted workspace: then no build backend is ever started.
     pub trusted: bool,
     pub log_level: Option<String>,
@@ -20,6 +21,7 @@ impl Default for Settings {
         Self {
             diagnostics: DiagnosticsSettings::default(),
             channels: ChannelSettings::default(),
+            inlay_hints: InlayHintSettings::default(),
             trusted: true,
             log_level: None,
         }
@@ -37,6 +39,13 @@ impl Default for DiagnosticsSettings {
     fn default() -> Self {
         Self { generic: true }
     }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct InlayHintSettings {
+    /// Show the newest version each dependency spec admits.
+    pub enabled: bool,
 }
 
 /// Channel data (package names and versions from repodata).

@@ -134,12 +134,33 @@ pub(crate) fn symbol(index: &LineIndex, s: Symbol) -> lsp::DocumentSymbol {
     }
 }
 
+pub(crate) fn inlay_hint(index: &LineIndex, hint: pixi_lsp_ide::InlayHintInfo) -> lsp::InlayHint {
+    let p = index.position(hint.offset);
+    lsp::InlayHint {
+        position: lsp::Position::new(p.line, p.character),
+        label: lsp::InlayHintLabel::String(hint.label),
+        kind: None,
+        text_edits: None,
+        tooltip: Some(lsp::InlayHintTooltip::String(
+            "newest version this spec admits in the channels".to_owned(),
+        )),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
+}
+
 pub(crate) fn code_action(uri: &lsp::Uri, index: &LineIndex, action: Action) -> lsp::CodeAction {
     let edits = action.edits.iter().map(|e| text_edit(index, e)).collect();
+    // Fixes of a diagnostic are quick fixes; the rest are rewrites offered at the cursor.
+    let kind = match action.diagnostic {
+        Some(_) => lsp::CodeActionKind::QUICKFIX,
+        None => lsp::CodeActionKind::REFACTOR_REWRITE,
+    };
     lsp::CodeAction {
         title: action.title,
-        kind: Some(lsp::CodeActionKind::QUICKFIX),
-        diagnostics: Some(vec![diagnostic(uri, index, &action.diagnostic)]),
+        kind: Some(kind),
+        diagnostics: action.diagnostic.map(|d| vec![diagnostic(uri, index, &d)]),
         edit: Some(lsp::WorkspaceEdit {
             changes: Some([(uri.clone(), edits)].into_iter().collect()),
             ..Default::default()

@@ -3,6 +3,7 @@
 //! and hover. The data arrives from the caller as immutable snapshots
 //! ([`ChannelContext`]); when it is missing or still loading, answers are partial and say so.
 
+pub(crate) mod actions;
 pub(crate) mod completion;
 pub(crate) mod diagnostics;
 pub(crate) mod hover;

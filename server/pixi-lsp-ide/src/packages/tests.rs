@@ -293,3 +293,39 @@ fn hover_on_a_dependency_lists_versions_and_channels() {
     assert!(md.starts_with("**numpy** — latest 2.1.0"), "{md}");
     assert!(md.contains("*Channels:* conda-forge"), "{md}");
 }
+
+#[test]
+fn update_and_pin_actions_keep_comments() {
+    let text = format!("{HEAD}[dependencies]\nnum$0py = \"1.26.*\" # old\n");
+    let (a, offset) = analysis(&text, PACKAGES, FetchState::Ready { stale: false });
+    let range = pixi_lsp_syntax::TextRange::empty(offset);
+    let actions = a.code_actions(range, &DiagnosticsConfig::default());
+    let titles: Vec<&str> = actions.iter().map(|a| a.title.as_str()).collect();
+    assert!(
+        titles.contains(&"Update `numpy` to the latest version (2.1.0): `2.1.*`"),
+        "{titles:?}"
+    );
+    let update = actions
+        .iter()
+        .find(|a| a.title.starts_with("Update"))
+        .unwrap();
+    let mut fixed = a.text().to_string();
+    fixed.replace_range(update.edits[0].range.as_usize(), &update.edits[0].new_text);
+    assert!(fixed.ends_with("numpy = \"2.1.*\" # old\n"), "{fixed}");
+    assert!(update.diagnostic.is_none());
+}
+
+#[test]
+fn inlay_hints_show_the_newest_admitted_version() {
+    let (a, _) = analysis(
+        &format!("{HEAD}[dependencies]\nnumpy = \"2.0.*\"\npython = \">=3\"\n"),
+        PACKAGES,
+        FetchState::Ready { stale: false },
+    );
+    let hints: Vec<String> = a
+        .inlay_hints(pixi_lsp_syntax::TextRange::new(0, a.text().len()))
+        .into_iter()
+        .map(|h| h.label)
+        .collect();
+    assert_eq!(hints, [" → 2.0.1", " → 3.12.4"]);
+}

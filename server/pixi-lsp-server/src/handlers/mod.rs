@@ -10,4 +10,5 @@ pub(crate) mod did_save;
 pub(crate) mod document_symbol;
 pub(crate) mod hover;
 pub(crate) mod initialize;
+pub(crate) mod inlay_hint;
 pub(crate) mod publish_diagnostics;

@@ -1,0 +1,31 @@
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{InlayHint, InlayHintParams};
+
+use crate::backend::Inner;
+use crate::{from_lsp, to_lsp};
+
+/// The newest version each dependency spec admits; off unless the `inlayHints.enabled`
+/// setting is on.
+pub(crate) async fn handle_inlay_hint(
+    server: &Inner,
+    params: InlayHintParams,
+) -> Result<Option<Vec<InlayHint>>> {
+    if !server.settings.read().inlay_hints.enabled {
+        return Ok(None);
+    }
+    let Some(snap) = server.snapshot(&params.text_document.uri).await else {
+        return Ok(None);
+    };
+    let range = from_lsp::range(&snap.line_index, params.range);
+    server
+        .run("inlayHint", move || {
+            let hints = snap.analysis.inlay_hints(range);
+            Some(
+                hints
+                    .into_iter()
+                    .map(|h| to_lsp::inlay_hint(&snap.line_index, h))
+                    .collect(),
+            )
+        })
+        .await
+}
