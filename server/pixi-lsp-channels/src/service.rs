@@ -180,10 +180,27 @@ impl Inner {
     {
         let mut online_error = None;
         if !self.offline {
-            match tokio::time::timeout(self.fetch_timeout, query(self.online.clone())).await {
-                Ok(Ok(v)) => return (FetchState::Ready { stale: false }, Some(v)),
-                Ok(Err(e)) => online_error = Some(e),
-                Err(_) => online_error = Some(format!("timed out after {:?}", self.fetch_timeout)),
+            // Two queries for the same subdir share one download; the one that did not
+            // start it only learns "a coalesced request failed". Asking again yields the
+            // real error (404, refused, …) for the message.
+            for attempt in 0..4 {
+                if attempt > 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(25 * attempt)).await;
+                }
+                match tokio::time::timeout(self.fetch_timeout, query(self.online.clone())).await {
+                    Ok(Ok(v)) => return (FetchState::Ready { stale: false }, Some(v)),
+                    Ok(Err(e)) => {
+                        let coalesced = e.contains("coalesced request failed");
+                        online_error = Some(e);
+                        if !coalesced {
+                            break;
+                        }
+                    }
+                    Err(_) => {
+                        online_error = Some(format!("timed out after {:?}", self.fetch_timeout));
+                        break;
+                    }
+                }
             }
         }
         match query(self.cached.clone()).await {

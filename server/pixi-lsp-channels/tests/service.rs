@@ -268,3 +268,26 @@ fn malformed_channel_urls_are_errors() {
         "https://conda.anaconda.org/conda-forge/"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_requests_to_a_failing_channel_report_the_real_error() {
+    // Regression: names and a package fetched at once share one download; the second used
+    // to report only "a coalesced request failed: other error".
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::serve(dir.path());
+    server.set_mode("/", Mode::NotFound);
+    let cache = tempfile::tempdir().unwrap();
+    let s = service(cache.path());
+    let key = scope(&[&server.url()]);
+    let data = names(&s, &key, &["numpy", "python"]).await;
+    for state in [
+        &data.channel_states[0].1,
+        data.package("numpy").unwrap().0,
+        data.package("python").unwrap().0,
+    ] {
+        match state {
+            FetchState::Failed(message) => assert!(message.contains("404"), "{message}"),
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+}
