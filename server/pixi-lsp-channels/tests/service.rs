@@ -291,3 +291,38 @@ async fn concurrent_requests_to_a_failing_channel_report_the_real_error() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pixi_mirror_configuration_is_honoured() {
+    // `conda-forge` resolves to conda.anaconda.org, which this machine cannot reach; the
+    // workspace's `.pixi/config.toml` mirrors it to the loopback server.
+    let dir = tempfile::tempdir().unwrap();
+    backend_channel(dir.path().join("chan"), IndexOptions::JSON_ONLY).unwrap();
+    let server = TestServer::serve(dir.path().join("chan"));
+    let workspace = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(workspace.path().join(".pixi")).unwrap();
+    let config_toml = format!(
+        "[mirrors]\n\"https://conda.anaconda.org/conda-forge\" = [\"{}\"]\n",
+        server.url()
+    );
+    std::fs::write(workspace.path().join(".pixi/config.toml"), config_toml).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let config = ChannelsConfig {
+        cache_dir: cache.path().to_owned(),
+        request_timeout: Duration::from_secs(2),
+        ..ChannelsConfig::default()
+    }
+    .with_pixi_config(Some(workspace.path()));
+    let s = ChannelService::new(config, || {});
+    let key = scope(&["conda-forge"]);
+    let data = names(&s, &key, &[]).await;
+    assert_eq!(data.names_state, FetchState::Ready { stale: false });
+    assert!(data.has_name("numpy"));
+    assert!(
+        server.request_count("/linux-64/repodata.json")
+            + server.request_count("/linux-64/repodata.json.zst")
+            >= 1,
+        "{:?}",
+        server.requests()
+    );
+}

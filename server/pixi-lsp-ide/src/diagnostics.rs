@@ -54,6 +54,7 @@ pub(crate) fn compute(analysis: &FileAnalysis) -> Vec<Diagnostic> {
     out.extend(pixi);
     if let Some(packages) = analysis.packages() {
         out.extend(crate::packages::diagnostics::check(
+            &analysis.text,
             packages,
             analysis.context.channels.as_ref(),
         ));

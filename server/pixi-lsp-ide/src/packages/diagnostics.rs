@@ -17,6 +17,7 @@ fn diag(severity: Severity, code: &'static str, range: TextRange, message: Strin
 }
 
 pub(crate) fn check(
+    text: &str,
     packages: &ManifestPackages,
     channels: Option<&ChannelContext>,
 ) -> Vec<Diagnostic> {
@@ -51,6 +52,14 @@ pub(crate) fn check(
             continue;
         };
         check_dep(dep, scope, data, &mut out);
+        if let Some(last) = out
+            .last_mut()
+            .filter(|d| d.code == "package-not-found" && d.range == dep.name_range)
+        {
+            if let Some(fix) = add_channel_fix(text, packages, channels, dep) {
+                last.fixes.push(fix);
+            }
+        }
     }
     out
 }
@@ -280,4 +289,55 @@ fn backend_checks(
             ));
         }
     }
+}
+
+/// "Add channel `x`": when the name is missing from the workspace's channels but exactly one
+/// other channel this manifest uses (a feature's, the backend's) has it.
+fn add_channel_fix(
+    text: &str,
+    packages: &ManifestPackages,
+    channels: &ChannelContext,
+    dep: &DepRef,
+) -> Option<Fix> {
+    if Some(dep.scope) != packages.workspace_scope {
+        return None;
+    }
+    let path = packages.workspace_path.as_ref()?;
+    let own = &packages.scopes[dep.scope].key.channels;
+    let mut candidates: Vec<&str> = Vec::new();
+    for scope in &packages.scopes {
+        let has = channels
+            .scope(&scope.key)
+            .is_some_and(|d| d.has_name(&dep.name));
+        for channel in scope
+            .key
+            .channels
+            .iter()
+            .filter(|c| has && !own.iter().any(|o| o.url == c.url))
+        {
+            if !candidates.contains(&channel.name.as_str()) {
+                candidates.push(&channel.name);
+            }
+        }
+    }
+    let [channel] = candidates.as_slice() else {
+        return None;
+    };
+    let channel = (*channel).to_owned();
+    let push = |doc: &mut edit::toml_edit::DocumentMut| -> Option<()> {
+        let mut table: &mut edit::toml_edit::Item = doc.as_item_mut();
+        for key in path {
+            table = table.get_mut(key.as_str())?;
+        }
+        table
+            .get_mut("channels")?
+            .as_array_mut()?
+            .push(channel.as_str());
+        Some(())
+    };
+    let edit = edit::edit_document(text, |doc| push(doc).is_some())?;
+    Some(Fix {
+        title: format!("Add channel `{channel}` to the workspace"),
+        edits: vec![edit],
+    })
 }

@@ -42,6 +42,10 @@ pub(crate) struct ManifestPackages {
     pub workspace_scope: Option<usize>,
     /// The scope of each feature's dependencies.
     pub feature_scopes: std::collections::HashMap<String, usize>,
+    /// Key path of this file's workspace table (`workspace`, `project` or
+    /// `tool.pixi.workspace`), for fixes that add a channel; `None` when the workspace is
+    /// in another file.
+    pub workspace_path: Option<Vec<String>>,
 }
 
 /// How channel strings resolve: against the alias, and relative paths against the
@@ -156,6 +160,9 @@ pub(crate) fn collect(
             })
         });
     let mut bad = Vec::new();
+    out.workspace_path = m
+        .workspace_table()
+        .and_then(|t| key_path(tree, tree.root(), t));
     let ws_channels = ws
         .as_ref()
         .and_then(|s| channels_of(s, "channels", resolver, &mut bad))
@@ -378,4 +385,20 @@ fn collect_backend(
     if let Some(extra) = tree.get(build, "additional-dependencies") {
         collect_table(tree, extra, index, &mut out.deps);
     }
+}
+
+/// The keys leading from `from` to the table `target` (depth-first; manifests are shallow).
+fn key_path(tree: &Tree, from: NodeId, target: NodeId) -> Option<Vec<String>> {
+    if from == target {
+        return Some(Vec::new());
+    }
+    for entry in tree.entries(from) {
+        if tree.table(entry.value).is_some() {
+            if let Some(mut rest) = key_path(tree, entry.value, target) {
+                rest.insert(0, entry.key.clone());
+                return Some(rest);
+            }
+        }
+    }
+    None
 }

@@ -329,3 +329,55 @@ fn inlay_hints_show_the_newest_admitted_version() {
         .collect();
     assert_eq!(hints, [" → 2.0.1", " → 3.12.4"]);
 }
+
+#[test]
+fn a_package_only_another_channel_has_gets_an_add_channel_fix() {
+    // The workspace channel has only `numpy`; the backend's channel has `special`.
+    let text: Arc<str> = Arc::from(
+        "[workspace] # ws\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n\n[dependencies]\nspecial = \"*\"\n\n[package]\nname = \"x\"\n[package.build]\nbackend = { name = \"b\", channels = [\"extra\"] }\n",
+    );
+    let alias = url::Url::parse("https://conda.anaconda.org/").unwrap();
+    let mut context = AnalysisContext {
+        channels: Some(ChannelContext::new(alias, "/ws".into())),
+        ..Default::default()
+    };
+    let first = FileAnalysis::with_context(FileKind::PixiToml, text.clone(), context.clone());
+    let ready = FetchState::Ready { stale: false };
+    for need in first.channel_needs() {
+        let is_extra = need.scope.channels.iter().any(|c| c.name == "extra");
+        let mut data = scope_data(
+            if is_extra {
+                &[("special", &[("1.0", "noarch", &[])]), ("b", &[])]
+            } else {
+                &[("numpy", &[])]
+            },
+            ready.clone(),
+        );
+        data.channel_states = need
+            .scope
+            .channels
+            .iter()
+            .map(|c| (c.name.clone(), ready.clone()))
+            .collect();
+        context
+            .channels
+            .as_mut()
+            .unwrap()
+            .data
+            .insert(need.scope, Arc::new(data));
+    }
+    let a = FileAnalysis::with_context(FileKind::PixiToml, text.clone(), context);
+    let diags = a.diagnostics(&DiagnosticsConfig::default());
+    let missing = diags
+        .iter()
+        .find(|d| d.code == "package-not-found")
+        .expect("special is missing from conda-forge");
+    let fix = &missing.fixes[0];
+    assert_eq!(fix.title, "Add channel `extra` to the workspace");
+    let mut fixed = text.to_string();
+    fixed.replace_range(fix.edits[0].range.as_usize(), &fix.edits[0].new_text);
+    assert!(
+        fixed.starts_with("[workspace] # ws\nchannels = [\"conda-forge\", \"extra\"]\n"),
+        "{fixed}"
+    );
+}
