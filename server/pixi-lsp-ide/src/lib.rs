@@ -3,6 +3,7 @@
 //! layer converts. No IO, no tokio, no LSP types.
 
 mod backend;
+mod build_inputs;
 mod code_actions;
 mod completion;
 mod context;
@@ -16,6 +17,7 @@ use std::sync::{Arc, OnceLock};
 
 use pixi_lsp_syntax::{CursorContext, Diagnostic, Parse, TextRange, parse};
 
+pub use build_inputs::{BackendRequest, BuildInputs, to_json};
 pub use code_actions::Action;
 pub use completion::{CompletionConfig, CompletionItem, CompletionKind, CompletionList};
 pub use context::{
