@@ -4,6 +4,8 @@
 #   - VS Code: eslint, tsc, unit tests (node --test), .vsix packaging, and the end-to-end test in
 #     code-server driven by chromium (screenshots in editors/vscode/tests/artifacts/)
 # Usage: PIXI_LSP_BIN=target/debug/pixi-lsp editors/run-tests.sh [nvim] [vscode]
+# The channel tests also need target/debug/pixi-lsp-make-channel beside the server (or $PIXI_LSP_MAKE_CHANNEL):
+#   cargo build -p pixi-lsp-tests --bin pixi-lsp-make-channel
 # Needs editors/install-test-deps.sh to have run (it writes $CACHE/env.sh). Exits non-zero on any failure;
 # the last line is "N passed, M failed[, K skipped]".
 set -uo pipefail
@@ -21,6 +23,9 @@ fi
 # shellcheck disable=SC1091
 source "$CACHE/env.sh"
 case "$BIN" in /*) ;; *) BIN=$(cd "$(dirname "$BIN")" 2>/dev/null && pwd)/$(basename "$BIN") ;; esac
+# builds the local file:// test channel for the channel tests (nvim tests/test_channels.lua, vscode e2e)
+export PIXI_LSP_MAKE_CHANNEL=${PIXI_LSP_MAKE_CHANNEL:-$(dirname "$BIN")/pixi-lsp-make-channel}
+case "$PIXI_LSP_MAKE_CHANNEL" in /*) ;; *) PIXI_LSP_MAKE_CHANNEL=$(cd "$(dirname "$PIXI_LSP_MAKE_CHANNEL")" 2>/dev/null && pwd)/$(basename "$PIXI_LSP_MAKE_CHANNEL") ;; esac
 if ! [ -x "$BIN" ] || ! "$BIN" --version >/dev/null 2>&1; then
   echo "editors: server binary $BIN is missing or broken (set PIXI_LSP_BIN)"; echo "0 passed, 1 failed"; exit 1
 fi

@@ -12,5 +12,8 @@ if os.getenv('PIXI_LSP_CMD') then
 elseif os.getenv('PIXI_LSP_BIN') then
   cmd = { os.getenv('PIXI_LSP_BIN') }
 end
-vim.g.pixi_lsp = { cmd = cmd, progress = 'echo' }
+-- No network on test machines: channel data (repodata fetching) stays off unless a test turns it on
+-- (tests/test_channels.lua does, with a local file:// channel); otherwise `conda-forge` in the fixtures
+-- would yield channel-unreachable warnings some time after opening.
+vim.g.pixi_lsp = { cmd = cmd, progress = 'echo', settings = { channels = { enabled = false } } }
 vim.cmd('runtime plugin/pixi_lsp.lua')

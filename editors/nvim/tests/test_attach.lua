@@ -21,6 +21,18 @@ H.test('attaches to pixi.toml, sends settings as initializationOptions', functio
   H.ok(client.settings.pixiLsp ~= nil, 'settings.pixiLsp')
 end)
 
+H.test('settings carry channels and inlayHints (defaults; channels off in the tests)', function()
+  local d = require('pixi_lsp').default_settings
+  H.eq({ enabled = true, cacheDir = vim.NIL, offline = false, timeoutSeconds = 30 }, d.channels, 'default channels')
+  H.eq({ enabled = false }, d.inlayHints, 'default inlayHints')
+  local client = H.client(H.open(ws .. '/pixi.toml'))
+  local init = client.config.init_options
+  H.eq(false, init.channels.enabled, 'init_options.channels.enabled (tests/minimal_init.lua turns it off)')
+  H.eq(30, init.channels.timeoutSeconds, 'init_options.channels.timeoutSeconds')
+  H.eq(false, init.inlayHints.enabled, 'init_options.inlayHints.enabled')
+  H.eq(false, client.settings.pixiLsp.channels.enabled, 'settings.pixiLsp.channels.enabled')
+end)
+
 H.test('server identifies itself (serverInfo)', function()
   local client = H.client(H.open(ws .. '/pixi.toml'))
   local info = client.server_info

@@ -18,10 +18,10 @@ end)
 
 H.test('checkhealth reports a missing binary as an error', function()
   local pixi = require('pixi_lsp')
-  local saved = pixi.options.cmd
-  pixi.setup({ cmd = { '/nonexistent/pixi-lsp' } })
+  local saved = vim.deepcopy(pixi.options)
+  pixi.setup({ cmd = { '/nonexistent/pixi-lsp' }, settings = saved.settings })
   local text = health_text()
-  pixi.setup({ cmd = saved })
+  pixi.setup(saved)
   H.ok(text:find('ERROR server binary "/nonexistent/pixi-lsp" not found', 1, true), 'no ERROR line:\n%s', text)
 end)
 

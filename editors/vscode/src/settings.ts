@@ -2,7 +2,7 @@
 
 export interface ServerSettings {
   diagnostics: { generic: boolean };
-  channels: { cacheDir: string | null; offline: boolean };
+  channels: { enabled: boolean; cacheDir: string | null; offline: boolean; timeoutSeconds: number };
   backends: { overrides: Record<string, string>; overrideAll: string | null; autoPreview: boolean };
   build: { outputDir: string | null };
   trusted: boolean;
@@ -18,6 +18,13 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v.trim() !== '' ? v : null;
 }
 
+/** A whole number of seconds >= 1 (the server reads an unsigned integer; a fraction or a negative
+ *  number there would make it drop every setting). */
+function seconds(v: unknown, fallback: number): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) ? Math.max(1, Math.round(n)) : fallback;
+}
+
 export function buildSettings(get: Getter, trusted: boolean): ServerSettings {
   const overrides: Record<string, string> = {};
   const raw = get<Record<string, unknown>>('backends.overrides', {});
@@ -28,7 +35,12 @@ export function buildSettings(get: Getter, trusted: boolean): ServerSettings {
   }
   return {
     diagnostics: { generic: get('diagnostics.generic', true) },
-    channels: { cacheDir: str(get('channels.cacheDir', null)), offline: get('channels.offline', false) },
+    channels: {
+      enabled: get('channels.enabled', true),
+      cacheDir: str(get('channels.cacheDir', null)),
+      offline: get('channels.offline', false),
+      timeoutSeconds: seconds(get<unknown>('channels.timeoutSeconds', 30), 30),
+    },
     backends: {
       overrides,
       overrideAll: str(get('backends.overrideAll', null)),

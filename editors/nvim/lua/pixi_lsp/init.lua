@@ -10,12 +10,15 @@ M.name = 'pixi_lsp'
 --- as `workspace/didChangeConfiguration { settings = { pixiLsp = ... } }`.
 M.default_settings = {
   diagnostics = { generic = true },
-  channels = { cacheDir = vim.NIL, offline = false },
+  -- repodata of the manifest's channels, fetched in the background: package/backend name and version
+  -- completion, package-not-found / version-not-in-channels / channel-unreachable checks, inlay hints
+  channels = { enabled = true, cacheDir = vim.NIL, offline = false, timeoutSeconds = 30 },
   backends = { overrides = vim.empty_dict(), overrideAll = vim.NIL, autoPreview = false },
   build = { outputDir = vim.NIL },
   trusted = true,
   logLevel = 'info',
   logFile = vim.NIL,
+  -- the newest version each spec admits (Neovim shows them after vim.lsp.inlay_hint.enable())
   inlayHints = { enabled = false },
 }
 
@@ -72,11 +75,23 @@ function M.setup(opts)
   end
 end
 
+--- Show the server's inlay hints in bufnr when the `inlayHints.enabled` setting is on (Neovim draws
+--- inlay hints only for buffers where vim.lsp.inlay_hint is enabled).
+function M.sync_inlay_hints(client, bufnr)
+  if not (vim.lsp.inlay_hint and client:supports_method('textDocument/inlayHint', bufnr)) then
+    return
+  end
+  vim.lsp.inlay_hint.enable(settings().inlayHints.enabled == true, { bufnr = bufnr })
+end
+
 --- Send the current settings to a running client.
 function M.push_settings(client)
   local s = settings()
   client.settings = { pixiLsp = s }
   client:notify('workspace/didChangeConfiguration', { settings = { pixiLsp = s } })
+  for bufnr in pairs(client.attached_buffers or {}) do
+    M.sync_inlay_hints(client, bufnr)
+  end
 end
 
 --- Change some settings at run time, e.g. update_settings({ diagnostics = { generic = false } }).
@@ -369,6 +384,15 @@ function M.create_commands()
 
   local group = vim.api.nvim_create_augroup('pixi_lsp', { clear = true })
   vim.api.nvim_create_autocmd('LspProgress', { group = group, callback = on_progress })
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = group,
+    callback = function(ev)
+      local client = vim.lsp.get_client_by_id(ev.data.client_id)
+      if client and client.name == M.name then
+        M.sync_inlay_hints(client, ev.buf)
+      end
+    end,
+  })
   vim.api.nvim_create_autocmd('BufWritePost', {
     group = group,
     pattern = 'pyproject.toml',

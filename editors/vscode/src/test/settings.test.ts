@@ -9,7 +9,7 @@ function getter(values: Record<string, unknown>): Getter {
 test('defaults match the server contract', () => {
   assert.deepEqual(buildSettings(getter({}), true), {
     diagnostics: { generic: true },
-    channels: { cacheDir: null, offline: false },
+    channels: { enabled: true, cacheDir: null, offline: false, timeoutSeconds: 30 },
     backends: { overrides: {}, overrideAll: null, autoPreview: false },
     build: { outputDir: null },
     trusted: true,
@@ -23,8 +23,10 @@ test('values are mapped, empty strings become null, bad overrides are dropped', 
   const s = buildSettings(
     getter({
       'diagnostics.generic': false,
+      'channels.enabled': false,
       'channels.cacheDir': '/c',
       'channels.offline': true,
+      'channels.timeoutSeconds': 5,
       'backends.overrides': { 'pixi-build-python': '/b/py', bad: 3, empty: '' },
       'backends.overrideAll': '',
       'backends.autoPreview': true,
@@ -36,11 +38,21 @@ test('values are mapped, empty strings become null, bad overrides are dropped', 
     false,
   );
   assert.equal(s.diagnostics.generic, false);
-  assert.deepEqual(s.channels, { cacheDir: '/c', offline: true });
+  assert.deepEqual(s.channels, { enabled: false, cacheDir: '/c', offline: true, timeoutSeconds: 5 });
   assert.deepEqual(s.backends, { overrides: { 'pixi-build-python': '/b/py' }, overrideAll: null, autoPreview: true });
   assert.deepEqual(s.build, { outputDir: '/out' });
   assert.equal(s.trusted, false);
   assert.equal(s.logLevel, 'debug');
   assert.equal(s.logFile, '/tmp/log');
   assert.equal(s.inlayHints.enabled, true);
+});
+
+test('channels.timeoutSeconds is sent as a whole number >= 1', () => {
+  const t = (v: unknown) => buildSettings(getter({ 'channels.timeoutSeconds': v }), true).channels.timeoutSeconds;
+  assert.equal(t(2.6), 3);
+  assert.equal(t(0), 1);
+  assert.equal(t(-4), 1);
+  assert.equal(t('12'), 12);
+  assert.equal(t('soon'), 30);
+  assert.equal(t(null), 30);
 });

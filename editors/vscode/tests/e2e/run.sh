@@ -2,7 +2,8 @@
 # VS Code end-to-end test: code-server + the .vsix + Debian chromium driven by playwright-core.
 # Usage: tests/e2e/run.sh <pixi-lsp.vsix> <server binary>
 # Env: PIXI_LSP_TEST_CODE_SERVER (code-server binary), PIXI_LSP_TEST_CHROMIUM (default /usr/bin/chromium),
-#      PORT (default: a free port), ARTIFACTS (screenshots; default editors/vscode/tests/artifacts)
+#      PORT (default: a free port), ARTIFACTS (screenshots; default editors/vscode/tests/artifacts),
+#      PIXI_LSP_MAKE_CHANNEL (builds the local test channel; default: pixi-lsp-make-channel beside the server)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 VSC=$(cd "$HERE/../.." && pwd)
@@ -13,9 +14,22 @@ ARTIFACTS=${ARTIFACTS:-$VSC/tests/artifacts}
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/pixi-lsp-vscode-e2e.XXXXXX")
 mkdir -p "$RUN/data/User" "$RUN/ext" "$ARTIFACTS"
 cp -r "$VSC/tests/fixtures/workspace" "$RUN/ws"
+# the local file:// channel for the channel-completion test (channels are off until that test turns
+# them on: the other fixtures name conda-forge, unreachable without network)
+MAKE_CHANNEL=${PIXI_LSP_MAKE_CHANNEL:-$(dirname "$SERVER")/pixi-lsp-make-channel}
+CHANNEL_URL=; CHANNEL_ERR=
+if [ -x "$MAKE_CHANNEL" ]; then
+  CHANNEL_URL=$("$MAKE_CHANNEL" "$RUN/channel" 2>"$RUN/make-channel.err") \
+    || { CHANNEL_ERR="$MAKE_CHANNEL failed: $(cat "$RUN/make-channel.err")"; CHANNEL_URL=; }
+else
+  CHANNEL_ERR="$MAKE_CHANNEL not found (cargo build -p pixi-lsp-tests --bin pixi-lsp-make-channel, or set PIXI_LSP_MAKE_CHANNEL)"
+fi
+mkdir -p "$RUN/ws/channels"
+sed "s#@CHANNEL_URL@#${CHANNEL_URL:-file:///nonexistent/}#" "$VSC/tests/fixtures/channels.pixi.toml" > "$RUN/ws/channels/pixi.toml"
 cat > "$RUN/data/User/settings.json" <<JSON
 {
   "pixiLsp.server.path": "$SERVER",
+  "pixiLsp.channels.enabled": false,
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "security.workspace.trust.enabled": false,
@@ -55,5 +69,6 @@ trap cleanup EXIT
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "code-server did not come up"; cat "$RUN/code-server.log"; exit 1; }
 RUN_DIR=$RUN SETTINGS="$RUN/data/User/settings.json" SERVER="$SERVER" ARTIFACTS="$ARTIFACTS" \
+  CHANNEL_URL="$CHANNEL_URL" CHANNEL_ERR="$CHANNEL_ERR" \
   CRASHING_SERVER="$VSC/tests/fixtures/crashing-server" \
   node "$HERE/vscode-e2e.js" "http://127.0.0.1:$PORT/?folder=$RUN/ws"

@@ -9,6 +9,8 @@ const url = process.argv[2];
 const ARTIFACTS = process.env.ARTIFACTS || path.join(__dirname, '..', 'artifacts');
 const SETTINGS = process.env.SETTINGS;
 const T = Number(process.env.PIXI_LSP_TEST_TIMEOUT_MS || 20000);
+// how long the server may take to load the local test channel (completion is retried until then)
+const CHANNEL_T = Number(process.env.PIXI_LSP_TEST_CHANNEL_TIMEOUT_MS || 30000);
 const t0 = Date.now();
 const log = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
 const squash = (s) => s.replace(/\s+/g, ' ').trim();
@@ -155,6 +157,48 @@ async function setSettings(patch) {
   await page.keyboard.press('Control+W');
 }
 
+/** Trigger suggest at the cursor until the list satisfies pred(items) (the server answers
+ *  isIncomplete / without channel items until the channel is loaded), bounded by CHANNEL_T. */
+async function suggestUntil(pred, what) {
+  const start = Date.now();
+  let items = [];
+  let message = '';
+  for (let n = 1; ; n++) {
+    await page.keyboard.press(KEYS.suggest);
+    const rows = page.locator('.suggest-widget .monaco-list-row');
+    await Promise.race([
+      rows.first().waitFor({ state: 'visible', timeout: 3000 }),
+      page.locator('.suggest-widget .message:visible').first().waitFor({ timeout: 3000 }),
+    ]).catch(() => {});
+    await page.waitForTimeout(300);
+    items = (await rows.allInnerTexts().catch(() => [])).map(squash);
+    message = squash((await page.locator('.suggest-widget .message:visible').allInnerTexts().catch(() => [])).join(' '));
+    if (pred(items)) {
+      log(`${what}: after ${n} request(s), ${Date.now() - start} ms`);
+      return items;
+    }
+    if (Date.now() - start > CHANNEL_T) {
+      throw new Error(`${what}: the server never offered the expected items within ${CHANNEL_T} ms (${n} requests); `
+        + `last list: ${JSON.stringify(items)}${message ? ` (widget: ${message})` : ''}`);
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
+  }
+}
+
+/** 1-based line and column just after `marker` in the first line of `file` containing it. */
+function positionAfter(file, marker) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(marker));
+  if (i < 0) throw new Error(`no ${marker} in ${file}`);
+  return `${i + 1}:${lines[i].indexOf(marker) + marker.length + 1}`;
+}
+
+/** Text of the editor line containing `hasText`, as rendered. */
+async function lineText(hasText) {
+  return squash(await page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText }).first().innerText());
+}
+
 (async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const browser = await chromium.launch({
@@ -246,6 +290,50 @@ async function setSettings(patch) {
       }
       const lang = squash(await page.locator('#status\\.editor\\.mode').innerText());
       check(/YAML/i.test(lang), 'preview language is ' + lang);
+    });
+
+    // channel data from a local file:// channel (tests/e2e/run.sh builds it with pixi-lsp-make-channel
+    // and writes channels/pixi.toml pointing at it); channels are off in settings.json until here
+    const channelManifest = path.join(process.env.RUN_DIR || '', 'ws', 'channels', 'pixi.toml');
+    let backendAccepted = false;
+    await test('channels: backend = { name = "pixi-build-| } offers the backends of the local channel', 'vscode-channel-backend-accepted.png', async () => {
+      check(process.env.CHANNEL_URL, 'no local test channel: ' + (process.env.CHANNEL_ERR || 'CHANNEL_URL not set'));
+      await clearNotifications();
+      await setSettings({
+        'pixiLsp.channels.enabled': true,
+        'pixiLsp.channels.cacheDir': path.join(process.env.RUN_DIR || '/tmp', 'channel-cache'),
+        'pixiLsp.channels.timeoutSeconds': 10,
+      });
+      await openFile('channels/pixi.toml');
+      await gotoLine(positionAfter(channelManifest, 'name = "pixi-build-'));
+      const want = ['python', 'cmake', 'rust', 'rattler-build', 'ros', 'mojo', 'r'].map((b) => 'pixi-build-' + b);
+      const has = (items, label) => items.some((t) => t === label || t.startsWith(label + ' '));
+      const items = await suggestUntil((it) => want.every((w) => has(it, w)), 'backend names');
+      report.channelBackendNames = items;
+      log('backend names: ' + items.join(' | '));
+      check(/^pixi-build-/.test(items[0]), 'backends are not listed first: ' + items[0]);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-channel-backend-names.png') }).catch(() => {});
+      // accept pixi-build-python (select it by filtering: type its rest, then Enter)
+      await page.keyboard.type('pyth');
+      await page.locator('.suggest-widget .monaco-list-row.focused', { hasText: 'pixi-build-python' }).waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(300);
+      const text = await lineText('backend =');
+      report.channelBackendLine = text;
+      check(text === 'backend = { name = "pixi-build-python", version = "" }', 'line after accepting: ' + text);
+      backendAccepted = true;
+    });
+
+    await test('channels: version = "|" of the backend offers 0.4.* first (channel versions)', 'vscode-channel-backend-versions.png', async () => {
+      check(backendAccepted, 'needs the accepted backend name from the previous test');
+      const line = positionAfter(channelManifest, 'name = "pixi-build-').split(':')[0];
+      const col = 'backend = { name = "pixi-build-python", version = "'.length + 1;
+      await gotoLine(`${line}:${col}`);
+      const items = await suggestUntil((it) => it.length > 0 && /^0\.4\.\*/.test(it[0]), 'backend versions');
+      report.channelBackendVersions = items;
+      log('backend versions: ' + items.join(' | '));
+      const series = items.map((t) => t.split(' ')[0]).filter((l) => /^\d+\.\d+\.\*$/.test(l));
+      check(series.join(',') === '0.4.*,0.3.*,0.2.*,0.1.*', 'series not newest first: ' + series.join(','));
     });
 
     await test('a missing server binary is reported clearly', 'vscode-no-server.png', async () => {
