@@ -8,6 +8,8 @@ use super::scopes::{ManifestPackages, PACKAGE_TABLES, WORKSPACE_TABLES};
 use super::versions;
 use crate::completion::{CompletionItem, CompletionKind, CompletionList};
 
+const API_MARKER: &str = "pixi-build-api-version";
+
 /// How many names one completion returns; more typing narrows the list (`isIncomplete`).
 const NAME_LIMIT: usize = 100;
 
@@ -161,7 +163,13 @@ fn names(data: &ScopeData, ctx: &CursorContext, backends_first: bool) -> Complet
         } else {
             ctx.partial.as_str()
         };
-        for name in data.names_with_prefix(prefix, NAME_LIMIT) {
+        // `pixi-build-api-version` is the protocol marker every backend depends on, not a
+        // backend.
+        for name in data
+            .names_with_prefix(prefix, NAME_LIMIT)
+            .iter()
+            .filter(|n| *n != API_MARKER)
+        {
             push(
                 name,
                 if name.starts_with("pixi-build-") {
@@ -175,7 +183,7 @@ fn names(data: &ScopeData, ctx: &CursorContext, backends_first: bool) -> Complet
     let matches = data.names_with_prefix(&ctx.partial, NAME_LIMIT + 1);
     capped |= matches.len() > NAME_LIMIT;
     for name in matches.iter().take(NAME_LIMIT) {
-        if backends_first && name.starts_with("pixi-build-") {
+        if backends_first && (name.starts_with("pixi-build-") || name == API_MARKER) {
             continue;
         }
         push(name, "c");

@@ -98,6 +98,7 @@ const PACKAGES: Packages<'static> = &[
         ],
     ),
     ("pixi-build-cmake", &[("0.4.0", "linux-64", API7)]),
+    ("pixi-build-api-version", &[("7", "noarch", &[])]),
 ];
 
 const HEAD: &str = "[workspace]\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n";
@@ -178,6 +179,10 @@ fn completes_backend_names_and_versions_from_channels() {
         labels.iter().position(|l| l == "pixi-build-cmake").unwrap()
             < labels.iter().position(|l| l == "numpy").unwrap(),
         "{labels:?}"
+    );
+    assert!(
+        !labels.contains(&"pixi-build-api-version".to_owned()),
+        "the API marker is not a backend: {labels:?}"
     );
     let (a, offset) = analysis(
         &format!(
