@@ -1,1 +1,28 @@
-//! placeholder (work in progress)
+//! Build backends for the editor: from a backend spec (name, version, channels) to a
+//! command that runs it, honouring pixi's override variables, installing the backend's
+//! environment into a shared content-addressed prefix when needed
+//! (`docs/backend-resolution.md`); later, the build orchestrator.
+//!
+//! Owns solving and installing with rattler. Must not depend on the IDE or the server: it
+//! reports progress as [`ResolveEvent`]s and takes cancellation as a [`Cancel`].
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod activation;
+mod cancel;
+mod command;
+mod install;
+mod overrides;
+mod resolve;
+
+pub use cancel::{Cancel, CancelHandle};
+pub use command::BackendCommand;
+pub use overrides::{
+    BackendOverride, BackendOverrides, OVERRIDE_ALL_VAR, OVERRIDE_VAR, OverriddenBackend,
+    OverrideParseError,
+};
+pub use pixi_lsp_channels::ChannelsConfig;
+pub use rattler_conda_types::{GenericVirtualPackage, Subdir};
+pub use resolve::{
+    API_VERSION_CONSTRAINT, API_VERSION_PACKAGE, BACKENDS_DIR, BackendResolver, BackendSource,
+    BackendSpec, CURRENT_API_VERSION, ResolveConfig, ResolveError, ResolveEvent, ResolvedBackend,
+};

@@ -7,7 +7,9 @@ use reqwest_middleware::ClientWithMiddleware;
 
 use crate::config::ChannelsConfig;
 
-pub(crate) fn build(config: &ChannelsConfig) -> ClientWithMiddleware {
+/// Shared by everything that downloads from channels (repodata here, backend packages in
+/// `pixi-lsp-build`).
+pub fn build(config: &ChannelsConfig) -> ClientWithMiddleware {
     let client = reqwest::Client::builder()
         .user_agent(concat!("pixi-lsp/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(

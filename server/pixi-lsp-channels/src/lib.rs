@@ -18,6 +18,8 @@ mod scope;
 mod service;
 
 #[cfg(feature = "fetch")]
+pub use client::build as http_client;
+#[cfg(feature = "fetch")]
 pub use config::{ChannelsConfig, default_cache_dir};
 pub use data::{FetchState, PackageInfo, RecordInfo, ScopeData};
 pub use scope::{ChannelRef, ScopeKey, resolve_channel};
