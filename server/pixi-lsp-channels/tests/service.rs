@@ -133,7 +133,7 @@ async fn a_failing_channel_is_reported_and_others_still_serve() {
         (Mode::Hang, ""),
     ] {
         let server = TestServer::serve(bad_dir.path());
-        server.set_mode("/", mode.clone());
+        server.set_mode("/", mode);
         let cache = tempfile::tempdir().unwrap();
         let s = service(cache.path());
         let key = scope(&[good.url().as_str(), &server.url()]);
