@@ -1,1 +1,21 @@
-//! placeholder (work in progress)
+//! JSON-RPC client for pixi-build backends (`docs/backend-protocol.md`):
+//! spawns the backend executable, speaks newline-delimited JSON-RPC 2.0 over
+//! its stdin/stdout, keeps a bounded tail of its stderr, and turns every way
+//! a backend can fail into a [`BackendError`].
+//!
+//! Owns: the wire types ([`types`]), framing and process lifetime. Must not
+//! know about manifests, channels or the LSP; resolving and installing a
+//! backend is `pixi-lsp-build`'s job.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod cancel;
+mod error;
+pub mod jsonrpc;
+mod process;
+mod stderr;
+pub mod types;
+
+pub use cancel::CancelToken;
+pub use error::BackendError;
+pub use process::{BackendCommand, BackendProcess, CallOptions, ProcessConfig};
+pub use stderr::{StderrCallback, StderrLimits};
