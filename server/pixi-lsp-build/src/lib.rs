@@ -12,6 +12,7 @@ mod cancel;
 mod command;
 mod install;
 mod overrides;
+mod preview;
 mod resolve;
 
 pub use cancel::{Cancel, CancelHandle};
@@ -21,6 +22,9 @@ pub use overrides::{
     OverrideParseError,
 };
 pub use pixi_lsp_channels::ChannelsConfig;
+pub use preview::{
+    BackendPool, OutputSummary, Preview, PreviewError, PreviewRequest, work_directory,
+};
 pub use rattler_conda_types::{GenericVirtualPackage, Subdir};
 pub use resolve::{
     API_VERSION_CONSTRAINT, API_VERSION_PACKAGE, BACKENDS_DIR, BackendResolver, BackendSource,

@@ -115,6 +115,11 @@ fn package_spec(tree: &Tree, value: NodeId) -> Value {
     ];
     for (from, to) in renames {
         if let Some(v) = get(from) {
+            // `build-number` is a spec on the wire (`">=1"`), so a bare number becomes text.
+            let v = match (to, v) {
+                ("buildNumber", Value::Number(n)) => Value::String(n.to_string()),
+                (_, v) => v,
+            };
             spec.insert(to.to_owned(), v);
         }
     }
@@ -349,6 +354,17 @@ impl FileAnalysis {
             target_configuration,
             workspace_channels,
         })
+    }
+
+    /// The `[package.build]` header (or the `build` key) where build actions are anchored.
+    pub fn build_table_range(&self) -> Option<pixi_lsp_syntax::TextRange> {
+        let m = self.manifest()?;
+        let package = m.tree.get(m.pixi, "package")?;
+        let build = m.tree.entry(package, "build")?;
+        m.tree
+            .table(build.value)
+            .and_then(|t| t.header)
+            .or(Some(build.key_range))
     }
 
     /// In a pyproject.toml, `[project]` supplies `[tool.pixi.package]` defaults.

@@ -3,6 +3,7 @@
 //! layer converts. No IO, no tokio, no LSP types.
 
 mod backend;
+mod backend_problems;
 mod build_inputs;
 mod code_actions;
 mod completion;
@@ -17,6 +18,7 @@ use std::sync::{Arc, OnceLock};
 
 use pixi_lsp_syntax::{CursorContext, Diagnostic, Parse, TextRange, parse};
 
+pub use backend_problems::BackendProblem;
 pub use build_inputs::{BackendRequest, BuildInputs, to_json};
 pub use code_actions::Action;
 pub use completion::{CompletionConfig, CompletionItem, CompletionKind, CompletionList};

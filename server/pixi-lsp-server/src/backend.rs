@@ -32,6 +32,7 @@ pub(crate) struct Inner {
     shown_failures: Mutex<Vec<&'static str>>,
     /// The client's workspace folder, where pixi's workspace-level config may live.
     workspace_root: Mutex<Option<std::path::PathBuf>>,
+    pub previews: crate::preview::Previews,
     /// The channel settings the channel service was started with.
     channel_settings: Mutex<Option<crate::settings::ChannelSettings>>,
 }
@@ -48,6 +49,7 @@ impl Backend {
                 publishers: Mutex::new(HashMap::new()),
                 shown_failures: Mutex::new(Vec::new()),
                 workspace_root: Mutex::new(None),
+                previews: crate::preview::Previews::default(),
                 channel_settings: Mutex::new(None),
             }),
         }
@@ -183,6 +185,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.inner.previews.shutdown().await;
         Ok(())
     }
 
@@ -220,6 +223,14 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         handlers::document_symbol::handle_document_symbol(&self.inner, params).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        handlers::execute_command::handle_execute_command(&self.inner, params).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        handlers::code_lens::handle_code_lens(&self.inner, params).await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {

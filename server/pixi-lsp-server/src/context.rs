@@ -99,6 +99,27 @@ pub fn gather(
     out
 }
 
+/// The directory of the workspace a manifest belongs to: its own directory when it
+/// declares a workspace, else that of the nearest workspace manifest above it (falling back
+/// to its own directory).
+pub fn workspace_dir(
+    manifest_path: &Path,
+    declares_own: bool,
+    open_text: &dyn Fn(&Path) -> Option<Arc<str>>,
+    cache: &DiskCache,
+) -> PathBuf {
+    let dir = manifest_path
+        .parent()
+        .map(Path::to_owned)
+        .unwrap_or_default();
+    if declares_own {
+        return dir;
+    }
+    find_workspace(&dir, open_text, cache)
+        .and_then(|(path, _)| path.parent().map(Path::to_owned))
+        .unwrap_or(dir)
+}
+
 /// The nearest manifest above `dir` that declares a workspace: pixi.toml before
 /// pyproject.toml in each directory, as pixi searches. The manifest's own directory is not
 /// searched: a package manifest is not governed by a file beside it.

@@ -7,6 +7,7 @@ pub mod context;
 mod fault;
 mod from_lsp;
 mod handlers;
+pub mod preview;
 mod settings;
 mod state;
 mod to_lsp;
@@ -17,7 +18,16 @@ use tower_lsp_server::{LspService, Server};
 
 /// Serves LSP on stdin/stdout until the client says `exit` or closes the pipe.
 pub async fn run_stdio() {
-    let (service, socket) = LspService::build(backend::Backend::new).finish();
+    let (service, socket) = LspService::build(backend::Backend::new)
+        .custom_method(
+            "pixi/recipeContent",
+            handlers::recipe_content::handle_recipe_content,
+        )
+        .custom_method(
+            "workspace/textDocumentContent",
+            handlers::recipe_content::handle_text_document_content,
+        )
+        .finish();
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
         .serve(service)
         .await;

@@ -11,6 +11,7 @@ pub struct Settings {
     pub diagnostics: DiagnosticsSettings,
     pub channels: ChannelSettings,
     pub inlay_hints: InlayHintSettings,
+    pub backends: BackendSettings,
     /// False in an untrusted workspace: then no build backend is ever started.
     pub trusted: bool,
     pub log_level: Option<String>,
@@ -22,6 +23,7 @@ impl Default for Settings {
             diagnostics: DiagnosticsSettings::default(),
             channels: ChannelSettings::default(),
             inlay_hints: InlayHintSettings::default(),
+            backends: BackendSettings::default(),
             trusted: true,
             log_level: None,
         }
@@ -38,6 +40,65 @@ pub struct DiagnosticsSettings {
 impl Default for DiagnosticsSettings {
     fn default() -> Self {
         Self { generic: true }
+    }
+}
+
+/// How build backends are found and run (previews, builds).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BackendSettings {
+    /// Backend name → executable path (empty: look the name up on PATH); like
+    /// `PIXI_BUILD_BACKEND_OVERRIDE`, and winning over it.
+    pub overrides: std::collections::BTreeMap<String, String>,
+    /// Every backend from PATH, like `PIXI_BUILD_BACKEND_OVERRIDE_ALL`.
+    pub override_all: Option<bool>,
+    /// Refresh the recipe preview on save (only in a trusted workspace).
+    pub auto_preview: bool,
+    /// Where installed backends live; default: pixi's cache (`backends-v0`).
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// Per backend call, in seconds.
+    pub timeout_seconds: u64,
+}
+
+impl Default for BackendSettings {
+    fn default() -> Self {
+        Self {
+            overrides: Default::default(),
+            override_all: None,
+            auto_preview: false,
+            cache_dir: None,
+            timeout_seconds: 600,
+        }
+    }
+}
+
+impl BackendSettings {
+    /// The settings' overrides on top of pixi's environment variables.
+    pub fn overrides(&self) -> Result<pixi_lsp_build::BackendOverrides, String> {
+        let from_env = pixi_lsp_build::BackendOverrides::from_env().map_err(|e| e.to_string())?;
+        let settings = if self.override_all == Some(true) {
+            pixi_lsp_build::BackendOverrides::all("the `backends.overrideAll` setting")
+        } else if self.overrides.is_empty() {
+            return Ok(from_env);
+        } else {
+            let list: Vec<String> = self
+                .overrides
+                .iter()
+                .map(|(k, v)| {
+                    if v.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{k}={v}")
+                    }
+                })
+                .collect();
+            pixi_lsp_build::BackendOverrides::parse_list(
+                "the `backends.overrides` setting",
+                &list.join(","),
+            )
+            .map_err(|e| e.to_string())?
+        };
+        Ok(settings.over(from_env))
     }
 }
 

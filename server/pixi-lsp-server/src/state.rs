@@ -77,6 +77,18 @@ impl Documents {
         docs.keys().cloned().collect()
     }
 
+    /// The workspace directory of a manifest (see [`context::workspace_dir`]).
+    pub fn workspace_dir(&self, manifest: &Path, kind: FileKind, text: &str) -> PathBuf {
+        let open: HashMap<PathBuf, Arc<str>> = self
+            .docs
+            .lock()
+            .values()
+            .filter_map(|e| Some((e.path.clone()?, e.doc.text().clone())))
+            .collect();
+        let own = pixi_lsp_ide::declares_workspace(kind, text);
+        context::workspace_dir(manifest, own, &|p| open.get(p).cloned(), &self.disk)
+    }
+
     pub fn open(&self, uri: Uri, text: &str, version: i32) {
         let kind = FileKind::from_path(uri.path().as_str());
         let path = file_path(&uri);

@@ -184,22 +184,34 @@ fn repodata_json(names: &[String], versions: usize) -> Vec<(Subdir, String)> {
 /// Writes one subdir through `rattler_index::write_repodata` (`repodata.json`, plus the
 /// shard index and `shards/<sha256>.msgpack.zst` when `shards`).
 ///
-/// `write_repodata` starts every shard write at once; with more names than the open-files
-/// limit some fail with EMFILE. Shards are written `if_not_exists` (content-addressed), so
-/// writing again completes the rest; then every name must have its shard file.
+/// Pitfall: `write_repodata` starts every shard write at once, so with more names than the
+/// open-files limit (20,002 linux-64 names here) some fail with EMFILE and the call returns
+/// early. Shards are written `if_not_exists` (content-addressed), so writing again on a
+/// fresh runtime (dropping the old one cancels the writes still in flight and closes their
+/// files) completes the rest. Empty files left by cancelled writes are removed first; at
+/// the end every name must have a non-empty shard file.
 fn write_subdir(root: &Path, subdir: Subdir, repodata: &RepoData, shards: bool) {
     let names: HashSet<&str> = repodata
         .conda_packages
         .values()
         .map(|r| r.name.as_normalized())
         .collect();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let mut config = opendal::services::FsConfig::default();
-    config.root = Some(root.to_string_lossy().into_owned());
-    let op = opendal::Operator::from_config(config).expect("fs operator");
+    let shard_dir = root.join(subdir.as_str()).join("shards");
+    let shard_files = || -> (usize, Vec<PathBuf>) {
+        let mut count = 0;
+        let mut empty = Vec::new();
+        for entry in std::fs::read_dir(&shard_dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            count += 1;
+            if entry.metadata().is_ok_and(|m| m.len() == 0) {
+                empty.push(entry.path());
+            }
+        }
+        (count, empty)
+    };
     let unchecked = || RepodataFileMetadata {
         etag: None,
         last_modified: None,
@@ -207,6 +219,13 @@ fn write_subdir(root: &Path, subdir: Subdir, repodata: &RepoData, shards: bool) 
         precondition_checks: PreconditionChecks::Disabled,
     };
     for attempt in 1..=10 {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mut config = opendal::services::FsConfig::default();
+        config.root = Some(root.to_string_lossy().into_owned());
+        let op = opendal::Operator::from_config(config).expect("fs operator");
         let metadata = RepodataMetadataCollection {
             repodata: unchecked(),
             repodata_from_packages: None,
@@ -217,20 +236,24 @@ fn write_subdir(root: &Path, subdir: Subdir, repodata: &RepoData, shards: bool) 
             repodata.clone(),
             None,
             subdir,
-            op.clone(),
+            op,
             &metadata,
         ));
-        let shard_files = std::fs::read_dir(root.join(subdir.as_str()).join("shards"))
-            .map(Iterator::count)
-            .unwrap_or(0);
+        drop(runtime);
+        let (count, empty) = shard_files();
+        for file in &empty {
+            let _ = std::fs::remove_file(file);
+        }
+        let written = count - empty.len();
         match result {
-            Ok(()) if !shards || shard_files >= names.len() => return,
+            Ok(()) if !shards || (written >= names.len() && empty.is_empty()) => return,
             Ok(()) => eprintln!(
-                "{subdir}: {shard_files} shard files for {} names, writing again",
+                "{subdir}: {written} good shard files for {} names, writing again",
                 names.len()
             ),
             Err(e) => eprintln!(
-                "{subdir}: write_repodata attempt {attempt} failed ({e}); {shard_files}/{} shards written, writing again",
+                "{subdir}: write_repodata attempt {attempt} failed ({}); {written}/{} shards written, writing again",
+                e.to_string().lines().next().unwrap_or_default(),
                 names.len()
             ),
         }

@@ -11,12 +11,22 @@ pub(crate) async fn handle_hover(server: &Inner, params: HoverParams) -> Result<
     };
     let offset = from_lsp::offset(&snap.line_index, at.position);
     let inject_panic = crate::fault::injected("panic-in-hover");
+    // On `[package.build]`, the last preview's outputs join the docs.
+    let preview = server.previews.last(&at.text_document.uri);
     server
         .run("hover", move || {
             assert!(!inject_panic, "injected fault: panic in hover");
-            snap.analysis
-                .hover(offset)
-                .map(|info| to_lsp::hover(&snap.line_index, info))
+            let mut info = snap.analysis.hover(offset)?;
+            let on_build = snap
+                .analysis
+                .build_table_range()
+                .is_some_and(|r| r.touches(offset));
+            if let (true, Some(preview)) = (on_build, preview) {
+                info.markdown.push_str("\n\n---\n\n");
+                info.markdown
+                    .push_str(&crate::preview::summary_markdown(&preview));
+            }
+            Some(to_lsp::hover(&snap.line_index, info))
         })
         .await
 }

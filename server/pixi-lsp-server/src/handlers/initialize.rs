@@ -75,6 +75,16 @@ pub(crate) async fn handle_initialize(
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             document_symbol_provider: Some(OneOf::Left(true)),
             inlay_hint_provider: Some(OneOf::Left(true)),
+            code_lens_provider: Some(CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: vec![crate::preview::PREVIEW_COMMAND.to_owned()],
+                ..Default::default()
+            }),
+            experimental: Some(
+                serde_json::json!({ "textDocumentContent": { "schemes": [crate::preview::RECIPE_SCHEME] } }),
+            ),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                 code_action_kinds: Some(vec![
                     CodeActionKind::QUICKFIX,

@@ -18,10 +18,12 @@ pub(crate) async fn publish_loop(server: Arc<Inner>, uri: Uri, mut changed: watc
         let config = server.settings.read().diagnostics_config();
         let (analysis, index, for_uri) =
             (snap.analysis.clone(), snap.line_index.clone(), uri.clone());
+        // What the last backend run (preview) reported joins the manifest's own diagnostics.
+        let problems = server.previews.problems(&uri);
         let computed = tokio::task::spawn_blocking(move || {
-            analysis
-                .diagnostics(&config)
-                .iter()
+            let mut all = analysis.diagnostics(&config);
+            all.extend(analysis.backend_diagnostics(&problems));
+            all.iter()
                 .map(|d| to_lsp::diagnostic(&for_uri, &index, d))
                 .collect::<Vec<_>>()
         })

@@ -1,0 +1,294 @@
+//! Recipe preview: resolve the backend (override or installed prefix), start it — or reuse
+//! the process already running for this manifest while its inputs are unchanged — then
+//! `negotiateCapabilities` → `initialize` → `conda/outputs`, and read the recipe the backend
+//! wrote to its work directory (`docs/backend-protocol.md` §7). No build, no solve of
+//! build/host environments.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use pixi_lsp_backend_client::types::{
+    CondaOutput, CondaOutputsParams, InitializeParams, NamedSpec, PackageSpec,
+};
+use pixi_lsp_backend_client::{BackendError, BackendProcess, CallOptions};
+use serde_json::Value;
+use url::Url;
+
+use crate::{BackendOverrides, BackendResolver, BackendSpec, Cancel, ResolveError, ResolveEvent};
+
+/// Everything a preview needs, derived from the manifest by the caller.
+#[derive(Clone, Debug)]
+pub struct PreviewRequest {
+    pub manifest_path: PathBuf,
+    pub workspace_dir: PathBuf,
+    pub backend: BackendSpec,
+    pub project_model: Value,
+    pub configuration: Value,
+    pub target_configuration: Value,
+    /// The channels outputs are resolved against (the workspace's).
+    pub channels: Vec<Url>,
+    pub host_platform: String,
+    pub work_dir: PathBuf,
+}
+
+/// One output, as the backend described it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputSummary {
+    pub name: String,
+    pub version: String,
+    pub build: String,
+    pub subdir: String,
+    pub build_dependencies: Vec<String>,
+    pub host_dependencies: Vec<String>,
+    pub run_dependencies: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Preview {
+    /// The generated rattler-build recipe.
+    pub recipe: String,
+    pub variants: Option<String>,
+    pub outputs: Vec<OutputSummary>,
+    /// `name@version` (or the override) of the backend that answered.
+    pub backend: String,
+    pub stderr_tail: String,
+    pub work_dir: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PreviewError {
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    #[error("the manifest cannot be turned into a project model: {0}")]
+    InvalidModel(String),
+    #[error("the backend wrote no recipe to {}", work_dir.display())]
+    NoRecipe { work_dir: PathBuf },
+    #[error("the generated recipe is not valid: {0}")]
+    InvalidRecipe(String),
+    /// The editor's settings for backends are unusable (e.g. a malformed override list).
+    #[error("{0}")]
+    Settings(String),
+}
+
+/// Where a package's backend works, in pixi's layout: `.pixi/build/work/<name>--<hash>`.
+pub fn work_directory(workspace_dir: &Path, package: &str, manifest_path: &Path) -> PathBuf {
+    let mut hasher = DefaultHasher::new();
+    manifest_path.hash(&mut hasher);
+    workspace_dir
+        .join(".pixi/build/work")
+        .join(format!("{package}--{:08x}", hasher.finish() as u32))
+}
+
+struct Running {
+    key: u64,
+    process: Arc<BackendProcess>,
+    label: String,
+}
+
+/// The backend processes the editor keeps, one per manifest.
+#[derive(Default)]
+pub struct BackendPool {
+    running: tokio::sync::Mutex<HashMap<PathBuf, Running>>,
+}
+
+impl BackendPool {
+    /// Previews `request`; `on_event` hears the resolve/install progress.
+    pub async fn preview(
+        &self,
+        resolver: &BackendResolver,
+        overrides: &BackendOverrides,
+        request: &PreviewRequest,
+        on_event: impl Fn(ResolveEvent) + Send + Sync + 'static,
+        cancel: &Cancel,
+        call: &CallOptions,
+    ) -> Result<Preview, PreviewError> {
+        let resolved = resolver
+            .resolve(&request.backend, overrides, on_event, cancel)
+            .await?;
+        let init = initialize_params(request)?;
+        let mut command =
+            pixi_lsp_backend_client::BackendCommand::new(resolved.command.program.clone());
+        for arg in &resolved.command.args {
+            command = command.arg(arg);
+        }
+        for (k, v) in &resolved.command.env {
+            command = command.env(k, v);
+        }
+        let key = {
+            let mut h = DefaultHasher::new();
+            resolved.command.program.hash(&mut h);
+            serde_json::to_string(&init)
+                .unwrap_or_default()
+                .hash(&mut h);
+            h.finish()
+        };
+        let label = match &resolved.backend_version {
+            Some(v) => format!("{}@{v}", request.backend.name),
+            None => resolved.command.program.display().to_string(),
+        };
+        let process = self
+            .process_for(&request.manifest_path, key, command, &init, &label, call)
+            .await?;
+        std::fs::create_dir_all(&request.work_dir).map_err(|e| {
+            PreviewError::InvalidModel(format!("cannot create {}: {e}", request.work_dir.display()))
+        })?;
+        let params = CondaOutputsParams {
+            channels: request.channels.iter().map(Url::to_string).collect(),
+            host_platform: request.host_platform.clone(),
+            build_platform: request.host_platform.clone(),
+            variant_configuration: None,
+            variant_files: None,
+            work_directory: request.work_dir.clone(),
+        };
+        let result = match process.conda_outputs(&params, call).await {
+            Ok(r) => r,
+            Err(e) => {
+                // A backend that died is not kept for the next preview.
+                if matches!(
+                    e,
+                    BackendError::Exited { .. }
+                        | BackendError::Terminated { .. }
+                        | BackendError::Protocol(_)
+                        | BackendError::Timeout { .. }
+                        | BackendError::Cancelled
+                ) {
+                    self.running.lock().await.remove(&request.manifest_path);
+                }
+                return Err(e.into());
+            }
+        };
+        let outputs: Vec<OutputSummary> = result.outputs.iter().map(summary).collect();
+        let recipe_dir = match outputs.as_slice() {
+            [_] | [] => request.work_dir.clone(),
+            [first, ..] => request.work_dir.join(&first.name),
+        };
+        let recipe_path = recipe_dir.join("debug/recipe.yaml");
+        let recipe = std::fs::read_to_string(&recipe_path).map_err(|_| PreviewError::NoRecipe {
+            work_dir: request.work_dir.clone(),
+        })?;
+        check_recipe(&recipe)?;
+        let variants = std::fs::read_to_string(recipe_dir.join("debug/variants.yaml")).ok();
+        Ok(Preview {
+            recipe,
+            variants,
+            outputs,
+            backend: label,
+            stderr_tail: process.stderr_tail(),
+            work_dir: request.work_dir.clone(),
+        })
+    }
+
+    /// The running process for `manifest` when its inputs are unchanged; otherwise a fresh
+    /// one (the old is shut down), handshaken.
+    async fn process_for(
+        &self,
+        manifest: &Path,
+        key: u64,
+        command: pixi_lsp_backend_client::BackendCommand,
+        init: &InitializeParams,
+        label: &str,
+        call: &CallOptions,
+    ) -> Result<Arc<BackendProcess>, PreviewError> {
+        let mut running = self.running.lock().await;
+        if let Some(r) = running.get(manifest).filter(|r| r.key == key) {
+            return Ok(r.process.clone());
+        }
+        if let Some(old) = running.remove(manifest) {
+            old.process.shutdown(Duration::from_millis(200)).await;
+        }
+        let process = Arc::new(BackendProcess::spawn(command)?);
+        process.handshake(init, call).await?;
+        running.insert(
+            manifest.to_owned(),
+            Running {
+                key,
+                process: process.clone(),
+                label: label.to_owned(),
+            },
+        );
+        Ok(process)
+    }
+
+    /// The backends running now: (manifest, `name@version`).
+    pub async fn running(&self) -> Vec<(PathBuf, String)> {
+        self.running
+            .lock()
+            .await
+            .iter()
+            .map(|(m, r)| (m.clone(), r.label.clone()))
+            .collect()
+    }
+
+    pub async fn shutdown_all(&self) {
+        let all: Vec<Running> = self.running.lock().await.drain().map(|(_, r)| r).collect();
+        for r in all {
+            r.process.shutdown(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+fn initialize_params(request: &PreviewRequest) -> Result<InitializeParams, PreviewError> {
+    let project_model = serde_json::from_value(request.project_model.clone())
+        .map_err(|e| PreviewError::InvalidModel(e.to_string()))?;
+    let target_configuration = match &request.target_configuration {
+        Value::Object(map) => Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+        _ => None,
+    };
+    Ok(InitializeParams {
+        manifest_path: request.manifest_path.clone(),
+        source_directory: request.manifest_path.parent().map(Path::to_owned),
+        workspace_directory: Some(request.workspace_dir.clone()),
+        checkout_root: None,
+        cache_directory: None,
+        workspace_scratch_directory: Some(request.workspace_dir.join(".pixi/scratch-v0")),
+        project_model: Some(project_model),
+        configuration: (!request.configuration.is_null()).then(|| request.configuration.clone()),
+        target_configuration,
+    })
+}
+
+/// A recipe that is not YAML is the backend's bug, but the user should hear about it.
+fn check_recipe(recipe: &str) -> Result<(), PreviewError> {
+    if recipe.trim().is_empty() {
+        return Err(PreviewError::InvalidRecipe(
+            "the recipe is empty".to_owned(),
+        ));
+    }
+    rattler_build_recipe::stage0::parse_recipe_or_multi_from_source(recipe)
+        .map(|_| ())
+        .map_err(|e| PreviewError::InvalidRecipe(e.to_string()))
+}
+
+fn spec_text(spec: &NamedSpec<PackageSpec>) -> String {
+    match &spec.spec {
+        PackageSpec::Binary(b) => match &b.version {
+            Some(v) => format!("{} {v}", spec.name),
+            None => spec.name.clone(),
+        },
+        PackageSpec::Source(_) => format!("{} (source)", spec.name),
+        PackageSpec::PinCompatible(_) => format!("{} (pin_compatible)", spec.name),
+        PackageSpec::PinSubpackage(_) => format!("{} (pin_subpackage)", spec.name),
+    }
+}
+
+fn summary(output: &CondaOutput) -> OutputSummary {
+    let deps = |d: Option<&pixi_lsp_backend_client::types::CondaOutputDependencies>| {
+        d.map(|d| d.depends.iter().map(spec_text).collect())
+            .unwrap_or_default()
+    };
+    let m = &output.metadata;
+    OutputSummary {
+        name: m.name.clone(),
+        version: m.version.clone(),
+        build: m.build.clone(),
+        subdir: m.subdir.clone(),
+        build_dependencies: deps(output.build_dependencies.as_ref()),
+        host_dependencies: deps(output.host_dependencies.as_ref()),
+        run_dependencies: deps(Some(&output.run_dependencies)),
+    }
+}

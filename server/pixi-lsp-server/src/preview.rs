@@ -1,0 +1,215 @@
+//! Recipe previews in the editor: the `pixi-lsp.previewRecipe` command runs the package's
+//! backend (never on its own: only on the user's command or the auto-preview setting, and
+//! never in an untrusted workspace), keeps the generated recipe for the virtual
+//! `pixi-recipe:` document, and turns backend failures into diagnostics on the manifest.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use pixi_lsp_backend_client::CallOptions;
+use pixi_lsp_build::{
+    BackendPool, BackendResolver, BackendSpec, Cancel, Preview, PreviewError, PreviewRequest,
+    ResolveConfig, ResolveEvent,
+};
+use pixi_lsp_channels::resolve_channel;
+use pixi_lsp_ide::{BackendProblem, FileAnalysis};
+use tower_lsp_server::ls_types::Uri;
+use url::Url;
+
+use crate::settings::Settings;
+
+pub(crate) const PREVIEW_COMMAND: &str = "pixi-lsp.previewRecipe";
+pub(crate) const RECIPE_SCHEME: &str = "pixi-recipe";
+
+#[derive(Default)]
+pub(crate) struct Previews {
+    pool: BackendPool,
+    resolver: Mutex<Option<(PathBuf, Arc<BackendResolver>)>>,
+    /// `pixi-recipe:` URI → content.
+    recipes: Mutex<HashMap<String, String>>,
+    /// The last preview of each manifest, for hover.
+    last: Mutex<HashMap<Uri, Preview>>,
+    problems: Mutex<HashMap<Uri, Vec<BackendProblem>>>,
+}
+
+/// The virtual document of a manifest's generated recipe.
+pub(crate) fn recipe_uri(manifest: &Path) -> String {
+    format!("{RECIPE_SCHEME}:{}/recipe.yaml", manifest.display())
+}
+
+/// Everything `conda/outputs` needs, from the manifest's analysis. Shared with the CLI.
+pub fn preview_request(
+    analysis: &FileAnalysis,
+    manifest_path: &Path,
+    workspace_dir: &Path,
+    alias: &Url,
+) -> Result<PreviewRequest, String> {
+    let inputs = analysis
+        .build_inputs()
+        .ok_or("this manifest has no `[package.build]` with a backend name")?;
+    let root = manifest_path.parent().unwrap_or(Path::new("/"));
+    let resolve = |names: &[String]| -> Result<Vec<Url>, String> {
+        names
+            .iter()
+            .map(|c| {
+                resolve_channel(c, alias, root)
+                    .map(|r| r.url)
+                    .map_err(|e| format!("invalid channel `{c}`: {e}"))
+            })
+            .collect()
+    };
+    let package = inputs.project_model["name"]
+        .as_str()
+        .unwrap_or(&inputs.backend.name)
+        .to_owned();
+    Ok(PreviewRequest {
+        manifest_path: manifest_path.to_owned(),
+        workspace_dir: workspace_dir.to_owned(),
+        backend: BackendSpec {
+            name: inputs.backend.name.clone(),
+            version_spec: inputs.backend.version.clone(),
+            channels: resolve(&inputs.backend.channels)?,
+            additional_dependencies: inputs
+                .backend
+                .additional_dependencies
+                .iter()
+                .map(|(n, s)| format!("{n} {s}"))
+                .collect(),
+        },
+        project_model: inputs.project_model,
+        configuration: inputs.configuration,
+        target_configuration: inputs.target_configuration,
+        channels: resolve(&inputs.workspace_channels)?,
+        host_platform: pixi_lsp_build::Subdir::current()
+            .map_or_else(|| "noarch".to_owned(), |s| s.to_string()),
+        work_dir: pixi_lsp_build::work_directory(workspace_dir, &package, manifest_path),
+    })
+}
+
+/// What went wrong, for a diagnostic: the error and the tail of the backend's stderr.
+pub fn problem(error: &PreviewError) -> BackendProblem {
+    let about_backend = matches!(error, PreviewError::Resolve(_) | PreviewError::Settings(_))
+        || matches!(
+            error,
+            PreviewError::Backend(pixi_lsp_backend_client::BackendError::Spawn { .. })
+        );
+    let mut message = format!("build backend: {error}");
+    if let PreviewError::Backend(e) = error {
+        if let Some(tail) = e.stderr_tail().map(str::trim).filter(|t| !t.is_empty()) {
+            let lines: Vec<&str> = tail.lines().rev().take(15).collect();
+            let lines: Vec<&str> = lines.into_iter().rev().collect();
+            message.push_str(&format!(
+                "\nbackend output (last lines):\n{}",
+                lines.join("\n")
+            ));
+        }
+    }
+    BackendProblem {
+        message,
+        about_backend,
+    }
+}
+
+impl Previews {
+    fn resolver(&self, settings: &Settings) -> Arc<BackendResolver> {
+        let cache = settings
+            .backends
+            .cache_dir
+            .clone()
+            .unwrap_or_else(pixi_lsp_channels::default_cache_dir);
+        let mut slot = self.resolver.lock();
+        if let Some((dir, r)) = slot.as_ref().filter(|(dir, _)| *dir == cache) {
+            let _ = dir;
+            return r.clone();
+        }
+        let channels = settings.channels.config(None);
+        let resolver = Arc::new(BackendResolver::new(ResolveConfig::new(
+            cache.clone(),
+            channels,
+        )));
+        *slot = Some((cache, resolver.clone()));
+        resolver
+    }
+
+    /// Runs one preview. Progress goes to `on_event`.
+    pub(crate) async fn run(
+        &self,
+        uri: &Uri,
+        request: &PreviewRequest,
+        settings: &Settings,
+        on_event: impl Fn(ResolveEvent) + Send + Sync + 'static,
+    ) -> Result<Preview, PreviewError> {
+        let overrides = settings
+            .backends
+            .overrides()
+            .map_err(PreviewError::Settings)?;
+        let resolver = self.resolver(settings);
+        let call = CallOptions::timeout(Duration::from_secs(
+            settings.backends.timeout_seconds.max(1),
+        ));
+        let result = self
+            .pool
+            .preview(
+                &resolver,
+                &overrides,
+                request,
+                on_event,
+                &Cancel::never(),
+                &call,
+            )
+            .await;
+        match &result {
+            Ok(preview) => {
+                self.recipes
+                    .lock()
+                    .insert(recipe_uri(&request.manifest_path), preview.recipe.clone());
+                self.last.lock().insert(uri.clone(), preview.clone());
+                self.problems.lock().remove(uri);
+            }
+            Err(e) => {
+                self.problems.lock().insert(uri.clone(), vec![problem(e)]);
+            }
+        }
+        result
+    }
+
+    pub(crate) fn recipe(&self, uri: &str) -> Option<String> {
+        self.recipes.lock().get(uri).cloned()
+    }
+
+    pub(crate) fn problems(&self, uri: &Uri) -> Vec<BackendProblem> {
+        self.problems.lock().get(uri).cloned().unwrap_or_default()
+    }
+
+    pub(crate) fn last(&self, uri: &Uri) -> Option<Preview> {
+        self.last.lock().get(uri).cloned()
+    }
+
+    pub(crate) async fn shutdown(&self) {
+        self.pool.shutdown_all().await;
+    }
+}
+
+/// Markdown summary of a preview's outputs (for hover on `[package.build]`).
+pub(crate) fn summary_markdown(preview: &Preview) -> String {
+    let mut md = format!("**Generated by** `{}`", preview.backend);
+    for o in &preview.outputs {
+        md.push_str(&format!(
+            "\n\n**{} {}** (`{}`, {})",
+            o.name, o.version, o.build, o.subdir
+        ));
+        for (label, deps) in [
+            ("build", &o.build_dependencies),
+            ("host", &o.host_dependencies),
+            ("run", &o.run_dependencies),
+        ] {
+            if !deps.is_empty() {
+                md.push_str(&format!("\n- *{label}:* {}", deps.join(", ")));
+            }
+        }
+    }
+    md
+}

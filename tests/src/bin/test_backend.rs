@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    pixi_lsp_test_backend::main()
+}

@@ -1,0 +1,361 @@
+//! Recipe preview over stdio with a real backend process: our example backend, run through
+//! an override or installed from a local channel like any backend.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::*;
+use pixi_lsp_test_utils::{IndexOptions, LocalChannel, Package, TestServer};
+use pixi_lsp_tests::client::{Client, ClientBuilder, file_uri};
+use serde_json::{Value, json};
+
+const BACKEND: &str = "pixi-build-lsp-example";
+
+fn backend_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_test-backend-under-test"))
+}
+
+struct Project {
+    dir: tempfile::TempDir,
+    cache: tempfile::TempDir,
+}
+
+impl Project {
+    fn new(config: &str) -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = format!(
+            "[workspace]\nname = \"demo\"\nchannels = [\"{}\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n\n[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[package.build]\nbackend = {{ name = \"{BACKEND}\", version = \"*\" }}\n{config}\n[package.run-dependencies]\npython = \">=3.11\"\n",
+            file_uri(&dir.path().join("no-channel"))
+        );
+        std::fs::write(dir.path().join("pixi.toml"), manifest).unwrap();
+        std::fs::write(dir.path().join("hello.txt"), "hello\n").unwrap();
+        Project {
+            dir,
+            cache: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn manifest(&self) -> PathBuf {
+        self.dir.path().join("pixi.toml")
+    }
+
+    fn uri(&self) -> String {
+        file_uri(&self.manifest())
+    }
+
+    fn text(&self) -> String {
+        std::fs::read_to_string(self.manifest()).unwrap()
+    }
+
+    fn client(&self, backends: Value, env: &[(&str, &str)]) -> Client {
+        let mut builder = ClientBuilder::new(&binary()).initialization_options(json!({
+            "channels": { "enabled": false },
+            "backends": backends,
+        }));
+        for (k, v) in env {
+            builder = builder.env(k, v);
+        }
+        let mut c = builder.start();
+        c.open(&self.uri(), &self.text());
+        c
+    }
+}
+
+fn override_to(path: &Path) -> Value {
+    json!({ "overrides": { BACKEND: path }, "timeoutSeconds": 5 })
+}
+
+fn preview(c: &mut Client, uri: &str) -> Value {
+    c.request_raw("workspace/executeCommand", json!({ "command": "pixi-lsp.previewRecipe", "arguments": [uri], "workDoneToken": "preview-1" }))
+}
+
+fn wait_backend_diagnostic(c: &mut Client, uri: &str) -> Value {
+    let params = c.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|x| x["code"] == "backend-error"))
+    });
+    params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "backend-error")
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn previews_the_generated_recipe_through_an_override() {
+    let p = Project::new("");
+    let mut c = p.client(override_to(&backend_binary()), &[]);
+    assert!(
+        c.initialize_result["capabilities"]["executeCommandProvider"]["commands"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("pixi-lsp.previewRecipe"))
+    );
+    let response = preview(&mut c, &p.uri());
+    let result = &response["result"];
+    let recipe = result["content"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{response}"));
+    assert!(
+        recipe.contains("demo") && recipe.contains("0.1.0"),
+        "{recipe}"
+    );
+    assert!(result["uri"].as_str().unwrap().starts_with("pixi-recipe:"));
+    assert_eq!(result["outputs"][0]["name"], "demo");
+    // Progress was reported on the client's token.
+    c.wait_for("$/progress", |p| {
+        p["token"] == "preview-1" && p["value"]["kind"] == "end"
+    });
+    // The virtual document can be read again.
+    let again = c.request("pixi/recipeContent", json!({ "uri": result["uri"] }));
+    assert_eq!(again["content"], result["content"]);
+    // pixi's debug layout.
+    let work = std::fs::read_dir(p.dir.path().join(".pixi/build/work"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert!(
+        work.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("demo--")
+    );
+    assert!(
+        work.join("debug/recipe.yaml").is_file() && work.join("debug/project_model.json").is_file()
+    );
+    // Hover on [package.build] now summarises the outputs.
+    let text = p.text();
+    let line = text.lines().position(|l| l == "[package.build]").unwrap();
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": p.uri() }, "position": { "line": line, "character": 3 } }),
+    );
+    let md = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        md.contains("**demo 0.1.0**") && md.contains("python >=3.11"),
+        "{md}"
+    );
+    // A code lens offers the preview.
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": p.uri() } }),
+    );
+    assert_eq!(lenses[0]["command"]["command"], "pixi-lsp.previewRecipe");
+    assert_eq!(lenses[0]["range"]["start"]["line"], line);
+}
+
+#[test]
+fn a_second_preview_reuses_the_running_backend() {
+    let p = Project::new("");
+    let log = p.dir.path().join("starts.log");
+    let script = p.dir.path().join("counting-backend.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho start >> {}\nexec {} \"$@\"\n",
+            log.display(),
+            backend_binary().display()
+        ),
+    )
+    .unwrap();
+    set_executable(&script);
+    let mut c = p.client(override_to(&script), &[]);
+    assert!(preview(&mut c, &p.uri())["result"].is_object());
+    assert!(preview(&mut c, &p.uri())["result"].is_object());
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap().lines().count(),
+        1,
+        "one process for an unchanged manifest"
+    );
+}
+
+fn set_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn an_untrusted_workspace_never_starts_a_backend() {
+    let p = Project::new("");
+    let marker = p.dir.path().join("ran");
+    let script = p.dir.path().join("tattletale.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ntouch {}\nexec {}\n",
+            marker.display(),
+            backend_binary().display()
+        ),
+    )
+    .unwrap();
+    set_executable(&script);
+    let mut c = ClientBuilder::new(&binary())
+        .initialization_options(json!({ "channels": { "enabled": false }, "trusted": false, "backends": override_to(&script) }))
+        .start();
+    c.open(&p.uri(), &p.text());
+    let response = preview(&mut c, &p.uri());
+    assert!(
+        response["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("untrusted"),
+        "{response}"
+    );
+    assert!(
+        !marker.exists(),
+        "the backend ran in an untrusted workspace"
+    );
+}
+
+#[test]
+fn backend_errors_become_diagnostics_where_they_belong() {
+    // An unknown config key: the backend rejects it, naming it.
+    let p = Project::new("config = { nosuchkey = true }\n");
+    let mut c = p.client(override_to(&backend_binary()), &[]);
+    assert!(preview(&mut c, &p.uri())["error"].is_object());
+    let d = wait_backend_diagnostic(&mut c, &p.uri());
+    let line = p
+        .text()
+        .lines()
+        .position(|l| l.starts_with("config"))
+        .unwrap();
+    assert_eq!(d["range"]["start"]["line"], line, "{d}");
+    assert!(d["message"].as_str().unwrap().contains("nosuchkey"), "{d}");
+    // A failure in conda/outputs lands on [package.build].
+    let p = Project::new("config = { fail = \"boom\" }\n");
+    let mut c = p.client(override_to(&backend_binary()), &[]);
+    assert!(preview(&mut c, &p.uri())["error"].is_object());
+    let d = wait_backend_diagnostic(&mut c, &p.uri());
+    let line = p
+        .text()
+        .lines()
+        .position(|l| l == "[package.build]")
+        .unwrap();
+    assert_eq!(d["range"]["start"]["line"], line, "{d}");
+    assert!(d["message"].as_str().unwrap().contains("boom"), "{d}");
+}
+
+#[test]
+fn misbehaving_backends_fail_clearly_and_the_server_goes_on() {
+    for (mode, expect) in [
+        ("crash-on-initialize", "exited"),
+        ("hang-on-outputs", "did not answer"),
+        ("garbage-stdout", ""),
+        ("bad-recipe", "not valid"),
+    ] {
+        let p = Project::new("");
+        let mut c = p.client(
+            json!({ "overrides": { BACKEND: backend_binary() }, "timeoutSeconds": 2 }),
+            &[("PIXI_BUILD_LSP_EXAMPLE_MODE", mode)],
+        );
+        let started = Instant::now();
+        let response = preview(&mut c, &p.uri());
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{mode}: took {:?}",
+            started.elapsed()
+        );
+        let message = response["error"]["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{mode}: {response}"))
+            .to_owned();
+        assert!(message.to_lowercase().contains(expect), "{mode}: {message}");
+        wait_backend_diagnostic(&mut c, &p.uri());
+        // The server still answers.
+        let symbols = c.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": p.uri() } }),
+        );
+        assert!(symbols.as_array().is_some_and(|s| !s.is_empty()), "{mode}");
+    }
+}
+
+#[test]
+fn a_missing_override_executable_names_the_setting() {
+    let p = Project::new("");
+    let mut c = p.client(
+        override_to(Path::new("/nonexistent/pixi-build-lsp-example")),
+        &[],
+    );
+    let response = preview(&mut c, &p.uri());
+    assert!(response["error"].is_object());
+    let d = wait_backend_diagnostic(&mut c, &p.uri());
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("backends.overrides"),
+        "{d}"
+    );
+}
+
+#[test]
+fn installs_the_backend_from_its_channel_and_reuses_the_prefix() {
+    // Our backend, packaged like a real one, in a channel served over loopback HTTP.
+    let dir = tempfile::tempdir().unwrap();
+    let binary = std::fs::read(backend_binary()).unwrap();
+    LocalChannel::new(dir.path())
+        .package(
+            Package::new(BACKEND, "0.1.0")
+                .subdir("linux-64")
+                .build("h0_0")
+                .executable(format!("bin/{BACKEND}"), binary)
+                .depends(["pixi-build-api-version >=7,<8"]),
+        )
+        .package(Package::new("pixi-build-api-version", "7"))
+        .write(IndexOptions::JSON_ONLY)
+        .unwrap();
+    let server = TestServer::serve(dir.path());
+    let p = Project::new(&format!("[package.build.backend]\n"));
+    // Point the backend at the channel through backend.channels.
+    let text = p.text().replace(
+        &format!(
+            "backend = {{ name = \"{BACKEND}\", version = \"*\" }}\n[package.build.backend]\n"
+        ),
+        &format!(
+            "backend = {{ name = \"{BACKEND}\", version = \"*\", channels = [\"{}\"] }}\n",
+            server.url()
+        ),
+    );
+    std::fs::write(p.manifest(), &text).unwrap();
+    let backends = json!({ "cacheDir": p.cache.path(), "timeoutSeconds": 20 });
+    let mut c = p.client(
+        backends,
+        &[
+            ("PIXI_BUILD_BACKEND_OVERRIDE", ""),
+            ("CONDA_OVERRIDE_GLIBC", "2.28"),
+        ],
+    );
+    let first = preview(&mut c, &p.uri());
+    assert!(first["result"]["content"].as_str().is_some(), "{first}");
+    assert!(
+        std::fs::read_dir(p.cache.path().join("backends-v0"))
+            .unwrap()
+            .next()
+            .is_some(),
+        "installed into the backend cache"
+    );
+    let requests = server.requests().len();
+    drop(c);
+    // A new server (new process) finds the installed prefix: no repodata, no download.
+    let mut c = p.client(
+        json!({ "cacheDir": p.cache.path(), "timeoutSeconds": 20 }),
+        &[],
+    );
+    let second = preview(&mut c, &p.uri());
+    assert!(second["result"]["content"].as_str().is_some(), "{second}");
+    assert_eq!(
+        server.requests().len(),
+        requests,
+        "reused without solving: {:?}",
+        server.requests()
+    );
+}
