@@ -198,3 +198,52 @@ fn check_judges_a_package_with_the_workspace_above_it() {
         "the root defines the name: {stdout}"
     );
 }
+
+fn preview_project(config: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = format!(
+        "[workspace]\nname = \"demo\"\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n\n[package]\nname = \"clidemo\"\nversion = \"2.0.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-lsp-example\" }}\n{config}"
+    );
+    let path = write(dir.path(), "pixi.toml", manifest.as_bytes());
+    (dir, path)
+}
+
+fn preview_cli(path: &str) -> std::process::Output {
+    let backend = env!("CARGO_BIN_EXE_test-backend-under-test");
+    Command::new(binary())
+        .args(["preview", path])
+        .env(
+            "PIXI_BUILD_BACKEND_OVERRIDE",
+            format!("pixi-build-lsp-example={backend}"),
+        )
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn preview_prints_the_generated_recipe() {
+    let (_dir, path) = preview_project("");
+    let out = preview_cli(&path);
+    let recipe = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        recipe.contains("clidemo") && recipe.contains("2.0.0"),
+        "{recipe}"
+    );
+}
+
+#[test]
+fn preview_reports_backend_errors_and_exits_one() {
+    let (_dir, path) = preview_project("config = { fail = \"nope\" }\n");
+    let out = preview_cli(&path);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nope"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

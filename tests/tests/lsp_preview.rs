@@ -359,3 +359,47 @@ fn installs_the_backend_from_its_channel_and_reuses_the_prefix() {
         server.requests()
     );
 }
+
+#[test]
+fn auto_preview_refreshes_on_save_and_reports_failures() {
+    let p = Project::new("");
+    let mut c = p.client(json!({ "overrides": { BACKEND: backend_binary() }, "timeoutSeconds": 5, "autoPreview": true }), &[]);
+    // Opening never runs the backend: nothing to read yet.
+    let uri = format!("pixi-recipe:{}/recipe.yaml", p.manifest().display());
+    assert!(c.request_raw("pixi/recipeContent", json!({ "uri": uri }))["error"].is_object());
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": p.uri() } }),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = c.request_raw("pixi/recipeContent", json!({ "uri": uri }));
+        if r["result"]["content"]
+            .as_str()
+            .is_some_and(|s| s.contains("demo"))
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the preview never appeared: {r}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A save after breaking the config shows the backend's complaint, without a popup.
+    let broken = p.text().replace(
+        "[package.run-dependencies]",
+        "[package.build.config]\nfail = \"saved broken\"\n\n[package.run-dependencies]",
+    );
+    c.change(&p.uri(), 2, json!([{ "text": broken }]));
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": p.uri() } }),
+    );
+    let d = wait_backend_diagnostic(&mut c, &p.uri());
+    assert!(
+        d["message"].as_str().unwrap().contains("saved broken"),
+        "{d}"
+    );
+    assert!(
+        c.try_wait_for("window/showMessage", Duration::from_millis(300), |_| true)
+            .is_none()
+    );
+}

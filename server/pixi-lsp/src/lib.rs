@@ -15,6 +15,7 @@ pub fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         None | Some("serve") => serve(),
         Some("check") => cli::check::run(&args[1..]),
+        Some("preview") => cli::preview::run(&args[1..]),
         Some("--version" | "-V" | "version") => {
             println!("pixi-lsp {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS

@@ -39,7 +39,7 @@ const FIRST_PARTIAL: &str = "python-dateu";
 const VERSIONED: &str = "numpy";
 const VERSION_SAMPLES: usize = 50;
 /// How long to wait for the channel before giving up on a measurement.
-const PATIENCE: Duration = Duration::from_secs(120);
+const PATIENCE: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(5);
 
 // ---------------------------------------------------------------------------------------
@@ -365,13 +365,19 @@ fn completion(c: &mut Client, uri: &str, pos: &Value) -> (bool, usize) {
 /// Asks for completion every [`POLL`] until the answer is complete with items; the time
 /// since `since`, or `None` after [`PATIENCE`].
 fn until_complete(c: &mut Client, uri: &str, pos: &Value, since: Instant) -> Option<Duration> {
+    let mut last = (true, 0);
     while since.elapsed() < PATIENCE {
-        let (incomplete, items) = completion(c, uri, pos);
-        if !incomplete && items > 0 {
+        last = completion(c, uri, pos);
+        if !last.0 && last.1 > 0 {
             return Some(since.elapsed());
         }
         std::thread::sleep(POLL);
     }
+    eprintln!(
+        "no complete answer at {pos} within {PATIENCE:?}: the last was {} with {} items",
+        if last.0 { "incomplete" } else { "complete" },
+        last.1
+    );
     None
 }
 

@@ -12,4 +12,23 @@ pub(crate) async fn handle_did_save(server: &Arc<Inner>, params: DidSaveTextDocu
     server.docs.invalidate(&uri);
     server.schedule_diagnostics(&uri);
     server.refresh_dependents(&uri);
+    // With `backends.autoPreview` on (and only in a trusted workspace), saving a package
+    // manifest refreshes its recipe preview in the background.
+    let settings = server.settings.read().clone();
+    if settings.backends.auto_preview && settings.trusted {
+        let (server, arg) = (
+            server.clone(),
+            serde_json::Value::String(uri.as_str().to_owned()),
+        );
+        tokio::spawn(async move {
+            let args = [arg];
+            let _ = super::execute_command::preview_recipe(
+                &server,
+                &args,
+                None,
+                super::execute_command::Notify::DiagnosticsOnly,
+            )
+            .await;
+        });
+    }
 }

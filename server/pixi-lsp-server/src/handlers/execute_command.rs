@@ -16,7 +16,7 @@ pub(crate) async fn handle_execute_command(
 ) -> Result<Option<Value>> {
     let token = params.work_done_progress_params.work_done_token;
     match params.command.as_str() {
-        PREVIEW_COMMAND => preview_recipe(server, &params.arguments, token)
+        PREVIEW_COMMAND => preview_recipe(server, &params.arguments, token, Notify::User)
             .await
             .map(Some),
         other => Err(Error::invalid_params(format!("unknown command `{other}`"))),
@@ -43,10 +43,19 @@ fn describe(event: &ResolveEvent) -> String {
     }
 }
 
-async fn preview_recipe(
+/// Whether a failure is also shown as a message (a command the user ran) or only as a
+/// diagnostic (the automatic preview on save).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Notify {
+    User,
+    DiagnosticsOnly,
+}
+
+pub(crate) async fn preview_recipe(
     server: &Arc<Inner>,
     args: &[Value],
     token: Option<NumberOrString>,
+    notify: Notify,
 ) -> Result<Value> {
     let uri: Uri = args
         .first()
@@ -115,10 +124,12 @@ async fn preview_recipe(
         })),
         Err(e) => {
             let message = format!("Recipe preview failed: {e}");
-            server
-                .client
-                .show_message(MessageType::ERROR, &message)
-                .await;
+            if notify == Notify::User {
+                server
+                    .client
+                    .show_message(MessageType::ERROR, &message)
+                    .await;
+            }
             Err(failed(message))
         }
     }

@@ -196,7 +196,7 @@ fn check_file(
 
 /// The analysis of `path` with its governing workspace manifest and the facts about the
 /// paths it references, found on disk the way the editor finds them.
-fn with_surroundings(
+pub(crate) fn with_surroundings(
     path: &Path,
     kind: FileKind,
     text: Arc<str>,

@@ -1,6 +1,7 @@
 //! Terminal front-ends over the same `pixi-lsp-ide` analysis the server uses.
 
 pub(crate) mod check;
+pub(crate) mod preview;
 mod render;
 
 pub(crate) const USAGE: &str = "\
@@ -10,6 +11,9 @@ USAGE:
     pixi-lsp [serve]                      speak LSP on stdin/stdout (what editors run)
     pixi-lsp check [OPTIONS] PATH...      validate manifests (files, or directories searched
                                           recursively for pixi.toml / pyproject.toml)
+    pixi-lsp preview MANIFEST             print the rattler-build recipe the package's build
+                                          backend generates (runs the backend; honours
+                                          PIXI_BUILD_BACKEND_OVERRIDE / _OVERRIDE_ALL)
     pixi-lsp --version
 
 CHECK OPTIONS:
