@@ -403,3 +403,43 @@ fn auto_preview_refreshes_on_save_and_reports_failures() {
             .is_none()
     );
 }
+
+#[test]
+fn an_unchanged_package_is_served_from_cache_and_source_changes_refresh_it() {
+    let p = Project::new("");
+    let mut c = p.client(override_to(&backend_binary()), &[]);
+    let first = preview(&mut c, &p.uri());
+    assert!(first["result"]["content"].is_string(), "{first}");
+    let work = std::fs::read_dir(p.dir.path().join(".pixi/build/work"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let response_file = work.join("debug/conda_outputs_response.json");
+    let stamp = std::fs::metadata(&response_file)
+        .unwrap()
+        .modified()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    let again = preview(&mut c, &p.uri());
+    assert_eq!(again["result"]["content"], first["result"]["content"]);
+    assert_eq!(
+        std::fs::metadata(&response_file)
+            .unwrap()
+            .modified()
+            .unwrap(),
+        stamp,
+        "served from cache: the backend was not asked"
+    );
+    // A new source file changes what the package holds: the backend is asked again.
+    std::fs::write(p.dir.path().join("added.txt"), "new\n").unwrap();
+    let refreshed = preview(&mut c, &p.uri());
+    assert!(
+        refreshed["result"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("added.txt"),
+        "{refreshed}"
+    );
+}

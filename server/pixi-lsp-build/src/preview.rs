@@ -90,15 +90,84 @@ struct Running {
     label: String,
 }
 
-/// The backend processes the editor keeps, one per manifest.
+/// The backend processes the editor keeps, one per manifest, and the last preview of each.
 #[derive(Default)]
 pub struct BackendPool {
     running: tokio::sync::Mutex<HashMap<PathBuf, Running>>,
+    /// Manifest → (fingerprint of the request and the package's files, preview).
+    cache: std::sync::Mutex<HashMap<PathBuf, (u64, Preview)>>,
+}
+
+/// Files a fingerprint looks at before giving up (then previews are not cached).
+const FINGERPRINT_LIMIT: usize = 20_000;
+
+/// What a preview depends on: the request (manifest-derived inputs, channels, platform) and
+/// every file of the package directory (path, size, mtime). Conservative: any change in
+/// the directory refreshes the preview, whatever the backend's input globs say.
+fn fingerprint(request: &PreviewRequest) -> Option<u64> {
+    let mut h = DefaultHasher::new();
+    format!("{request:?}").hash(&mut h);
+    let root = request.manifest_path.parent()?;
+    let mut stack = vec![root.to_owned()];
+    let mut seen = 0usize;
+    while let Some(dir) = stack.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(&dir).ok()?.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || matches!(name.as_ref(), "target" | "node_modules") {
+                continue;
+            }
+            seen += 1;
+            if seen > FINGERPRINT_LIMIT {
+                return None;
+            }
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else {
+                entry.path().hash(&mut h);
+                meta.len().hash(&mut h);
+                meta.modified().ok().hash(&mut h);
+            }
+        }
+    }
+    Some(h.finish())
 }
 
 impl BackendPool {
     /// Previews `request`; `on_event` hears the resolve/install progress.
     pub async fn preview(
+        &self,
+        resolver: &BackendResolver,
+        overrides: &BackendOverrides,
+        request: &PreviewRequest,
+        on_event: impl Fn(ResolveEvent) + Send + Sync + 'static,
+        cancel: &Cancel,
+        call: &CallOptions,
+    ) -> Result<Preview, PreviewError> {
+        // An unchanged manifest and package directory: the last preview stands.
+        let fingerprint = fingerprint(request);
+        if let Some(fp) = fingerprint {
+            if let Some((_, preview)) = self.cache.lock().ok().and_then(|c| {
+                c.get(&request.manifest_path)
+                    .filter(|(f, _)| *f == fp)
+                    .cloned()
+            }) {
+                return Ok(preview);
+            }
+        }
+        let preview = self
+            .fresh_preview(resolver, overrides, request, on_event, cancel, call)
+            .await?;
+        if let (Some(fp), Ok(mut cache)) = (fingerprint, self.cache.lock()) {
+            cache.insert(request.manifest_path.clone(), (fp, preview.clone()));
+        }
+        Ok(preview)
+    }
+
+    async fn fresh_preview(
         &self,
         resolver: &BackendResolver,
         overrides: &BackendOverrides,
