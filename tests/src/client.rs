@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -196,24 +196,17 @@ impl Client {
     }
 
     fn recv(&mut self, deadline: Instant) -> Option<Value> {
-        loop {
-            let left = deadline.checked_duration_since(Instant::now())?;
-            match self.incoming.recv_timeout(left) {
-                Ok(msg) => {
-                    if msg.get("method").is_some() && msg.get("id").is_some() {
-                        // A request from the server (progress creation, configuration…).
-                        let id = msg["id"].clone();
-                        write_message(
-                            &mut self.stdin,
-                            &json!({ "jsonrpc": "2.0", "id": id, "result": null }),
-                        );
-                    }
-                    return Some(msg);
-                }
-                Err(RecvTimeoutError::Timeout) => return None,
-                Err(RecvTimeoutError::Disconnected) => return None,
-            }
+        let left = deadline.checked_duration_since(Instant::now())?;
+        let msg = self.incoming.recv_timeout(left).ok()?;
+        if msg.get("method").is_some() && msg.get("id").is_some() {
+            // A request from the server (progress creation, configuration…).
+            let id = msg["id"].clone();
+            write_message(
+                &mut self.stdin,
+                &json!({ "jsonrpc": "2.0", "id": id, "result": null }),
+            );
         }
+        Some(msg)
     }
 
     /// Waits for a notification `method` whose params satisfy `pred`; earlier messages
@@ -328,7 +321,7 @@ pub fn apply_edits(text: &str, edits: &[Value]) -> String {
             )
         })
         .collect();
-    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut out = text.to_owned();
     for (s, e, t) in edits {
         out.replace_range(s..e, &t);

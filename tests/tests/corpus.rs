@@ -47,6 +47,7 @@ const ERROR_LINES: &[(&str, u64)] = &[
 ];
 
 #[test]
+#[allow(clippy::print_stderr)] // the skip note is for whoever runs the tests
 fn corpus_verdicts_match_pixi() {
     let Some(shared) = paths::shared_dir() else {
         eprintln!("../shared not present: corpus test skipped");

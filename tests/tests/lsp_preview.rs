@@ -314,7 +314,7 @@ fn installs_the_backend_from_its_channel_and_reuses_the_prefix() {
         .write(IndexOptions::JSON_ONLY)
         .unwrap();
     let server = TestServer::serve(dir.path());
-    let p = Project::new(&format!("[package.build.backend]\n"));
+    let p = Project::new("[package.build.backend]\n");
     // Point the backend at the channel through backend.channels.
     let text = p.text().replace(
         &format!(

@@ -33,15 +33,15 @@ fn seeds() -> Vec<(FileKind, String)> {
             };
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if name.ends_with(".toml") {
-                    if let Ok(text) = std::fs::read_to_string(e.path()) {
-                        let kind = if name.ends_with("pyproject.toml") {
-                            FileKind::PyprojectToml
-                        } else {
-                            FileKind::PixiToml
-                        };
-                        out.push((kind, text));
-                    }
+                if name.ends_with(".toml")
+                    && let Ok(text) = std::fs::read_to_string(e.path())
+                {
+                    let kind = if name.ends_with("pyproject.toml") {
+                        FileKind::PyprojectToml
+                    } else {
+                        FileKind::PixiToml
+                    };
+                    out.push((kind, text));
                 }
             }
         }
@@ -70,7 +70,7 @@ fn exercise(kind: FileKind, text: &str, rng: &mut fastrand::Rng) {
     if let Some(action) = actions.first() {
         let mut fixed = text.to_owned();
         let mut edits = action.edits.clone();
-        edits.sort_by(|a, b| b.range.start.cmp(&a.range.start));
+        edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
         for e in edits {
             assert!(
                 e.range.end as usize <= fixed.len()
