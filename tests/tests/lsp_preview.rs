@@ -443,3 +443,46 @@ fn an_unchanged_package_is_served_from_cache_and_source_changes_refresh_it() {
         "{refreshed}"
     );
 }
+
+#[test]
+fn opening_and_editing_never_start_a_backend() {
+    let p = Project::new("");
+    let marker = p.dir.path().join("ran");
+    let script = p.dir.path().join("tattletale.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ntouch {}\nexec {}\n",
+            marker.display(),
+            backend_binary().display()
+        ),
+    )
+    .unwrap();
+    set_executable(&script);
+    let mut c = p.client(override_to(&script), &[]);
+    c.change(
+        &p.uri(),
+        2,
+        json!([{ "text": p.text().replace("0.1.0", "0.2.0") }]),
+    );
+    c.diagnostics(&p.uri(), 2);
+    let _ = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": p.uri() }, "position": { "line": 0, "character": 2 } }),
+    );
+    let _ = c.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": p.uri() } }),
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!marker.exists(), "a backend ran without the user asking");
+    // The user's command does run it, and the variants document comes with it.
+    let response = preview(&mut c, &p.uri());
+    assert!(marker.exists());
+    let variants = response["result"]["variantsUri"]
+        .as_str()
+        .expect("variants document")
+        .to_owned();
+    let content = c.request("pixi/recipeContent", json!({ "uri": variants }));
+    assert!(content["content"].is_string(), "{content}");
+}

@@ -40,6 +40,11 @@ pub(crate) fn recipe_uri(manifest: &Path) -> String {
     format!("{RECIPE_SCHEME}:{}/recipe.yaml", manifest.display())
 }
 
+/// The virtual document of the variant configuration the backend used.
+pub(crate) fn variants_uri(manifest: &Path) -> String {
+    format!("{RECIPE_SCHEME}:{}/variants.yaml", manifest.display())
+}
+
 /// Everything `conda/outputs` needs, from the manifest's analysis. Shared with the CLI.
 pub fn preview_request(
     analysis: &FileAnalysis,
@@ -163,14 +168,23 @@ impl Previews {
             .await;
         match &result {
             Ok(preview) => {
-                self.recipes
-                    .lock()
-                    .insert(recipe_uri(&request.manifest_path), preview.recipe.clone());
+                let mut recipes = self.recipes.lock();
+                recipes.insert(recipe_uri(&request.manifest_path), preview.recipe.clone());
+                if let Some(variants) = &preview.variants {
+                    recipes.insert(variants_uri(&request.manifest_path), variants.clone());
+                }
+                drop(recipes);
                 self.last.lock().insert(uri.clone(), preview.clone());
                 self.problems.lock().remove(uri);
             }
             Err(e) => {
-                self.problems.lock().insert(uri.clone(), vec![problem(e)]);
+                let problem = problem(e);
+                tracing::warn!(
+                    "preview of {} failed: {}",
+                    request.manifest_path.display(),
+                    problem.message
+                );
+                self.problems.lock().insert(uri.clone(), vec![problem]);
             }
         }
         result

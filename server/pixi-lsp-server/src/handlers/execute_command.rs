@@ -119,6 +119,7 @@ pub(crate) async fn preview_recipe(
             "uri": recipe_uri(&path),
             "content": preview.recipe,
             "variants": preview.variants,
+            "variantsUri": preview.variants.as_ref().map(|_| crate::preview::variants_uri(&path)),
             "backend": preview.backend,
             "outputs": preview.outputs.iter().map(|o| json!({ "name": o.name, "version": o.version, "build": o.build, "subdir": o.subdir })).collect::<Vec<_>>(),
         })),
