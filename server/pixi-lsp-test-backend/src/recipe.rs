@@ -39,7 +39,13 @@ pub fn generate(plan: &Plan, files: &[String]) -> String {
                 ("version".to_owned(), str(&plan.version)),
             ]),
         ),
-        ("source".to_owned(), Node::Seq(vec![source(plan, files)])),
+        (
+            "source".to_owned(),
+            Node::Seq(vec![Node::Map(vec![(
+                "path".to_owned(),
+                str(&plan.source_dir.to_string_lossy()),
+            )])]),
+        ),
         ("build".to_owned(), Node::Map(build)),
         ("requirements".to_owned(), requirements(plan)),
     ];
@@ -52,27 +58,6 @@ pub fn generate(plan: &Plan, files: &[String]) -> String {
         plan.manifest_rel,
         yaml::render(&Node::Map(doc))
     )
-}
-
-/// The source directory, filtered to exactly the selected files (as
-/// escaped globs), so rattler-build copies only those into its work dir.
-fn source(plan: &Plan, files: &[String]) -> Node {
-    let mut entries = vec![("path".to_owned(), str(&plan.source_dir.to_string_lossy()))];
-    if !files.is_empty() {
-        let globs: Vec<String> = files.iter().map(|f| literal_glob(f)).collect();
-        entries.push(("filter".to_owned(), strs(globs.iter().map(String::as_str))));
-    }
-    Node::Map(entries)
-}
-
-/// A glob matching exactly `path`: metacharacters become one-char classes.
-fn literal_glob(path: &str) -> String {
-    path.chars()
-        .map(|c| match c {
-            '*' | '?' | '[' | ']' | '{' | '}' => format!("[{c}]"),
-            c => c.to_string(),
-        })
-        .collect()
 }
 
 /// `debug/variants.yaml`: the variant configuration we were given. Variant
