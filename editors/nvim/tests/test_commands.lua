@@ -1,10 +1,11 @@
--- :PixiPreviewRecipe, :PixiBuild, :PixiBuildLog. Tests of features the server does not advertise yet
--- (executeCommandProvider.commands) are skipped; the "not supported yet" message is tested instead.
+-- :PixiPreviewRecipe, :PixiBuild, :PixiBuildLog. The preview runs a real build backend (our example
+-- backend, through the `backends.overrides` setting). Tests of features the server does not advertise
+-- yet (executeCommandProvider.commands) are skipped; the "not supported yet" message is tested instead.
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/helpers.lua')
 local pixi = require('pixi_lsp')
 
--- Optional: settings for a build backend the test can run, e.g.
--- PIXI_LSP_TEST_SETTINGS='{"backends":{"overrideAll":"/path/to/fake-backend"}}'
+-- Optional: settings for a build backend the build test can run, e.g.
+-- PIXI_LSP_TEST_SETTINGS='{"backends":{"overrides":{"pixi-build-python":"/path/to/pixi-build-python"}}}'
 if os.getenv('PIXI_LSP_TEST_SETTINGS') then
   pixi.update_settings(vim.json.decode(os.getenv('PIXI_LSP_TEST_SETTINGS')))
 end
@@ -68,28 +69,169 @@ for _, spec in ipairs({
   end)
 end
 
-H.test(':PixiPreviewRecipe opens a read-only YAML buffer', function()
-  local buf = H.open(ws .. '/pixi.toml')
-  if not supports(buf, 'pixi-lsp.previewRecipe') then
-    H.skip('server does not advertise pixi-lsp.previewRecipe yet')
+-- ---- recipe preview with a real build backend --------------------------------------------------
+-- Our example backend (pixi-build-lsp-example, speaking the real protocol), run through the
+-- `backends.overrides` setting: test-backend-under-test beside $PIXI_LSP_BIN, or $PIXI_LSP_TEST_BACKEND
+-- (cargo build -p pixi-lsp-tests --bins).
+local BACKEND = 'pixi-build-lsp-example'
+local backend_bin = os.getenv('PIXI_LSP_TEST_BACKEND')
+if not backend_bin or backend_bin == '' then
+  local bin = os.getenv('PIXI_LSP_BIN')
+  backend_bin = bin and (vim.fs.dirname(vim.fn.fnamemodify(bin, ':p')) .. '/test-backend-under-test')
+    or vim.fs.normalize(H.root .. '/../../target/debug/test-backend-under-test')
+end
+
+local function backend_manifest(name, config)
+  return table.concat({
+    '[workspace]',
+    ('name = "%s"'):format(name),
+    -- a channel that does not exist: with the override, nothing is installed
+    'channels = ["file:///nonexistent/channel"]',
+    'platforms = ["linux-64"]',
+    'preview = ["pixi-build"]',
+    '',
+    '[package]',
+    ('name = "%s"'):format(name),
+    'version = "0.1.0"',
+    '',
+    '[package.build]',
+    ('backend = { name = "%s", version = "*" }'):format(BACKEND),
+    config or '',
+    '[package.run-dependencies]',
+    'python = ">=3.11"',
+    '',
+  }, '\n')
+end
+
+local preview_ws = H.workspace({
+  ['good/pixi.toml'] = backend_manifest('recipe-demo'),
+  ['failing/pixi.toml'] = backend_manifest('failing-demo', '\n[package.build.config]\nfail = "boom"\n'),
+})
+
+local function use_test_backend(extra)
+  if vim.fn.executable(backend_bin) ~= 1 then
+    error(('%s not found; build it with `cargo build -p pixi-lsp-tests --bins` or set PIXI_LSP_TEST_BACKEND')
+      :format(backend_bin), 2)
   end
+  pixi.update_settings(vim.tbl_deep_extend('force', {
+    trusted = true,
+    backends = {
+      overrides = { [BACKEND] = backend_bin },
+      timeoutSeconds = 60,
+      cacheDir = preview_ws .. '/backend-cache',
+    },
+  }, extra or {}))
+end
+
+local function buf_text(buf)
+  return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+end
+
+--- Run :PixiPreviewRecipe in the current buffer; wait for a new preview buffer or an error note.
+local function run_preview()
   pixi.last_preview_buf = nil
   notes = {}
   vim.cmd('PixiPreviewRecipe')
-  local ok = vim.wait(60000, function() return pixi.last_preview_buf ~= nil or last_note('failed') ~= nil end, 20)
-  H.ok(ok and pixi.last_preview_buf, 'no preview buffer; notes: %s', vim.inspect(notes))
-  local pbuf = pixi.last_preview_buf
+  vim.wait(60000, function()
+    return pixi.last_preview_buf ~= nil or last_note('pixi%-lsp%.previewRecipe failed') ~= nil
+  end, 20)
+  return pixi.last_preview_buf
+end
+
+H.test(':PixiPreviewRecipe opens the generated recipe in a read-only YAML buffer beside the manifest', function()
+  use_test_backend()
+  local buf = H.open(preview_ws .. '/good/pixi.toml')
+  H.ok(supports(buf, 'pixi-lsp.previewRecipe'), 'server does not advertise pixi-lsp.previewRecipe')
+  vim.cmd('silent! only')
+  local progress = {}
+  local au = vim.api.nvim_create_autocmd('LspProgress', {
+    callback = function(ev) table.insert(progress, ev.data.params) end,
+  })
+  local pbuf = run_preview()
+  H.ok(pbuf, 'no preview buffer; notes: %s', vim.inspect(notes))
   H.eq('yaml', vim.bo[pbuf].filetype, 'filetype')
   H.eq(false, vim.bo[pbuf].modifiable, 'modifiable')
-  local text = table.concat(vim.api.nvim_buf_get_lines(pbuf, 0, -1, false), '\n')
+  H.eq(true, vim.bo[pbuf].readonly, 'readonly')
+  H.eq('nofile', vim.bo[pbuf].buftype, 'buftype (scratch)')
+  local text = buf_text(pbuf)
   H.artifact('nvim-recipe.yaml', text)
-  H.ok(text:find('package', 1, true), 'recipe has no package section:\n%s', text)
-  H.ok(vim.api.nvim_buf_get_name(pbuf):find('^pixi%-recipe:'), 'buffer name %s', vim.api.nvim_buf_get_name(pbuf))
-  -- refresh through pixi/recipeContent keeps the same buffer
-  vim.api.nvim_set_current_buf(pbuf)
+  H.ok(text:find('recipe-demo', 1, true), 'recipe does not name the package:\n%s', text)
+  H.ok(text:find('0.1.0', 1, true), 'recipe does not carry the version:\n%s', text)
+  local name = vim.api.nvim_buf_get_name(pbuf)
+  H.ok(name:find('^pixi%-recipe:') and name:find('/good/pixi.toml/recipe.yaml', 1, true), 'buffer name %s', name)
+  -- beside the manifest: both are shown, the preview is the current window
+  H.eq(pbuf, vim.api.nvim_get_current_buf(), 'current buffer')
+  H.ok(vim.fn.bufwinid(buf) ~= -1, 'the manifest is no longer shown')
+  H.eq(2, #vim.api.nvim_tabpage_list_wins(0), 'windows')
+  -- progress of the backend run reached the editor (the end may follow the response)
+  local kinds = {}
+  vim.wait(5000, function()
+    for _, p in ipairs(progress) do
+      kinds[p.value and p.value.kind or '?'] = true
+    end
+    return kinds['end'] == true
+  end, 20)
+  vim.api.nvim_del_autocmd(au)
+  H.ok(kinds.begin and kinds['end'], 'no begin/end $/progress: %s', vim.inspect(progress))
+  -- the code lens on [package.build] runs the same command
+  local lenses = H.request(buf, 'textDocument/codeLens', { textDocument = { uri = vim.uri_from_bufnr(buf) } })
+  local lens = lenses and lenses[1]
+  H.ok(lens and lens.command and lens.command.command == 'pixi-lsp.previewRecipe', 'code lens: %s', vim.inspect(lenses))
+  H.eq(H.line_of(buf, '^%[package%.build%]$') - 1, lens.range.start.line, 'code lens line')
+  -- refresh in the preview buffer (pixi/recipeContent) keeps the buffer and its content
+  notes = {}
   vim.cmd('PixiPreviewRecipe')
   vim.wait(2000, function() return false end, 50)
-  H.eq(pbuf, vim.fn.bufnr(vim.api.nvim_buf_get_name(pbuf)), 'same buffer after refresh')
+  H.eq(pbuf, vim.fn.bufnr(name), 'same buffer after refresh')
+  H.eq(text, buf_text(pbuf), 'content after refresh')
+  H.eq(2, #vim.api.nvim_tabpage_list_wins(0), 'windows after refresh')
+  H.ok(not last_note('could not refresh'), 'refresh failed: %s', vim.inspect(notes))
+  vim.cmd('silent! only')
+end)
+
+H.test(':PixiPreviewRecipe in an untrusted workspace is refused', function()
+  use_test_backend({ trusted = false })
+  local buf = H.open(preview_ws .. '/good/pixi.toml')
+  H.client(buf)
+  vim.wait(300, function() return false end, 50) -- let didChangeConfiguration arrive first
+  local pbuf = run_preview()
+  use_test_backend({ trusted = true })
+  H.ok(not pbuf, 'a preview buffer was opened in an untrusted workspace')
+  local n = last_note('pixi%-lsp%.previewRecipe failed')
+  H.ok(n and n.level == vim.log.levels.ERROR, 'no refusal; notes: %s', vim.inspect(notes))
+  H.ok(n.msg:find('untrusted workspace', 1, true), 'refusal: %s', n.msg)
+end)
+
+H.test(':PixiPreviewRecipe with a failing backend: vim.notify and a backend-error diagnostic', function()
+  use_test_backend()
+  local buf = H.open(preview_ws .. '/failing/pixi.toml')
+  H.client(buf)
+  local pbuf = run_preview()
+  H.ok(not pbuf, 'a preview buffer was opened for a failing backend')
+  local n = last_note('pixi%-lsp%.previewRecipe failed')
+  H.ok(n and n.level == vim.log.levels.ERROR, 'no error notification; notes: %s', vim.inspect(notes))
+  H.ok(n.msg:find('boom', 1, true), 'the error does not carry the backend message: %s', n.msg)
+  -- the server also says so itself (window/showMessage, which Neovim shows through vim.notify)
+  local shown = last_note('^LSP%[pixi_lsp%] Recipe preview failed')
+  H.ok(shown and shown.msg:find('boom', 1, true), 'no window/showMessage; notes: %s', vim.inspect(notes))
+  local ok, diags = H.wait_diagnostics(buf, function(d)
+    for _, x in ipairs(d) do
+      if x.code == 'backend-error' then
+        return true
+      end
+    end
+    return false
+  end)
+  H.ok(ok, 'no backend-error diagnostic; diagnostics:\n    %s', H.format_diags(diags))
+  local d
+  for _, x in ipairs(diags) do
+    if x.code == 'backend-error' then
+      d = x
+    end
+  end
+  H.ok(d.message:find('boom', 1, true), 'diagnostic: %s', d.message)
+  H.eq(vim.diagnostic.severity.ERROR, d.severity, 'severity')
+  H.eq(H.line_of(buf, '^%[package%.build%]$') - 1, d.lnum, 'diagnostic line ([package.build])')
 end)
 
 H.test(':PixiBuild reports $/progress and the artifacts; :PixiBuildLog opens the log', function()

@@ -50,8 +50,9 @@ pub struct BackendSettings {
     /// Backend name → executable path (empty: look the name up on PATH); like
     /// `PIXI_BUILD_BACKEND_OVERRIDE`, and winning over it.
     pub overrides: std::collections::BTreeMap<String, String>,
-    /// Every backend from PATH, like `PIXI_BUILD_BACKEND_OVERRIDE_ALL`.
-    pub override_all: Option<bool>,
+    /// Every backend from PATH, like `PIXI_BUILD_BACKEND_OVERRIDE_ALL`: `true`, or any
+    /// string (as with the variable, whose mere presence counts); `false`/null: off.
+    pub override_all: Option<Value>,
     /// Refresh the recipe preview on save (only in a trusted workspace).
     pub auto_preview: bool,
     /// Where installed backends live; default: pixi's cache (`backends-v0`).
@@ -76,7 +77,11 @@ impl BackendSettings {
     /// The settings' overrides on top of pixi's environment variables.
     pub fn overrides(&self) -> Result<pixi_lsp_build::BackendOverrides, String> {
         let from_env = pixi_lsp_build::BackendOverrides::from_env().map_err(|e| e.to_string())?;
-        let settings = if self.override_all == Some(true) {
+        let all = matches!(
+            &self.override_all,
+            Some(Value::Bool(true)) | Some(Value::String(_))
+        );
+        let settings = if all {
             pixi_lsp_build::BackendOverrides::all("the `backends.overrideAll` setting")
         } else if self.overrides.is_empty() {
             return Ok(from_env);
@@ -161,10 +166,31 @@ impl Settings {
         if inner.is_null() {
             return Settings::default();
         }
-        serde_json::from_value(inner.clone()).unwrap_or_else(|e| {
-            tracing::warn!("ignoring invalid settings: {e}");
-            Settings::default()
-        })
+        // Each section on its own: one mistyped value must not reset the others.
+        let mut settings = Settings::default();
+        let Some(map) = inner.as_object() else {
+            tracing::warn!("ignoring settings that are not an object: {inner}");
+            return settings;
+        };
+        fn section<T: serde::de::DeserializeOwned>(
+            map: &serde_json::Map<String, Value>,
+            key: &str,
+            into: &mut T,
+        ) {
+            if let Some(v) = map.get(key).filter(|v| !v.is_null()) {
+                match serde_json::from_value(v.clone()) {
+                    Ok(parsed) => *into = parsed,
+                    Err(e) => tracing::warn!("ignoring the invalid `{key}` setting: {e}"),
+                }
+            }
+        }
+        section(map, "diagnostics", &mut settings.diagnostics);
+        section(map, "channels", &mut settings.channels);
+        section(map, "inlayHints", &mut settings.inlay_hints);
+        section(map, "backends", &mut settings.backends);
+        section(map, "trusted", &mut settings.trusted);
+        section(map, "logLevel", &mut settings.log_level);
+        settings
     }
 
     pub fn diagnostics_config(&self) -> DiagnosticsConfig {

@@ -214,6 +214,7 @@ local function show_recipe(content, recipe_uri, manifest_buf)
     buf = vim.api.nvim_create_buf(false, true)
     vim.api.nvim_buf_set_name(buf, name)
   end
+  vim.bo[buf].readonly = false -- a refresh: no W10 "Changing a readonly file"
   vim.bo[buf].modifiable = true
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(content or '', '\n', { plain = true }))
   vim.bo[buf].buftype = 'nofile'
@@ -234,14 +235,19 @@ end
 
 --- :PixiPreviewRecipe: open the recipe the build backend generates for this manifest, read-only.
 --- In a preview buffer it refreshes the preview.
+local preview_seq = 0
+
 function M.preview_recipe(bufnr)
+  -- running the backend can take a while (installing it, first of all): progress on our own token
+  preview_seq = preview_seq + 1
+  local token = ('pixi-lsp-preview-%d-%d'):format(vim.uv.os_getpid(), preview_seq)
   return M.exec('pixi-lsp.previewRecipe', function(uri) return { uri } end, function(result, _, mbuf)
     if type(result) ~= 'table' or result.content == nil then
       notify('previewRecipe returned no content', vim.log.levels.ERROR)
       return
     end
     M.last_preview_buf = show_recipe(result.content, result.uri, mbuf)
-  end, { bufnr = bufnr })
+  end, { bufnr = bufnr, work_done_token = token })
 end
 
 --- Refresh an open preview buffer through `pixi/recipeContent`.

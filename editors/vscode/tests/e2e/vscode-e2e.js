@@ -42,7 +42,7 @@ async function test(name, shot, fn) {
       log(`skip ${name}: ${e.message}`);
     } else {
       results.failed++;
-      log(`FAIL ${name}: ${e.message.split('\n')[0]}`);
+      log(`FAIL ${name}: ${e.message.split('\n').slice(0, process.env.E2E_DEBUG ? 30 : 1).join('\n')}`);
     }
   } finally {
     if (shot) {
@@ -141,7 +141,8 @@ async function setSettings(patch) {
     const b = document.querySelector('.editor-group-container.active .monaco-breadcrumbs');
     return b && (b.textContent || '').includes('settings.json');
   }, null, { timeout: T });
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+  // into the editor's viewport (not .view-lines: the one long line scrolls it sideways)
+  await page.locator('.editor-group-container.active .monaco-editor .editor-scrollable').click({ position: { x: 50, y: 5 } });
   await page.keyboard.press('Control+A');
   // one line (no auto-indent), then drop whatever the editor auto-closed after the cursor
   await page.keyboard.insertText(JSON.stringify(s));
@@ -276,20 +277,72 @@ async function lineText(hasText) {
       log('notification: ' + msg);
     });
 
-    await test('Pixi: Preview generated recipe opens YAML beside the manifest (when supported)', 'vscode-preview.png', async () => {
+    // the recipe preview runs our example backend (pixi-build-lsp-example), which run.sh put in the
+    // pixiLsp.backends.overrides setting
+    await test('Pixi: Preview generated recipe opens the recipe as read-only YAML beside the manifest', 'vscode-preview.png', async () => {
+      check(!process.env.BACKEND_ERR, 'no test backend: ' + process.env.BACKEND_ERR);
       await clearNotifications();
-      await openFile('complete/pixi.toml');
+      await openFile('preview/pixi.toml');
       await runCommand('Pixi: Preview generated recipe');
+      const tab = '.tabs-container .tab.active[aria-label*="recipe.yaml"]';
       const first = await Promise.race([
-        waitNotification(/does not support/, T).then((m) => ({ unsupported: m })),
-        page.waitForSelector('.tabs-container .tab.active[aria-label*="recipe.yaml"]', { timeout: 60000 }).then(() => ({ opened: true })),
+        waitNotification(/failed|does not support|not running/, 60000).then((m) => ({ error: m })),
+        page.waitForSelector(tab, { timeout: 60000 }).then(() => ({ opened: true })),
       ]);
-      if (first.unsupported) {
-        report.preview = first.unsupported;
-        throw new Skip('server: ' + first.unsupported);
-      }
+      if (first.error) throw new Error('no preview: ' + first.error);
+      // beside the manifest: two editor groups, the manifest in the other one
+      const groups = page.locator('.editor-group-container');
+      check((await groups.count()) === 2, `expected 2 editor groups, got ${await groups.count()}`);
+      const previewGroup = page.locator('.editor-group-container.active');
+      check(await previewGroup.locator(tab).count() === 1, 'the preview is not in the active group');
+      const manifestTab = page.locator('.editor-group-container:not(.active) .tabs-container .tab[aria-label*="pixi.toml"]');
+      check(await manifestTab.count() >= 1, 'the manifest is not shown in the other group');
       const lang = squash(await page.locator('#status\\.editor\\.mode').innerText());
       check(/YAML/i.test(lang), 'preview language is ' + lang);
+      // the recipe the backend generated from this manifest
+      const lines = previewGroup.locator('.monaco-editor .view-lines');
+      await page.waitForFunction(() => {
+        const v = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+        return v && (v.textContent || '').includes('preview-demo');
+      }, null, { timeout: T });
+      // Monaco renders spaces as no-break spaces
+      const text = (await lines.innerText()).replace(/\u00a0/g, ' ');
+      report.preview = text;
+      log('recipe: ' + squash(text).slice(0, 200));
+      check(/name:\s*"?preview-demo"?/.test(text), 'recipe does not name the package: ' + squash(text));
+      check(/version:\s*"?0\.1\.0"?/.test(text), 'recipe does not carry the version: ' + squash(text));
+      check(/python >=3\.11/.test(text), 'recipe lacks the run dependency: ' + squash(text));
+      // a pixi-recipe: document, so read-only: typing changes nothing
+      await lines.click();
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.type('zzz');
+      await page.waitForTimeout(300);
+      check(!(await lines.innerText()).includes('zzz'), 'the preview is editable');
+      check(!(await previewGroup.locator('.tabs-container .tab.active.dirty').count()), 'the preview became dirty');
+      await page.keyboard.press('Escape'); // the "Cannot edit in read-only editor" hint, for the screenshot
+      await page.waitForTimeout(300);
+    });
+
+    await test('Pixi: Preview generated recipe with a failing backend shows the error and a Problems entry', 'vscode-preview-error.png', async () => {
+      check(!process.env.BACKEND_ERR, 'no test backend: ' + process.env.BACKEND_ERR);
+      await clearNotifications();
+      await runCommand('View: Close All Editor Groups'); // back to one group
+      await openFile('preview-failing/pixi.toml');
+      await runCommand('Pixi: Preview generated recipe');
+      const msg = await waitNotification(/Preview generated recipe failed/, 60000);
+      report.previewError = msg;
+      log('notification: ' + msg);
+      check(/boom/.test(msg), 'the error does not carry the backend message: ' + msg);
+      await page.keyboard.press(KEYS.problems);
+      await page.waitForFunction(() => {
+        const p = document.querySelector('.markers-panel');
+        return p && /boom/.test(p.textContent || '');
+      }, null, { timeout: T });
+      const problems = squash(await page.locator('.markers-panel').innerText());
+      report.previewProblems = problems;
+      log('problems: ' + problems);
+      check(/backend-error/.test(problems), 'no backend-error problem: ' + problems);
+      check(/Ln 11\b/.test(problems), 'the problem is not on [package.build] (line 11): ' + problems);
     });
 
     // channel data from a local file:// channel (tests/e2e/run.sh builds it with pixi-lsp-make-channel
@@ -298,6 +351,7 @@ async function lineText(hasText) {
     let backendAccepted = false;
     await test('channels: backend = { name = "pixi-build-| } offers the backends of the local channel', 'vscode-channel-backend-accepted.png', async () => {
       check(process.env.CHANNEL_URL, 'no local test channel: ' + (process.env.CHANNEL_ERR || 'CHANNEL_URL not set'));
+      await page.keyboard.press(KEYS.closePanel);
       await clearNotifications();
       await setSettings({
         'pixiLsp.channels.enabled': true,
