@@ -2,14 +2,16 @@
 //! (`docs/backend-protocol.md`, API version 7).
 //!
 //! It packages a source directory's files as a `noarch: generic` conda
-//! package that installs them into `$PREFIX/share/<name>/`. It serves two
+//! package that installs them into `$PREFIX/share/<name>/`: it generates a
+//! rattler-build recipe from the project model (`recipe`) and builds it
+//! with rattler-build used as a library (`build`). It serves two
 //! purposes: the language server's tests drive it as a real process (it can
 //! misbehave on demand, see [`mode`]), and it is a worked example of the
 //! protocol for backend authors.
 //!
 //! Wire: newline-delimited JSON-RPC 2.0 on stdin/stdout; logs on stderr
 //! only. Synchronous std code on purpose: a backend answers one request at a
-//! time.
+//! time (a build runs rattler-build on a private tokio runtime).
 
 mod build;
 mod config;

@@ -22,7 +22,8 @@ pub fn generate(plan: &Plan, files: &[String]) -> String {
     if let Some(prefix) = plan.model.build_string_prefix.as_deref() {
         build.push((
             "string".to_owned(),
-            str(&format!("{prefix}${{{{ hash }}}}_{}", plan.build_number)),
+            // `${{ hash }}` is the bare hash; the default string is `h<hash>_<n>`.
+            str(&format!("{prefix}h${{{{ hash }}}}_{}", plan.build_number)),
         ));
     }
     build.push(("noarch".to_owned(), str("generic")));
@@ -39,13 +40,7 @@ pub fn generate(plan: &Plan, files: &[String]) -> String {
                 ("version".to_owned(), str(&plan.version)),
             ]),
         ),
-        (
-            "source".to_owned(),
-            Node::Seq(vec![Node::Map(vec![(
-                "path".to_owned(),
-                str(&plan.source_dir.to_string_lossy()),
-            )])]),
-        ),
+        ("source".to_owned(), Node::Seq(vec![source(plan, files)])),
         ("build".to_owned(), Node::Map(build)),
         ("requirements".to_owned(), requirements(plan)),
     ];
@@ -58,6 +53,30 @@ pub fn generate(plan: &Plan, files: &[String]) -> String {
         plan.manifest_rel,
         yaml::render(&Node::Map(doc))
     )
+}
+
+/// The source directory, filtered to exactly the selected files (as
+/// escaped globs), so rattler-build copies only those into its work dir.
+fn source(plan: &Plan, files: &[String]) -> Node {
+    let mut entries = vec![("path".to_owned(), str(&plan.source_dir.to_string_lossy()))];
+    let filter = if files.is_empty() {
+        Node::Map(vec![("exclude".to_owned(), strs(["**"]))])
+    } else {
+        let globs: Vec<String> = files.iter().map(|f| literal_glob(f)).collect();
+        strs(globs.iter().map(String::as_str))
+    };
+    entries.push(("filter".to_owned(), filter));
+    Node::Map(entries)
+}
+
+/// A glob matching exactly `path`: metacharacters become one-char classes.
+fn literal_glob(path: &str) -> String {
+    path.chars()
+        .map(|c| match c {
+            '*' | '?' | '[' | ']' | '{' | '}' => format!("[{c}]"),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// `debug/variants.yaml`: the variant configuration we were given. Variant
@@ -255,15 +274,6 @@ pub fn constraint_matchspec(name: &str, spec: &ConstraintSpec) -> String {
     }
 }
 
-/// For `info/index.json`, where templates can't appear: pins degrade to
-/// the bare name (this backend does not resolve them).
-pub fn index_spec(name: &str, spec: &PackageSpec) -> String {
-    match spec {
-        PackageSpec::PinCompatible(_) | PackageSpec::PinSubpackage(_) => name.to_owned(),
-        other => matchspec(name, other),
-    }
-}
-
 fn versioned(name: &str, version: Option<&str>, build: Option<&str>) -> String {
     let version = version.filter(|v| !v.trim().is_empty());
     match (version, build) {
@@ -318,5 +328,275 @@ mod tests {
             matchspec("a", &pin),
             "${{ pin_subpackage('a', upper_bound='x.x') }}"
         );
+    }
+}
+
+/// The generated recipe must be one rattler-build accepts: parsed (stage0)
+/// and rendered (stage1) by rattler-build's own crates, for every shape of
+/// project model this backend turns into a recipe.
+#[cfg(test)]
+mod validation {
+    use pixi_lsp_backend_client::types::{
+        BinaryPackageSpec, InitializeParams, ProjectModel, RunExports, SourcePackageSpec, Targets,
+    };
+    use rattler_build_recipe::stage1::Dependency;
+    use rattler_conda_types::Subdir;
+
+    use super::*;
+    use crate::build;
+    use crate::plan::Initialized;
+
+    fn plan(model: ProjectModel, platform: &str) -> Plan {
+        let state = Initialized::new(InitializeParams {
+            manifest_path: "/ws/pkg/pixi.toml".into(),
+            project_model: Some(model),
+            ..Default::default()
+        })
+        .unwrap();
+        Plan::new(&state, platform).unwrap()
+    }
+
+    /// Parses and renders the recipe for `plan.platform`; checks the one
+    /// output agrees with what `conda/outputs` reports for the plan.
+    fn rendered(plan: &Plan, files: &[&str]) -> rattler_build_core::Recipe {
+        let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+        let text = generate(plan, &files);
+        let stage0 = build::parse(&text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+        let platform: Subdir = plan.platform.parse().unwrap();
+        let mut variants = build::render(
+            &stage0,
+            &Default::default(),
+            std::path::Path::new("/ws/pkg/recipe.yaml"),
+            platform,
+            platform,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+        assert_eq!(variants.len(), 1, "{text}");
+        let recipe = variants.remove(0).recipe;
+        assert_eq!(recipe.package.name.as_normalized(), plan.name);
+        assert_eq!(recipe.package.version.to_string(), plan.version);
+        assert_eq!(
+            recipe.build.string.as_resolved(),
+            Some(plan.build_string.as_str()),
+            "the rendered build string differs from conda/outputs'\n{text}"
+        );
+        assert!(recipe.build.noarch.is_some_and(|n| n.is_generic()));
+        recipe
+    }
+
+    fn strings(deps: &[Dependency]) -> Vec<String> {
+        deps.iter().map(ToString::to_string).collect()
+    }
+
+    fn spec(version: &str) -> PackageSpec {
+        PackageSpec::version(Some(version))
+    }
+
+    fn pin(upper: Option<&str>, exact: bool) -> PinSpec {
+        PinSpec {
+            upper_bound: upper.map(|u| PinBound::Expression(u.into())),
+            exact,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn minimal_model() {
+        let plan = plan(
+            ProjectModel {
+                name: Some("pkg".into()),
+                version: Some("0.1.0".into()),
+                ..Default::default()
+            },
+            "linux-64",
+        );
+        let recipe = rendered(&plan, &["a.txt"]);
+        assert!(recipe.requirements.run.is_empty());
+        // No files selected: the source filter excludes everything.
+        rendered(&plan, &[]);
+    }
+
+    #[test]
+    fn full_model_with_conditional_targets_pins_and_run_exports() {
+        let default_target = Target {
+            build_dependencies: Some([("cmake".to_owned(), spec("3.*"))].into()),
+            host_dependencies: Some(
+                [
+                    ("python".to_owned(), spec(">=3.8")),
+                    (
+                        "numpy".to_owned(),
+                        PackageSpec::Binary(BinaryPackageSpec {
+                            version: Some(">=1.26".into()),
+                            build: Some("py*".into()),
+                            ..Default::default()
+                        }),
+                    ),
+                ]
+                .into(),
+            ),
+            run_dependencies: Some(
+                [
+                    ("rich".to_owned(), spec("13.9.*")),
+                    ("zlib".to_owned(), spec("*")),
+                    (
+                        "sibling".to_owned(),
+                        PackageSpec::Source(SourcePackageSpec {
+                            location: SourceLocation::Path {
+                                path: "../sibling".into(),
+                            },
+                            version: Some(">=0.2".into()),
+                            build: None,
+                            build_number: None,
+                            extras: None,
+                            flags: None,
+                            subdir: None,
+                            license: None,
+                            condition: None,
+                        }),
+                    ),
+                    (
+                        "numpy".to_owned(),
+                        PackageSpec::PinCompatible(PinSpec {
+                            lower_bound: Some(PinBound::Expression("x.x".into())),
+                            ..pin(Some("x"), false)
+                        }),
+                    ),
+                ]
+                .into(),
+            ),
+            run_constraints: Some([("foo".to_owned(), spec("<2"))].into()),
+            run_exports: Some(RunExports {
+                weak: Some(
+                    [(
+                        "pkg".to_owned(),
+                        PackageSpec::PinSubpackage(pin(Some("x.x"), false)),
+                    )]
+                    .into(),
+                ),
+                strong: Some([("bar".to_owned(), spec(">=1"))].into()),
+                noarch: Some([("baz".to_owned(), spec("*"))].into()),
+                weak_constraints: Some(
+                    [(
+                        "qux".to_owned(),
+                        ConstraintSpec::Binary(BinaryPackageSpec {
+                            version: Some("<3".into()),
+                            ..Default::default()
+                        }),
+                    )]
+                    .into(),
+                ),
+                strong_constraints: Some(
+                    [(
+                        "pkg".to_owned(),
+                        ConstraintSpec::PinSubpackage(pin(None, true)),
+                    )]
+                    .into(),
+                ),
+            }),
+            ..Default::default()
+        };
+        let target = |deps: &[(&str, &str)], kind: DepKind| {
+            let map: DependencyMap = deps.iter().map(|(n, v)| (n.to_string(), spec(v))).collect();
+            match kind {
+                DepKind::Build => Target {
+                    build_dependencies: Some(map),
+                    ..Default::default()
+                },
+                _ => Target {
+                    run_dependencies: Some(map),
+                    ..Default::default()
+                },
+            }
+        };
+        let model = ProjectModel {
+            name: Some("pkg".into()),
+            version: Some("1.2.3".into()),
+            build_number: Some(3),
+            build_string_prefix: Some("py".into()),
+            description: Some("A \"quoted\" summary: with colons".into()),
+            license: Some("MIT".into()),
+            license_file: Some("LICENSE".into()),
+            homepage: Some("https://example.com".into()),
+            repository: Some("https://example.com/repo".into()),
+            documentation: Some("https://example.com/docs".into()),
+            targets: Some(Targets {
+                default_target: Some(default_target),
+                conditional: Some(
+                    [
+                        (
+                            "linux".to_owned(),
+                            target(&[("patchelf", "*")], DepKind::Run),
+                        ),
+                        ("unix".to_owned(), target(&[("make", "*")], DepKind::Build)),
+                        (
+                            "host_platform == 'win-64'".to_owned(),
+                            target(&[("pywin32", "*")], DepKind::Run),
+                        ),
+                    ]
+                    .into(),
+                ),
+            }),
+            ..Default::default()
+        };
+
+        let linux = rendered(&plan(model.clone(), "linux-64"), &["a.txt", "docs/b.md"]);
+        let requirements = &linux.requirements;
+        assert_eq!(strings(&requirements.build), ["cmake 3.*", "make"]);
+        assert_eq!(
+            strings(&requirements.host),
+            ["numpy >=1.26 py*", "python >=3.8"]
+        );
+        assert_eq!(
+            strings(&requirements.run),
+            [
+                "pin_compatible(numpy)",
+                "rich 13.9.*",
+                "sibling >=0.2",
+                "zlib",
+                "patchelf"
+            ]
+        );
+        assert_eq!(strings(&requirements.run_constraints), ["foo <2"]);
+        let exports = &requirements.run_exports;
+        assert_eq!(strings(&exports.weak), ["pin_subpackage(pkg)"]);
+        assert_eq!(strings(&exports.strong), ["bar >=1"]);
+        assert_eq!(strings(&exports.noarch), ["baz"]);
+        assert_eq!(strings(&exports.weak_constraints), ["qux <3"]);
+        assert_eq!(
+            strings(&exports.strong_constraints),
+            ["pin_subpackage(pkg)"]
+        );
+        assert_eq!(linux.build.number, Some(3));
+        assert_eq!(
+            linux.about.summary.as_deref(),
+            Some("A \"quoted\" summary: with colons")
+        );
+
+        let windows = rendered(&plan(model, "win-64"), &["a.txt"]);
+        let run = strings(&windows.requirements.run);
+        assert!(run.contains(&"pywin32".to_owned()), "{run:?}");
+        assert!(!run.contains(&"patchelf".to_owned()), "{run:?}");
+        assert_eq!(strings(&windows.requirements.build), ["cmake 3.*"]);
+    }
+
+    #[test]
+    fn awkward_file_names_stay_literal() {
+        let plan = plan(
+            ProjectModel {
+                name: Some("pkg".into()),
+                version: Some("0.1.0".into()),
+                ..Default::default()
+            },
+            "osx-arm64",
+        );
+        let files = [
+            "it's here.txt",
+            "[x]*?{a,b}.txt",
+            "dir with space/$HOME \"q\".md",
+        ];
+        let recipe = rendered(&plan, &files);
+        let script = format!("{:?}", recipe.build.plan);
+        assert!(script.contains("it'\\\\''s here.txt"), "{script}");
+        assert_eq!(literal_glob("[x]*?{a,b}.txt"), "[[]x[]][*][?][{]a,b[}].txt");
     }
 }

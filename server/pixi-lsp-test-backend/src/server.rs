@@ -212,48 +212,36 @@ fn build_v1(state: &Initialized, params: &CondaBuildV1Params) -> Result<Value, R
     if let Some(message) = &plan.fail {
         return Err(backend_error(Failure::new(message.clone())));
     }
-    let wanted = &params.output;
-    if wanted.name != plan.name {
-        return Err(backend_error(Failure::new(format!(
-            "there is no output defined for the package '{}'",
-            wanted.name
-        ))));
-    }
-    let mismatch = wanted.version.as_ref().is_some_and(|v| *v != plan.version)
-        || wanted
-            .build
-            .as_ref()
-            .is_some_and(|b| *b != plan.build_string)
-        || wanted.subdir != "noarch";
-    if mismatch {
-        return Err(backend_error(Failure::new(format!(
-            "the requested output {}/{}={}@{} was not found in the recipe",
-            wanted.name,
-            wanted.version.as_deref().unwrap_or("*"),
-            wanted.build.as_deref().unwrap_or("*"),
-            wanted.subdir
-        ))));
-    }
-    let target = build::Target::from_params(params);
-    let skip = [params.work_directory.clone(), target.output_dir.clone()];
+    let output_dir = params
+        .output_directory
+        .clone()
+        .unwrap_or_else(|| params.work_directory.join("output"));
+    let skip = [params.work_directory.clone(), output_dir];
     let files = plan.files(&skip).map_err(backend_error)?;
+    let recipe = recipe::generate(&plan, &files);
     recipe::write_debug_files(
         &params.work_directory,
-        &recipe::generate(&plan, &files),
+        &recipe,
         &recipe::variants(None, None),
         &outputs::used_variant(),
     )
     .map_err(backend_error)?;
-    let output_file =
-        build::assemble(&plan, &files, &params.work_directory, &target).map_err(backend_error)?;
+    let built = build::build(&build::Request {
+        params,
+        recipe: &recipe,
+        recipe_path: params.work_directory.join("debug/recipe.yaml"),
+        source_dir: &plan.source_dir,
+        host_platform: platform,
+    })
+    .map_err(backend_error)?;
     Ok(to_value(CondaBuildV1Result {
-        output_file,
+        output_file: built.output_file,
         input_globs: plan.input_globs(),
         input_glob_sets: None,
-        name: plan.name,
-        version: plan.version,
-        build: plan.build_string,
-        subdir: "noarch".to_owned(),
+        name: built.name,
+        version: built.version,
+        build: built.build,
+        subdir: built.subdir,
     }))
 }
 

@@ -2,6 +2,7 @@
 //! (and once over raw pipes, to pin the wire format independently of the
 //! client's types).
 
+mod build;
 mod client;
 mod misbehaviour;
 mod support;
