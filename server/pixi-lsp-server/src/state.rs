@@ -327,11 +327,21 @@ fn fill_channel_data(analysis: &mut FileAnalysis, channels: Option<&(ChannelServ
     let mut data = HashMap::new();
     for need in analysis.channel_needs() {
         service.request_names(&need.scope);
+        let loaded = service.data(&need.scope);
+        let names_known = matches!(
+            loaded.names_state,
+            pixi_lsp_channels::FetchState::Ready { .. }
+        );
         for package in &need.packages {
+            // A name the loaded channels don't have (often a prefix being typed) needs no
+            // query of its own.
+            if names_known && !loaded.has_name(package) {
+                continue;
+            }
             service.request_package(&need.scope, package);
         }
-        let loaded = service.data(&need.scope);
-        data.insert(need.scope, loaded);
+        let now = service.data(&need.scope);
+        data.insert(need.scope, now);
     }
     analysis.set_channel_data(data);
 }

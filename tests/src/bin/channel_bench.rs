@@ -343,8 +343,30 @@ fn status_kb(pid: u32, field: &str) -> Option<u64> {
         .ok()
 }
 
+/// Resident kB of the mappings of files below `dir` (the repodata cache), from smaps.
+fn mapped_from_kb(pid: u32, dir: &Path) -> Option<u64> {
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).ok()?;
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
+    let mut inside = false;
+    let mut total = 0;
+    for line in smaps.lines() {
+        let mut words = line.split_whitespace();
+        let first = words.next().unwrap_or_default();
+        if first.contains('-') && !first.ends_with(':') {
+            // A mapping header: `start-end perms offset dev inode [path]`.
+            inside = words.nth(4).is_some_and(|p| Path::new(p).starts_with(&dir));
+        } else if first == "Rss:" && inside {
+            total += words
+                .next()
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+    }
+    Some(total)
+}
+
 fn mb(kb: Option<u64>) -> String {
-    kb.map_or("?".into(), |v| format!("{:.1} MB", v as f64 / 1024.0))
+    kb.map_or("?".into(), |v| format!("{:.1} MiB", v as f64 / 1024.0))
 }
 
 fn server_binary() -> PathBuf {
@@ -352,11 +374,15 @@ fn server_binary() -> PathBuf {
     exe.with_file_name("pixi-lsp-under-test")
 }
 
-fn completion(c: &mut Client, uri: &str, pos: &Value) -> (bool, usize) {
-    let result = c.request(
+fn completion_result(c: &mut Client, uri: &str, pos: &Value) -> Value {
+    c.request(
         "textDocument/completion",
         json!({ "textDocument": { "uri": uri }, "position": pos }),
-    );
+    )
+}
+
+fn completion(c: &mut Client, uri: &str, pos: &Value) -> (bool, usize) {
+    let result = completion_result(c, uri, pos);
     let incomplete = result["isIncomplete"].as_bool().unwrap_or(true);
     let items = result["items"].as_array().map_or(0, Vec::len);
     (incomplete, items)
@@ -389,8 +415,9 @@ struct Doc {
 }
 
 impl Doc {
+    /// The index of the last line (which may be empty: `str::lines` would skip it).
     fn last_line(&self) -> usize {
-        self.text.lines().count().saturating_sub(1)
+        self.text.matches('\n').count()
     }
 
     fn last_line_start(&self) -> usize {
@@ -439,10 +466,19 @@ struct Session {
     keystrokes: Vec<Duration>,
     /// Keystroke answers that were incomplete for a reason other than the 100-item cap.
     keystroke_empty: usize,
+    /// Keystroke answers without a name starting with what was typed.
+    keystroke_wrong: usize,
     version_loaded_after: Option<Duration>,
     versions: Vec<Duration>,
+    idle_kb: Option<u64>,
     hwm_kb: Option<u64>,
     rss_kb: Option<u64>,
+    /// Of the RSS at the end: heap and other anonymous memory, and file pages (the
+    /// memory-mapped repodata cache).
+    anon_kb: Option<u64>,
+    file_kb: Option<u64>,
+    /// Of the file pages: mappings of files in the cache directory.
+    cache_mapped_kb: Option<u64>,
     requests: usize,
     repodata_downloads: usize,
 }
@@ -457,6 +493,7 @@ fn session(server_url: &str, cache: &Path, work: &Path, http: &TestServer) -> Se
         }))
         .start();
     out.initialize = t.elapsed();
+    out.idle_kb = status_kb(c.pid(), "VmRSS:");
     let path = work.join("pixi.toml");
     let head = format!(
         "[workspace]\nname = \"bench\"\nchannels = [\"{server_url}\"]\nplatforms = [\"linux-64\"]\n\n[dependencies]\n"
@@ -497,10 +534,21 @@ fn session(server_url: &str, cache: &Path, work: &Path, http: &TestServer) -> Se
                 let pos = doc.pos(i + 1);
                 let t = Instant::now();
                 c.change(&uri, doc.version, change);
-                let (incomplete, items) = completion(&mut c, &uri, &pos);
+                let result = completion_result(&mut c, &uri, &pos);
                 out.keystrokes.push(t.elapsed());
-                if items == 0 || (incomplete && items < 100) {
+                let items = result["items"].as_array().cloned().unwrap_or_default();
+                let incomplete = result["isIncomplete"].as_bool().unwrap_or(true);
+                if items.is_empty() || (incomplete && items.len() < 100) {
                     out.keystroke_empty += 1;
+                }
+                // Sanity check that client and server agree on the text: the typed
+                // prefix must be offered.
+                let typed = &name[..i + ch.len_utf8()];
+                if !items
+                    .iter()
+                    .any(|it| it["label"].as_str().is_some_and(|l| l.starts_with(typed)))
+                {
+                    out.keystroke_wrong += 1;
                 }
             }
         }
@@ -532,6 +580,9 @@ fn session(server_url: &str, cache: &Path, work: &Path, http: &TestServer) -> Se
 
     out.hwm_kb = status_kb(c.pid(), "VmHWM:");
     out.rss_kb = status_kb(c.pid(), "VmRSS:");
+    out.anon_kb = status_kb(c.pid(), "RssAnon:");
+    out.file_kb = status_kb(c.pid(), "RssFile:");
+    out.cache_mapped_kb = mapped_from_kb(c.pid(), cache);
     let _ = c.shutdown();
     let requests = http.requests();
     out.requests = requests.len();
@@ -590,8 +641,11 @@ fn report(label: &str, s: &Session, target: &Duration, rss_target: f64) {
             ms(p95),
             ms(percentile(&s.keystrokes, 1.0)),
             verdict(p95 <= Duration::from_millis(5)),
-            if s.keystroke_empty > 0 {
-                format!(" ({} answers empty or still loading)", s.keystroke_empty)
+            if s.keystroke_empty + s.keystroke_wrong > 0 {
+                format!(
+                    " ({} answers empty or still loading, {} without the typed prefix)",
+                    s.keystroke_empty, s.keystroke_wrong
+                )
             } else {
                 String::new()
             }
@@ -612,10 +666,17 @@ fn report(label: &str, s: &Session, target: &Duration, rss_target: f64) {
         None => println!("  version completion: never complete within {PATIENCE:?}"),
     }
     println!(
-        "  peak RSS (VmHWM) {}, RSS at the end {}   target: <= {rss_target:.0} MB -> {}",
+        "  peak RSS (VmHWM) {}   target: <= {rss_target:.0} MiB -> {}",
         mb(s.hwm_kb),
-        mb(s.rss_kb),
         verdict(s.hwm_kb.is_some_and(|kb| kb as f64 / 1024.0 <= rss_target))
+    );
+    println!(
+        "  RSS after initialize {}; at the end {} = {} anonymous + {} file-backed, of which {} mapped from the repodata cache",
+        mb(s.idle_kb),
+        mb(s.rss_kb),
+        mb(s.anon_kb),
+        mb(s.file_kb),
+        mb(s.cache_mapped_kb),
     );
 }
 
