@@ -156,17 +156,7 @@ fn previews_the_generated_recipe_through_an_override() {
 fn a_second_preview_reuses_the_running_backend() {
     let p = Project::new("");
     let log = p.dir.path().join("starts.log");
-    let script = p.dir.path().join("counting-backend.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\necho start >> {}\nexec {} \"$@\"\n",
-            log.display(),
-            backend_binary().display()
-        ),
-    )
-    .unwrap();
-    set_executable(&script);
+    let script = logging_backend(&p, &log);
     let mut c = p.client(override_to(&script), &[]);
     assert!(preview(&mut c, &p.uri())["result"].is_object());
     assert!(preview(&mut c, &p.uri())["result"].is_object());
@@ -175,6 +165,20 @@ fn a_second_preview_reuses_the_running_backend() {
         1,
         "one process for an unchanged manifest"
     );
+}
+
+/// A wrapper around the example backend that appends a line to `log` each time it starts:
+/// proof of whether (and how often) the server ran a backend.
+fn logging_backend(p: &Project, log: &Path) -> PathBuf {
+    let script = p.dir.path().join("logging-backend.sh");
+    let body = format!(
+        "#!/bin/sh\necho start >> {}\nexec {} \"$@\"\n",
+        log.display(),
+        backend_binary().display()
+    );
+    std::fs::write(&script, body).unwrap();
+    set_executable(&script);
+    script
 }
 
 fn set_executable(path: &Path) {
@@ -186,17 +190,7 @@ fn set_executable(path: &Path) {
 fn an_untrusted_workspace_never_starts_a_backend() {
     let p = Project::new("");
     let marker = p.dir.path().join("ran");
-    let script = p.dir.path().join("tattletale.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\ntouch {}\nexec {}\n",
-            marker.display(),
-            backend_binary().display()
-        ),
-    )
-    .unwrap();
-    set_executable(&script);
+    let script = logging_backend(&p, &marker);
     let mut c = ClientBuilder::new(&binary())
         .initialization_options(json!({ "channels": { "enabled": false }, "trusted": false, "backends": override_to(&script) }))
         .start();
@@ -448,17 +442,7 @@ fn an_unchanged_package_is_served_from_cache_and_source_changes_refresh_it() {
 fn opening_and_editing_never_start_a_backend() {
     let p = Project::new("");
     let marker = p.dir.path().join("ran");
-    let script = p.dir.path().join("tattletale.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\ntouch {}\nexec {}\n",
-            marker.display(),
-            backend_binary().display()
-        ),
-    )
-    .unwrap();
-    set_executable(&script);
+    let script = logging_backend(&p, &marker);
     let mut c = p.client(override_to(&script), &[]);
     c.change(
         &p.uri(),

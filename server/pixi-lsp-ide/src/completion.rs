@@ -33,6 +33,42 @@ pub struct CompletionItem {
     pub sort_text: String,
 }
 
+impl CompletionItem {
+    /// A value replacing the word at the cursor: a string is quoted unless the cursor is
+    /// already inside quotes.
+    pub(crate) fn string_value(
+        label: &str,
+        ctx: &CursorContext,
+        sort_text: String,
+    ) -> CompletionItem {
+        let in_string = matches!(
+            ctx.kind,
+            CursorKind::Value {
+                in_string: true,
+                ..
+            }
+        );
+        let new_text = if in_string {
+            label.to_owned()
+        } else {
+            edit::format_string(label)
+        };
+        CompletionItem {
+            label: label.to_owned(),
+            kind: CompletionKind::Value,
+            detail: None,
+            documentation: None,
+            edit: TextEdit {
+                range: ctx.range,
+                new_text,
+            },
+            snippet: false,
+            deprecated: false,
+            sort_text,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct CompletionList {
     pub items: Vec<CompletionItem>,

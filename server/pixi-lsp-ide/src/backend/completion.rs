@@ -94,31 +94,12 @@ pub(crate) fn complete(
 }
 
 fn backend_names(ctx: &CursorContext) -> Vec<CompletionItem> {
-    let in_string = matches!(
-        ctx.kind,
-        CursorKind::Value {
-            in_string: true,
-            ..
-        }
-    );
     registry()
         .iter()
         .map(|p| CompletionItem {
-            label: p.backend.clone(),
-            kind: CompletionKind::Value,
             detail: Some(p.title.clone()),
             documentation: Some(p.description.clone()),
-            edit: TextEdit {
-                range: ctx.range,
-                new_text: if in_string {
-                    p.backend.clone()
-                } else {
-                    edit::format_string(&p.backend)
-                },
-            },
-            snippet: false,
-            deprecated: false,
-            sort_text: format!("a{}", p.backend),
+            ..CompletionItem::string_value(&p.backend, ctx, format!("a{}", p.backend))
         })
         .collect()
 }

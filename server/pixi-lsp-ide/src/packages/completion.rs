@@ -202,35 +202,15 @@ fn version_items(data: &ScopeData, name: &str, ctx: &CursorContext) -> Completio
         };
     };
     let loading = !state.is_settled();
-    let in_string = matches!(
-        ctx.kind,
-        CursorKind::Value {
-            in_string: true,
-            ..
-        }
-    );
     let items = versions::suggestions(info, 5, 15)
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
             let rolling = if s.rolling { ", rolling build" } else { "" };
             CompletionItem {
-                label: s.spec.clone(),
-                kind: CompletionKind::Value,
                 detail: Some(format!("newest: {}{rolling}", s.newest)),
-                documentation: None,
-                edit: TextEdit {
-                    range: ctx.range,
-                    new_text: if in_string {
-                        s.spec.clone()
-                    } else {
-                        edit::format_string(&s.spec)
-                    },
-                },
-                snippet: false,
-                deprecated: false,
                 // Keep our order (newest first): clients sort by sort_text.
-                sort_text: format!("{i:04}"),
+                ..CompletionItem::string_value(&s.spec, ctx, format!("{i:04}"))
             }
         })
         .collect();
