@@ -1,6 +1,7 @@
 //! Solving and installing a backend environment into its content-addressed prefix, and
 //! the marker that lets later resolves skip both.
 
+use pixi_lsp_channels::error_chain;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -298,20 +299,6 @@ fn solve_message(error: SolveError) -> String {
         message.push_str(&format!(
             "\nnote: pixi only runs backends that accept `{API_VERSION_CONSTRAINT}`"
         ));
-    }
-    message
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !message.contains(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
-        }
-        source = cause.source();
     }
     message
 }

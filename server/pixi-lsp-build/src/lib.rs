@@ -1,13 +1,16 @@
 //! Build backends for the editor: from a backend spec (name, version, channels) to a
 //! command that runs it, honouring pixi's override variables, installing the backend's
 //! environment into a shared content-addressed prefix when needed
-//! (`docs/backend-resolution.md`); later, the build orchestrator.
+//! (`docs/backend-resolution.md`); recipe previews; and the build orchestrator
+//! (`build_package`: outputs → build/host environments solved and installed with rattler →
+//! `conda/build_v1` → `.conda`, with an artifact cache).
 //!
 //! Owns solving and installing with rattler. Must not depend on the IDE or the server: it
 //! reports progress as [`ResolveEvent`]s and takes cancellation as a [`Cancel`].
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod activation;
+mod build;
 mod cancel;
 mod command;
 mod install;
@@ -15,6 +18,9 @@ mod overrides;
 mod preview;
 mod resolve;
 
+pub use build::{
+    BuildError, BuildEvent, BuildOutcome, BuildRequest, BuildStage, BuiltArtifact, build_package,
+};
 pub use cancel::{Cancel, CancelHandle};
 pub use command::BackendCommand;
 pub use overrides::{

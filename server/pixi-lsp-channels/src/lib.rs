@@ -29,3 +29,19 @@ pub use service::ChannelService;
 pub use rattler_conda_types::{
     MatchSpec, PackageName, ParseStrictness, Subdir, Version, VersionSpec,
 };
+
+/// An error with its causes, as one line: rattler's errors wrap the interesting part (404,
+/// connection refused, unsolvable) a few levels down.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}

@@ -13,6 +13,7 @@ use rattler_repodata_gateway::{ChannelConfig as GatewayChannels, Gateway, Source
 
 use crate::config::ChannelsConfig;
 use crate::data::{FetchState, PackageInfo, RecordInfo, ScopeData};
+use crate::error_chain;
 use crate::scope::{ChannelRef, ScopeKey};
 
 type Listener = Box<dyn Fn() + Send + Sync>;
@@ -301,21 +302,6 @@ impl Inner {
 
 fn to_channel(channel: &ChannelRef) -> Channel {
     Channel::from_url(channel.url.clone())
-}
-
-/// The error with its causes: gateway errors wrap the interesting part (404, refused…).
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut message = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !message.contains(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
-        }
-        source = s.source();
-    }
-    message
 }
 
 /// Ready when any channel answered (stale when any answer came from the cache); failed

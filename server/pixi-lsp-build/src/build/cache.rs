@@ -1,0 +1,158 @@
+//! The artifact cache: a build whose inputs are unchanged returns the `.conda` it made
+//! last time instead of starting `conda/build_v1`.
+//!
+//! The key (sha256, stable across runs) covers what pixi's artifact key covers
+//! (`docs/backend-resolution.md` §5 step 6) as far as we know it at that point: the
+//! backend's identity, the `initialize` and `conda/outputs` parameters (project model,
+//! configuration, channels, platforms, variants), the output as the backend described it,
+//! a fingerprint of the package's files, the solved build and host records (url and
+//! hash), and the run requirements. The entry is a small JSON sidecar under
+//! `<work>/artifact-cache/`; it is only a hit while the artifact it names still has the
+//! sha256 recorded.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Bump when the key's contents change meaning.
+const FORMAT: u32 = 1;
+/// Files the fingerprint looks at before giving up (then nothing is cached).
+const FINGERPRINT_LIMIT: usize = 20_000;
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = rattler_digest::compute_bytes_digest::<rattler_digest::Sha256>(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) fn file_sha256(path: &Path) -> Option<String> {
+    rattler_digest::compute_file_digest::<rattler_digest::Sha256>(path)
+        .ok()
+        .map(|digest| digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The package's files (path, size, mtime), skipping hidden entries, `target`,
+/// `node_modules`, built archives and the `skip` directories (work and output
+/// directories inside the package). `None` when there are too many files.
+pub(crate) fn sources_fingerprint(root: &Path, skip: &[&Path]) -> Option<String> {
+    let mut lines = Vec::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(&dir).ok()?.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let path = entry.path();
+            if name.starts_with('.')
+                || matches!(name.as_ref(), "target" | "node_modules")
+                || name.ends_with(".conda")
+                || name.ends_with(".tar.bz2")
+                || skip.iter().any(|s| *s == path)
+            {
+                continue;
+            }
+            if lines.len() >= FINGERPRINT_LIMIT {
+                return None;
+            }
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let mtime = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            lines.push(format!("{}\t{}\t{mtime}", rel.display(), meta.len()));
+        }
+    }
+    Some(sha256_hex(lines.join("\n").as_bytes()))
+}
+
+/// Everything the key is computed from; serialized to JSON and hashed.
+#[derive(Serialize)]
+pub(crate) struct KeyInputs<'a> {
+    pub(crate) backend: &'a str,
+    pub(crate) initialize: &'a serde_json::Value,
+    pub(crate) outputs_params: &'a serde_json::Value,
+    pub(crate) output: &'a serde_json::Value,
+    pub(crate) sources: &'a str,
+    /// `url#sha256` (or md5, or nothing) per record.
+    pub(crate) build_records: Vec<String>,
+    pub(crate) host_records: Vec<String>,
+    pub(crate) run: Vec<String>,
+    pub(crate) output_dir: &'a Path,
+}
+
+impl KeyInputs<'_> {
+    pub(crate) fn key(&self) -> String {
+        #[derive(Serialize)]
+        struct Versioned<'a, T> {
+            format: u32,
+            inputs: &'a T,
+        }
+        // Invariant: plain data always serializes.
+        let json = serde_json::to_vec(&Versioned {
+            format: FORMAT,
+            inputs: self,
+        })
+        .unwrap_or_default();
+        sha256_hex(&json)[..32].to_owned()
+    }
+}
+
+pub(crate) fn record_id(record: &rattler_conda_types::RepoDataRecord) -> String {
+    let p = &record.package_record;
+    let hash = p
+        .sha256
+        .map(|h| hex(&h))
+        .or_else(|| p.md5.map(|h| hex(&h)))
+        .unwrap_or_default();
+    format!("{}#{hash}", record.url)
+}
+
+/// One cached artifact.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct Entry {
+    pub(crate) key: String,
+    pub(crate) output_file: PathBuf,
+    pub(crate) sha256: String,
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) build: String,
+    pub(crate) subdir: String,
+}
+
+fn entry_path(cache_dir: &Path, name: &str, key: &str) -> PathBuf {
+    cache_dir.join(format!("{name}-{key}.json"))
+}
+
+/// The entry for `key` whose artifact is still the one built.
+pub(crate) fn lookup(cache_dir: &Path, name: &str, key: &str) -> Option<Entry> {
+    let text = std::fs::read_to_string(entry_path(cache_dir, name, key)).ok()?;
+    let entry: Entry = serde_json::from_str(&text).ok()?;
+    (entry.key == key && file_sha256(&entry.output_file).as_deref() == Some(&entry.sha256))
+        .then_some(entry)
+}
+
+/// Records `entry`; written to a temporary file and renamed, so a reader never sees half.
+pub(crate) fn store(cache_dir: &Path, entry: &Entry) -> std::io::Result<()> {
+    std::fs::create_dir_all(cache_dir)?;
+    let path = entry_path(cache_dir, &entry.name, &entry.key);
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, serde_json::to_vec_pretty(entry).unwrap_or_default())?;
+    std::fs::rename(&tmp, &path)
+}
+
+/// Forgets the entry for `key` (a rebuild replaces the artifact).
+pub(crate) fn forget(cache_dir: &Path, name: &str, key: &str) {
+    let _ = std::fs::remove_file(entry_path(cache_dir, name, key));
+}

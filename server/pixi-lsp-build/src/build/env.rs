@@ -1,0 +1,158 @@
+//! Solving and installing an output's build and host environments, with the resolver's
+//! repodata gateway, package cache and download client (the machinery that installs
+//! backends), into `<work>/bld` and `<work>/host`.
+
+use pixi_lsp_channels::error_chain;
+use std::path::Path;
+
+use rattler::install::Installer;
+use rattler_conda_types::{Channel, GenericVirtualPackage, MatchSpec, RepoDataRecord, Subdir};
+use rattler_solve::{SolveError, SolverImpl, SolverTask};
+use url::Url;
+
+use super::BuildError;
+use crate::BackendResolver;
+
+/// Which environment of an output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EnvKind {
+    Build,
+    Host,
+}
+
+impl EnvKind {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            EnvKind::Build => "build",
+            EnvKind::Host => "host",
+        }
+    }
+}
+
+/// The specs of one environment, and what they solved to.
+pub(crate) struct SolvedEnv {
+    pub(crate) platform: Subdir,
+    pub(crate) specs: Vec<MatchSpec>,
+    pub(crate) constraints: Vec<MatchSpec>,
+    pub(crate) records: Vec<RepoDataRecord>,
+}
+
+/// Solves `specs` for `platform` from `channels`; the direct dependencies' records get
+/// their run exports filled in (from the channel's `run_exports.json` or the package).
+pub(crate) async fn solve(
+    resolver: &BackendResolver,
+    output: &str,
+    kind: EnvKind,
+    channels: &[Url],
+    platform: Subdir,
+    specs: Vec<MatchSpec>,
+    constraints: Vec<MatchSpec>,
+) -> Result<SolvedEnv, BuildError> {
+    if specs.is_empty() {
+        return Ok(SolvedEnv {
+            platform,
+            specs,
+            constraints,
+            records: Vec::new(),
+        });
+    }
+    let repodata_error = |message: String| BuildError::Repodata {
+        output: output.to_owned(),
+        env: kind.label(),
+        message,
+    };
+    let channels: Vec<Channel> = channels
+        .iter()
+        .map(|url| Channel::from_url(url.clone()))
+        .collect();
+    let mut query_specs = specs.clone();
+    query_specs.extend(constraints.iter().cloned());
+    let repodata = resolver
+        .gateway
+        .query(channels, [platform, Subdir::NoArch], query_specs)
+        .recursive(true)
+        .await
+        .map_err(|e| repodata_error(error_chain(&e)))?
+        .repodata;
+    let virtual_packages: Vec<GenericVirtualPackage> = if platform == resolver.config.platform {
+        resolver
+            .virtual_packages()
+            .await
+            .map_err(|e| repodata_error(e.to_string()))?
+    } else {
+        Vec::new()
+    };
+    let task_specs = specs.clone();
+    let task_constraints = constraints.clone();
+    let solved = tokio::task::spawn_blocking(move || {
+        let task = SolverTask {
+            specs: task_specs,
+            constraints: task_constraints,
+            virtual_packages,
+            ..SolverTask::from_iter(&repodata)
+        };
+        rattler_solve::resolvo::Solver.solve(task)
+    })
+    .await
+    .map_err(|e| BuildError::Unsolvable {
+        output: output.to_owned(),
+        env: kind.label(),
+        message: format!("the solver panicked: {e}"),
+    })?
+    .map_err(|e| BuildError::Unsolvable {
+        output: output.to_owned(),
+        env: kind.label(),
+        message: match e {
+            SolveError::Unsolvable(reasons) => reasons.join("\n"),
+            other => other.to_string(),
+        },
+    })?;
+    let mut records = solved.records;
+    records.sort_by(|a, b| {
+        a.package_record
+            .name
+            .as_normalized()
+            .cmp(b.package_record.name.as_normalized())
+    });
+    let direct = |r: &RepoDataRecord| specs.iter().any(|s| s.name.matches(&r.package_record.name));
+    resolver
+        .gateway
+        .ensure_run_exports(records.iter_mut().filter(|r| direct(r)), None)
+        .await
+        .map_err(|e| repodata_error(format!("could not read run exports: {}", error_chain(&e))))?;
+    Ok(SolvedEnv {
+        platform,
+        specs,
+        constraints,
+        records,
+    })
+}
+
+/// Makes `prefix` hold exactly `env.records` (rattler computes the transaction against
+/// what is installed, so an unchanged environment costs nothing).
+pub(crate) async fn install(
+    resolver: &BackendResolver,
+    output: &str,
+    kind: EnvKind,
+    env: &SolvedEnv,
+    prefix: &Path,
+) -> Result<(), BuildError> {
+    std::fs::create_dir_all(prefix).map_err(|source| BuildError::Io {
+        path: prefix.to_path_buf(),
+        source,
+    })?;
+    Installer::new()
+        .with_package_cache(resolver.package_cache.clone())
+        .with_download_client(resolver.client.clone())
+        .with_target_platform(env.platform)
+        .with_execute_link_scripts(false)
+        .install(prefix, env.records.clone())
+        .await
+        .map_err(|e| BuildError::Install {
+            output: output.to_owned(),
+            env: kind.label(),
+            prefix: prefix.to_path_buf(),
+            message: error_chain(&e),
+        })?;
+    Ok(())
+}

@@ -1,0 +1,524 @@
+//! The build orchestrator with real parts: a local channel written by test-utils, the
+//! example backend (`pixi-build-lsp-example`, which builds with rattler-build as a
+//! library) run through an override, rattler solving and installing the build and host
+//! prefixes, and the `.conda` read back with rattler_package_streaming.
+//!
+//! The backend binary is `target/debug/test-backend-under-test`
+//! (`cargo build -p pixi-lsp-tests --bin test-backend-under-test`); without it these
+//! tests say so and pass.
+// A skipped test says why on stderr.
+#![allow(clippy::print_stderr)]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use pixi_lsp_build::{
+    BackendOverrides, BackendResolver, BackendSpec, BuildError, BuildEvent, BuildOutcome,
+    BuildRequest, BuildStage, Cancel, ChannelsConfig, ResolveConfig, Subdir, build_package,
+};
+use pixi_lsp_test_utils::{IndexOptions, LocalChannel, NoArch, Package, WrittenChannel};
+use rattler_conda_types::package::IndexJson;
+use serde_json::{Value, json};
+
+const BACKEND: &str = "pixi-build-lsp-example";
+
+fn backend_binary() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/debug/test-backend-under-test")
+        .canonicalize()
+        .ok()?;
+    path.is_file().then_some(path)
+}
+
+macro_rules! require_backend {
+    () => {
+        match backend_binary() {
+            Some(path) => path,
+            None => {
+                eprintln!(
+                    "SKIPPED: target/debug/test-backend-under-test is not built \
+                     (cargo build -p pixi-lsp-tests --bin test-backend-under-test)"
+                );
+                return;
+            }
+        }
+    };
+}
+
+/// A `python`-like interpreter package (noarch) and the API version package.
+fn channel(dir: &Path) -> WrittenChannel {
+    LocalChannel::new(dir.join("channel"))
+        .packages([
+            Package::new("tinypy", "3.12.1")
+                .noarch(NoArch::Generic)
+                .summary("A python-like interpreter")
+                .file("share/tinypy/VERSION", "3.12.1"),
+            Package::new("tinypy", "3.11.0")
+                .noarch(NoArch::Generic)
+                .file("share/tinypy/VERSION", "3.11.0"),
+            Package::new("pixi-build-api-version", "7"),
+        ])
+        .write(IndexOptions::FULL)
+        .unwrap()
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    resolver: BackendResolver,
+    overrides: BackendOverrides,
+    request: BuildRequest,
+}
+
+impl Fixture {
+    fn new(backend: &Path, host: Value, extra: Value) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let channel = channel(&root);
+        let workspace = root.join("ws");
+        let package_dir = workspace.join("pkg");
+        std::fs::create_dir_all(package_dir.join("src")).unwrap();
+        std::fs::write(
+            package_dir.join("pixi.toml"),
+            "[package]\nname = \"hello\"\n",
+        )
+        .unwrap();
+        std::fs::write(package_dir.join("src/hello.txt"), "hello\n").unwrap();
+
+        let channels = ChannelsConfig {
+            cache_dir: root.join("rattler-cache"),
+            request_timeout: std::time::Duration::from_secs(10),
+            ..ChannelsConfig::default()
+        };
+        let mut config = ResolveConfig::new(root.join("pixi-cache"), channels);
+        config.virtual_packages = Some(Vec::new());
+        let platform = config.platform;
+        let resolver = BackendResolver::new(config);
+        let overrides =
+            BackendOverrides::parse_list("test", &format!("{BACKEND}={}", backend.display()))
+                .unwrap();
+
+        let mut model = json!({
+            "name": "hello",
+            "version": "0.1.0",
+            "targets": {"defaultTarget": {
+                "hostDependencies": host,
+                "buildDependencies": {"tinypy": {"binary": {"version": "<3.12"}}},
+                "runDependencies": {"tinypy": {"binary": {"version": ">=3"}}},
+                "runConstraints": {}
+            }}
+        });
+        if let Value::Object(extra) = extra {
+            model.as_object_mut().unwrap().extend(extra);
+        }
+        let mut request = BuildRequest::new(
+            package_dir.join("pixi.toml"),
+            workspace.clone(),
+            BackendSpec::new(BACKEND, vec![channel.url()]),
+            model,
+            vec![channel.url()],
+            platform,
+            root.join("out"),
+        );
+        request.call_timeout = Some(std::time::Duration::from_secs(300));
+        Self {
+            _dir: dir,
+            root,
+            resolver,
+            overrides,
+            request,
+        }
+    }
+
+    async fn build(&self, events: &Events) -> Result<BuildOutcome, BuildError> {
+        self.build_with(&self.request, events, &Cancel::never())
+            .await
+    }
+
+    async fn build_with(
+        &self,
+        request: &BuildRequest,
+        events: &Events,
+        cancel: &Cancel,
+    ) -> Result<BuildOutcome, BuildError> {
+        build_package(
+            &self.resolver,
+            &self.overrides,
+            request,
+            events.sink(),
+            cancel,
+        )
+        .await
+    }
+
+    fn conda_files(&self) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        let mut stack = vec![self.root.join("out")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.to_string_lossy().ends_with(".conda") {
+                    found.push(path);
+                }
+            }
+        }
+        found
+    }
+}
+
+fn tinypy_host() -> Value {
+    json!({"tinypy": {"binary": {"version": ">=3.12"}}})
+}
+
+#[derive(Clone, Default)]
+struct Events(Arc<Mutex<Vec<BuildEvent>>>);
+
+impl Events {
+    fn sink(&self) -> impl Fn(BuildEvent) + Send + Sync + 'static {
+        let events = self.0.clone();
+        move |event| events.lock().unwrap().push(event)
+    }
+    fn take(&self) -> Vec<BuildEvent> {
+        std::mem::take(&mut self.0.lock().unwrap())
+    }
+    fn stages(events: &[BuildEvent]) -> Vec<BuildStage> {
+        let mut stages: Vec<BuildStage> = events
+            .iter()
+            .filter_map(|e| match e {
+                BuildEvent::Stage { stage, .. } => Some(*stage),
+                _ => None,
+            })
+            .collect();
+        stages.dedup();
+        stages
+    }
+}
+
+#[tokio::test]
+async fn builds_a_conda_with_the_host_dependency_installed_then_reuses_it() {
+    let backend = require_backend!();
+    let fx = Fixture::new(&backend, tinypy_host(), json!({}));
+    let events = Events::default();
+
+    let outcome = fx.build(&events).await.unwrap();
+    let seen = events.take();
+    assert_eq!(
+        Events::stages(&seen),
+        [
+            BuildStage::InstallingBackend,
+            BuildStage::QueryingOutputs,
+            BuildStage::SolvingBuildEnv,
+            BuildStage::SolvingHostEnv,
+            BuildStage::InstallingEnvs,
+            BuildStage::Building,
+            BuildStage::Done,
+        ]
+    );
+    let percents: Vec<u8> = seen
+        .iter()
+        .filter_map(|e| match e {
+            BuildEvent::Stage { percent, .. } => Some(*percent),
+            _ => None,
+        })
+        .collect();
+    assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{percents:?}");
+    assert_eq!(percents.last(), Some(&100));
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, BuildEvent::Log(l) if l.contains("rattler-build wrote"))),
+        "the backend's log is streamed"
+    );
+
+    let [artifact] = outcome.artifacts.as_slice() else {
+        panic!("one output expected: {outcome:?}");
+    };
+    assert!(!artifact.cached);
+    assert_eq!(
+        artifact.path,
+        fx.root.join("out/noarch/hello-0.1.0-h4616a5c_0.conda")
+    );
+    assert_eq!(fx.conda_files(), std::slice::from_ref(&artifact.path));
+    let index: IndexJson =
+        rattler_package_streaming::seek::read_package_file(&artifact.path).unwrap();
+    assert_eq!(index.name.as_normalized(), "hello");
+    assert_eq!(index.version.to_string(), "0.1.0");
+    assert_eq!(index.depends, ["tinypy >=3"]);
+
+    // The host prefix got the host dependency (the newest matching).
+    let work = &fx.request.work_dir;
+    assert!(work.starts_with(fx.root.join("ws/.pixi/build/work")));
+    assert!(
+        work.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("hello--")
+    );
+    assert_eq!(artifact.host_prefix, work.join("host"));
+    assert_eq!(artifact.build_prefix, work.join("bld"));
+    assert_eq!(
+        std::fs::read_to_string(work.join("host/share/tinypy/VERSION")).unwrap(),
+        "3.12.1"
+    );
+    assert!(
+        std::fs::read_dir(work.join("host/conda-meta"))
+            .unwrap()
+            .flatten()
+            .any(|e| e
+                .file_name()
+                .to_string_lossy()
+                .starts_with("tinypy-3.12.1-"))
+    );
+    assert_eq!(
+        artifact.host_packages.len(),
+        1,
+        "{:?}",
+        artifact.host_packages
+    );
+    assert!(artifact.host_packages[0].starts_with("tinypy=3.12.1="));
+    // The build prefix got the build dependency, in the version only it admits.
+    assert_eq!(
+        std::fs::read_to_string(work.join("bld/share/tinypy/VERSION")).unwrap(),
+        "3.11.0"
+    );
+    assert_eq!(artifact.build_packages.len(), 1);
+    assert!(artifact.build_packages[0].starts_with("tinypy=3.11.0="));
+
+    // Debug files: ours and the backend's.
+    for file in [
+        "project_model.json",
+        "build_params.json",
+        "build_response.json",
+        "conda_build_v1_params.json",
+        "recipe.yaml",
+    ] {
+        assert!(work.join("debug").join(file).is_file(), "debug/{file}");
+    }
+    let params: Value = serde_json::from_str(
+        &std::fs::read_to_string(work.join("debug/build_params.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        params["hostPrefix"]["prefix"],
+        json!(work.join("host").display().to_string())
+    );
+    assert_eq!(params["hostPrefix"]["packages"][0]["name"], "tinypy");
+    assert_eq!(params["hostPrefix"]["packages"][0]["version"], "3.12.1");
+    assert_eq!(
+        params["outputDirectory"],
+        json!(fx.root.join("out").display().to_string())
+    );
+    let response: Value = serde_json::from_str(
+        &std::fs::read_to_string(work.join("debug/build_response.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        response["output_file"],
+        json!(artifact.path.display().to_string())
+    );
+
+    // Unchanged inputs: the cache answers, nothing is installed or built.
+    let again = fx.build(&events).await.unwrap();
+    let seen = events.take();
+    let [cached] = again.artifacts.as_slice() else {
+        panic!("{again:?}")
+    };
+    assert!(cached.cached);
+    assert_eq!(cached.path, artifact.path);
+    assert_eq!(cached.cache_key, artifact.cache_key);
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, BuildEvent::CacheHit { .. }))
+    );
+    assert!(!Events::stages(&seen).contains(&BuildStage::Building));
+
+    // `rebuild` bypasses it.
+    let mut rebuild = fx.request.clone();
+    rebuild.rebuild = true;
+    let rebuilt = fx
+        .build_with(&rebuild, &events, &Cancel::never())
+        .await
+        .unwrap();
+    assert!(!rebuilt.artifacts[0].cached);
+    assert!(Events::stages(&events.take()).contains(&BuildStage::Building));
+
+    // A changed source file changes the key.
+    std::fs::write(fx.root.join("ws/pkg/src/hello.txt"), "hello again\n").unwrap();
+    let changed = fx.build(&events).await.unwrap();
+    assert!(!changed.artifacts[0].cached);
+    assert_ne!(changed.artifacts[0].cache_key, artifact.cache_key);
+}
+
+#[tokio::test]
+async fn concurrent_builds_of_one_package_take_turns() {
+    let backend = require_backend!();
+    let fx = Fixture::new(&backend, tinypy_host(), json!({}));
+    let (first, second) = (Events::default(), Events::default());
+    let (a, b) = tokio::join!(fx.build(&first), fx.build(&second));
+    let mut cached = [
+        a.unwrap().artifacts[0].cached,
+        b.unwrap().artifacts[0].cached,
+    ];
+    cached.sort();
+    assert_eq!(
+        cached,
+        [false, true],
+        "the second waits, then finds the first's artifact"
+    );
+    assert_eq!(fx.conda_files().len(), 1);
+}
+
+#[tokio::test]
+async fn unsatisfiable_host_dependency_is_a_readable_solve_error() {
+    let backend = require_backend!();
+    let fx = Fixture::new(
+        &backend,
+        json!({"tinypy": {"binary": {"version": ">=99"}}}),
+        json!({}),
+    );
+    let events = Events::default();
+    let err = fx.build(&events).await.unwrap_err();
+    let text = err.to_string();
+    eprintln!("{text}");
+    assert!(
+        matches!(err, BuildError::Unsolvable { env: "host", .. }),
+        "{err:?}"
+    );
+    assert!(
+        text.starts_with("could not solve the host environment of `hello`"),
+        "{text}"
+    );
+    assert!(text.contains("tinypy >=99"), "{text}");
+    assert!(!Events::stages(&events.take()).contains(&BuildStage::Building));
+    assert!(fx.conda_files().is_empty());
+}
+
+#[tokio::test]
+async fn backend_failing_in_the_build_leaves_no_artifact() {
+    let backend = require_backend!();
+    let fx = Fixture::new(&backend, tinypy_host(), json!({}));
+    let events = Events::default();
+    let good = fx.build(&events).await.unwrap().artifacts[0].path.clone();
+    let good_bytes = std::fs::read(&good).unwrap();
+    std::fs::remove_file(&good).unwrap();
+
+    // The backend lists it as a file to package; its build script cannot copy it.
+    std::os::unix::fs::symlink("does-not-exist", fx.root.join("ws/pkg/src/broken")).unwrap();
+    events.take();
+    let err = fx.build(&events).await.unwrap_err();
+    eprintln!("{err}");
+    assert!(
+        matches!(
+            err,
+            BuildError::Backend {
+                stage: "conda/build_v1",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(Events::stages(&events.take()).contains(&BuildStage::Building));
+    assert!(fx.conda_files().is_empty(), "{:?}", fx.conda_files());
+    assert!(fx.request.work_dir.join("debug/build_error.json").is_file());
+
+    // An artifact from an earlier build that the failed one did not touch stays.
+    std::fs::write(&good, &good_bytes).unwrap();
+    fx.build(&events).await.unwrap_err();
+    assert_eq!(fx.conda_files(), std::slice::from_ref(&good));
+    assert_eq!(std::fs::read(&good).unwrap(), good_bytes);
+}
+
+#[tokio::test]
+async fn backend_failing_on_outputs_is_reported_with_its_message() {
+    let backend = require_backend!();
+    let fx = Fixture::new(&backend, tinypy_host(), json!({}));
+    let mut request = fx.request.clone();
+    request.configuration = json!({"fail": "refusing to build on purpose"});
+    let err = fx
+        .build_with(&request, &Events::default(), &Cancel::never())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("refusing to build on purpose"),
+        "{err}"
+    );
+    assert!(fx.conda_files().is_empty());
+}
+
+#[tokio::test]
+async fn cancelling_during_the_build_kills_the_backend() {
+    let backend = require_backend!();
+    let fx = Fixture::new(&backend, tinypy_host(), json!({}));
+    let (handle, cancel) = Cancel::new();
+    let handle = Arc::new(handle);
+    let pid = Arc::new(Mutex::new(None));
+    // Cancelled while `conda/build_v1` runs: on the first line the backend logs after
+    // the build started.
+    let building = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sink = {
+        let (handle, pid, building) = (handle.clone(), pid.clone(), building.clone());
+        move |event: BuildEvent| match event {
+            BuildEvent::BackendStarted { pid: p, .. } => *pid.lock().unwrap() = p,
+            BuildEvent::Stage {
+                stage: BuildStage::Building,
+                ..
+            } => building.store(true, std::sync::atomic::Ordering::SeqCst),
+            BuildEvent::Log(line) if building.load(std::sync::atomic::Ordering::SeqCst) => {
+                eprintln!("cancelling on: {line}");
+                handle.cancel();
+            }
+            _ => {}
+        }
+    };
+    let err = build_package(&fx.resolver, &fx.overrides, &fx.request, sink, &cancel)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BuildError::Cancelled), "{err:?}");
+    let pid = pid.lock().unwrap().expect("the backend was started");
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    assert!(
+        status.is_empty(),
+        "backend {pid} still exists after cancellation: {status}"
+    );
+    assert!(fx.conda_files().is_empty());
+}
+
+#[tokio::test]
+async fn cancelled_before_starting_does_nothing() {
+    let backend = require_backend!();
+    let fx = Fixture::new(&backend, tinypy_host(), json!({}));
+    let (handle, cancel) = Cancel::new();
+    handle.cancel();
+    let events = Events::default();
+    let err = fx
+        .build_with(&fx.request, &events, &cancel)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BuildError::Cancelled));
+    assert!(events.take().is_empty());
+    assert!(!fx.request.work_dir.exists());
+}
+
+#[test]
+fn host_platform_defaults_to_the_given_platform() {
+    let request = BuildRequest::new(
+        "/ws/pkg/pixi.toml".into(),
+        "/ws".into(),
+        BackendSpec::new(BACKEND, vec![]),
+        json!({"name": "hello"}),
+        vec![],
+        Subdir::Linux64,
+        "/out".into(),
+    );
+    assert_eq!(request.build_platform, Subdir::Linux64);
+    assert!(
+        request
+            .work_dir
+            .to_string_lossy()
+            .starts_with("/ws/.pixi/build/work/hello--"),
+        "{}",
+        request.work_dir.display()
+    );
+    assert!(!request.rebuild);
+}
