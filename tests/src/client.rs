@@ -171,6 +171,34 @@ impl Client {
         response.get("result").cloned().unwrap_or(Value::Null)
     }
 
+    /// Sends a request without waiting; the answer comes from [`Client::response`].
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        self.next_id += 1;
+        let id = self.next_id;
+        write_message(
+            &mut self.stdin,
+            &json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }),
+        );
+        id
+    }
+
+    /// The response to request `id` (sent with [`Client::send_request`]).
+    pub fn response(&mut self, id: i64) -> Value {
+        if let Some(pos) = self.pending.iter().position(|m| is_response_to(m, id)) {
+            return self.pending.remove(pos).unwrap_or(Value::Null);
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let msg = self
+                .recv(deadline)
+                .unwrap_or_else(|| panic!("no response to request {id} within {TIMEOUT:?}"));
+            if is_response_to(&msg, id) {
+                return msg;
+            }
+            self.pending.push_back(msg);
+        }
+    }
+
     /// Sends a request and returns the whole response message.
     pub fn request_raw(&mut self, method: &str, params: Value) -> Value {
         self.next_id += 1;

@@ -247,3 +247,52 @@ fn preview_reports_backend_errors_and_exits_one() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn build_produces_a_conda_and_prints_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let channel = pixi_lsp_test_utils::LocalChannel::new(dir.path().join("channel"))
+        .package(pixi_lsp_test_utils::Package::new(
+            "pixi-build-api-version",
+            "7",
+        ))
+        .write(pixi_lsp_test_utils::IndexOptions::JSON_ONLY)
+        .unwrap();
+    let manifest = format!(
+        "[workspace]\nname = \"demo\"\nchannels = [\"{}\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n\n[package]\nname = \"clibuild\"\nversion = \"1.0.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-lsp-example\" }}\n",
+        channel.url()
+    );
+    let path = write(dir.path(), "pkg/pixi.toml", manifest.as_bytes());
+    write(dir.path(), "pkg/data.txt", b"data\n");
+    let out_dir = dir.path().join("out");
+    let backend = env!("CARGO_BIN_EXE_test-backend-under-test");
+    let out = Command::new(binary())
+        .args([
+            "build",
+            &path,
+            "--output-dir",
+            &out_dir.display().to_string(),
+        ])
+        .env(
+            "PIXI_BUILD_BACKEND_OVERRIDE",
+            format!("pixi-build-lsp-example={backend}"),
+        )
+        .env("RATTLER_CACHE_DIR", dir.path().join("cache"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let artifact = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(
+        artifact.ends_with(".conda") && std::path::Path::new(&artifact).is_file(),
+        "{artifact}"
+    );
+    assert!(
+        artifact.starts_with(&out_dir.display().to_string()),
+        "{artifact}"
+    );
+    assert!(
+        stderr.contains("[100%]"),
+        "plain progress lines when not on a terminal: {stderr}"
+    );
+}

@@ -10,8 +10,8 @@ pub struct Cancel {
     rx: Option<watch::Receiver<bool>>,
 }
 
-/// The sending half of [`Cancel::new`].
-#[derive(Debug)]
+/// The sending half of [`Cancel::new`]; clones fire the same signal.
+#[derive(Clone, Debug)]
 pub struct CancelHandle {
     tx: watch::Sender<bool>,
 }

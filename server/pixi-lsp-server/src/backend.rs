@@ -33,6 +33,7 @@ pub(crate) struct Inner {
     /// The client's workspace folder, where pixi's workspace-level config may live.
     workspace_root: Mutex<Option<std::path::PathBuf>>,
     pub previews: crate::preview::Previews,
+    pub builds: crate::build::Builds,
     /// The channel settings the channel service was started with.
     channel_settings: Mutex<Option<crate::settings::ChannelSettings>>,
 }
@@ -50,6 +51,7 @@ impl Backend {
                 shown_failures: Mutex::new(Vec::new()),
                 workspace_root: Mutex::new(None),
                 previews: crate::preview::Previews::default(),
+                builds: crate::build::Builds::default(),
                 channel_settings: Mutex::new(None),
             }),
         }

@@ -3,6 +3,7 @@
 //! thread and convert back.
 
 mod backend;
+mod build;
 pub mod context;
 mod fault;
 mod from_lsp;
@@ -26,6 +27,10 @@ pub async fn run_stdio() {
         .custom_method(
             "workspace/textDocumentContent",
             handlers::recipe_content::handle_text_document_content,
+        )
+        .custom_method(
+            "window/workDoneProgress/cancel",
+            handlers::recipe_content::handle_progress_cancel,
         )
         .finish();
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)

@@ -194,6 +194,18 @@ impl Previews {
         self.recipes.lock().get(uri).cloned()
     }
 
+    /// What the last backend run for `uri` (preview or build) reported; `None` clears it.
+    pub(crate) fn set_problem(&self, uri: &Uri, problem: Option<BackendProblem>) {
+        match problem {
+            Some(p) => self.problems.lock().insert(uri.clone(), vec![p]),
+            None => self.problems.lock().remove(uri),
+        };
+    }
+
+    pub(crate) fn resolver_for(&self, settings: &Settings) -> Arc<BackendResolver> {
+        self.resolver(settings)
+    }
+
     pub(crate) fn problems(&self, uri: &Uri) -> Vec<BackendProblem> {
         self.problems.lock().get(uri).cloned().unwrap_or_default()
     }

@@ -12,6 +12,7 @@ pub struct Settings {
     pub channels: ChannelSettings,
     pub inlay_hints: InlayHintSettings,
     pub backends: BackendSettings,
+    pub build: BuildSettings,
     /// False in an untrusted workspace: then no build backend is ever started.
     pub trusted: bool,
     pub log_level: Option<String>,
@@ -24,6 +25,7 @@ impl Default for Settings {
             channels: ChannelSettings::default(),
             inlay_hints: InlayHintSettings::default(),
             backends: BackendSettings::default(),
+            build: BuildSettings::default(),
             trusted: true,
             log_level: None,
         }
@@ -41,6 +43,14 @@ impl Default for DiagnosticsSettings {
     fn default() -> Self {
         Self { generic: true }
     }
+}
+
+/// Package builds from the editor.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BuildSettings {
+    /// Where built `.conda` files go; default `<workspace>/.pixi/build/out`.
+    pub output_dir: Option<std::path::PathBuf>,
 }
 
 /// How build backends are found and run (previews, builds).
@@ -188,6 +198,7 @@ impl Settings {
         section(map, "channels", &mut settings.channels);
         section(map, "inlayHints", &mut settings.inlay_hints);
         section(map, "backends", &mut settings.backends);
+        section(map, "build", &mut settings.build);
         section(map, "trusted", &mut settings.trusted);
         section(map, "logLevel", &mut settings.log_level);
         settings

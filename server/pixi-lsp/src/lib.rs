@@ -16,6 +16,7 @@ pub fn main() -> ExitCode {
         None | Some("serve") => serve(),
         Some("check") => cli::check::run(&args[1..]),
         Some("preview") => cli::preview::run(&args[1..]),
+        Some("build") => cli::build::run(&args[1..]),
         Some("--version" | "-V" | "version") => {
             println!("pixi-lsp {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS

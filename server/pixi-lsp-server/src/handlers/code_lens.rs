@@ -18,14 +18,24 @@ pub(crate) async fn handle_code_lens(
     let Some(range) = snap.analysis.build_table_range() else {
         return Ok(None);
     };
-    let lens = CodeLens {
-        range: to_lsp::range(&snap.line_index, range),
+    let range = to_lsp::range(&snap.line_index, range);
+    let arg = serde_json::Value::String(uri.as_str().to_owned());
+    let lens = |title: &str, command: &str, extra: Option<serde_json::Value>| CodeLens {
+        range,
         command: Some(Command {
-            title: "▶ Preview generated recipe".to_owned(),
-            command: PREVIEW_COMMAND.to_owned(),
-            arguments: Some(vec![serde_json::Value::String(uri.as_str().to_owned())]),
+            title: title.to_owned(),
+            command: command.to_owned(),
+            arguments: Some([Some(arg.clone()), extra].into_iter().flatten().collect()),
         }),
         data: None,
     };
-    Ok(Some(vec![lens]))
+    Ok(Some(vec![
+        lens("▶ Preview generated recipe", PREVIEW_COMMAND, None),
+        lens("⚙ Build package", crate::build::BUILD_COMMAND, None),
+        lens(
+            "Rebuild (ignore cache)",
+            crate::build::BUILD_COMMAND,
+            Some(serde_json::json!({ "rebuild": true })),
+        ),
+    ]))
 }

@@ -19,6 +19,10 @@ pub(crate) async fn handle_execute_command(
         PREVIEW_COMMAND => preview_recipe(server, &params.arguments, token, Notify::User)
             .await
             .map(Some),
+        crate::build::BUILD_COMMAND => build_package(server, &params.arguments, token)
+            .await
+            .map(Some),
+        crate::build::OPEN_LOG_COMMAND => open_build_log(server, &params.arguments).map(Some),
         other => Err(Error::invalid_params(format!("unknown command `{other}`"))),
     }
 }
@@ -134,4 +138,143 @@ pub(crate) async fn preview_recipe(
             Err(failed(message))
         }
     }
+}
+
+fn manifest_uri(args: &[Value]) -> Result<Uri> {
+    args.first()
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| Error::invalid_params("expected the manifest's URI as the first argument"))
+}
+
+/// `pixi-lsp.build` `[manifestUri, { rebuild }]`: builds the package into `.conda` files.
+async fn build_package(
+    server: &Arc<Inner>,
+    args: &[Value],
+    token: Option<NumberOrString>,
+) -> Result<Value> {
+    let uri = manifest_uri(args)?;
+    let rebuild = args
+        .get(1)
+        .and_then(|o| o.get("rebuild"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let settings = server.settings.read().clone();
+    if !settings.trusted {
+        return Err(failed(
+            "Build refused: pixi-lsp does not run build backends in an untrusted workspace",
+        ));
+    }
+    let snap = server
+        .snapshot(&uri)
+        .await
+        .ok_or_else(|| Error::invalid_params("the manifest is not open"))?;
+    let path = uri
+        .to_file_path()
+        .map(|p| p.into_owned())
+        .ok_or_else(|| Error::invalid_params("builds need a manifest on disk"))?;
+    let workspace_dir =
+        server
+            .docs
+            .workspace_dir(&path, snap.analysis.kind(), snap.analysis.text());
+    let alias = settings.channels.config(None).channel_alias;
+    let preview = preview_request(&snap.analysis, &path, &workspace_dir, &alias).map_err(failed)?;
+    let output_dir = settings
+        .build
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| workspace_dir.join(".pixi/build/out"));
+    let timeout = std::time::Duration::from_secs(settings.backends.timeout_seconds.max(1));
+    let request = crate::build::request(preview, output_dir, rebuild, timeout);
+    let token_key = token.as_ref().map(|t| match t {
+        NumberOrString::Number(n) => n.to_string(),
+        NumberOrString::String(s) => s.clone(),
+    });
+    let (running, cancel) = server.builds.start(&path, token_key).map_err(failed)?;
+    let log_path = request.work_dir.join("build.log");
+    let log = Arc::new(crate::build::BuildLog::create(&log_path));
+    server.builds.set_log(&path, log_path.clone());
+    let overrides = settings.backends.overrides().map_err(failed)?;
+    let resolver = server.previews.resolver_for(&settings);
+    let name = request.project_model["name"]
+        .as_str()
+        .unwrap_or("package")
+        .to_owned();
+    let progress = match token {
+        Some(token) => Some(
+            server
+                .client
+                .progress(token, format!("Building {name}"))
+                .with_percentage(0)
+                .with_cancel_button()
+                .begin()
+                .await,
+        ),
+        None => None,
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(String, u32)>();
+    let event_log = log.clone();
+    let on_event = move |e: pixi_lsp_build::BuildEvent| {
+        let (progress, line) = crate::build::describe(&e);
+        event_log.line(&line);
+        if let Some(p) = progress {
+            let _ = tx.send(p);
+        }
+    };
+    let run = pixi_lsp_build::build_package(&resolver, &overrides, &request, on_event, &cancel);
+    tokio::pin!(run);
+    let result = loop {
+        tokio::select! {
+            result = &mut run => break result,
+            Some((message, percent)) = rx.recv() => {
+                if let Some(p) = &progress {
+                    p.report_with_message(message, percent.min(100), None).await;
+                }
+            }
+        }
+    };
+    drop(running);
+    if let Some(p) = progress {
+        p.finish().await;
+    }
+    match result {
+        Ok(outcome) => {
+            log.line("== done");
+            server.previews.set_problem(&uri, None);
+            server.schedule_diagnostics(&uri);
+            Ok(crate::build::outcome_json(&outcome, &log_path))
+        }
+        Err(e) => {
+            log.line(&format!("== failed: {e}"));
+            let cancelled = matches!(e, pixi_lsp_build::BuildError::Cancelled);
+            if !cancelled {
+                server
+                    .previews
+                    .set_problem(&uri, Some(crate::build::problem(&e)));
+                server.schedule_diagnostics(&uri);
+            }
+            let message = if cancelled {
+                format!("Build of {name} cancelled")
+            } else {
+                format!("Build of {name} failed: {e}")
+            };
+            Err(failed(message))
+        }
+    }
+}
+
+/// `pixi-lsp.openBuildLog` `[manifestUri]` → `{ path }` of the last build's log.
+fn open_build_log(server: &Arc<Inner>, args: &[Value]) -> Result<Value> {
+    let uri = manifest_uri(args)?;
+    let path = uri
+        .to_file_path()
+        .map(|p| p.into_owned())
+        .ok_or_else(|| Error::invalid_params("not a file"))?;
+    let log = server
+        .builds
+        .log(&path)
+        .ok_or_else(|| failed("no build of this package has run in this session"))?;
+    Ok(
+        json!({ "path": log.display().to_string(), "uri": tower_lsp_server::ls_types::Uri::from_file_path(&log).map(|u| u.as_str().to_owned()) }),
+    )
 }

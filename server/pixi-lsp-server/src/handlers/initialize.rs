@@ -79,7 +79,7 @@ pub(crate) async fn handle_initialize(
                 resolve_provider: Some(false),
             }),
             execute_command_provider: Some(ExecuteCommandOptions {
-                commands: vec![crate::preview::PREVIEW_COMMAND.to_owned()],
+                commands: crate::build::commands(),
                 ..Default::default()
             }),
             experimental: Some(

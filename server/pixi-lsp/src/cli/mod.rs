@@ -1,5 +1,6 @@
 //! Terminal front-ends over the same `pixi-lsp-ide` analysis the server uses.
 
+pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod preview;
 mod render;
@@ -14,6 +15,9 @@ USAGE:
     pixi-lsp preview MANIFEST             print the rattler-build recipe the package's build
                                           backend generates (runs the backend; honours
                                           PIXI_BUILD_BACKEND_OVERRIDE / _OVERRIDE_ALL)
+    pixi-lsp build MANIFEST [--output-dir DIR] [--rebuild]
+                                          build the package into .conda files (runs the
+                                          backend; prints the artifacts' paths)
     pixi-lsp --version
 
 CHECK OPTIONS:

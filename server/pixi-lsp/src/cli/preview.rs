@@ -31,7 +31,10 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     }
 }
 
-fn preview(path: &Path) -> Result<String, String> {
+/// The preview inputs of a manifest on disk, with its workspace, as the editor finds them.
+pub(crate) fn request_for(
+    path: &Path,
+) -> Result<(pixi_lsp_build::PreviewRequest, ChannelsConfig), String> {
     let path: PathBuf =
         std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let text: Arc<str> = std::fs::read_to_string(&path)
@@ -49,6 +52,11 @@ fn preview(path: &Path) -> Result<String, String> {
         &workspace_dir,
         &channels.channel_alias,
     )?;
+    Ok((request, channels))
+}
+
+fn preview(path: &Path) -> Result<String, String> {
+    let (request, channels) = request_for(path)?;
     let overrides = BackendOverrides::from_env().map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -1,0 +1,199 @@
+//! Package builds from the editor: the `pixi-lsp.build` command runs the orchestrator of
+//! `pixi-lsp-build` with `$/progress`, a build log the user can open, cancellation, one
+//! build per package at a time, and failures as diagnostics on the manifest.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use pixi_lsp_build::{BuildError, BuildEvent, BuildOutcome, BuildRequest, Cancel, CancelHandle};
+use pixi_lsp_ide::BackendProblem;
+
+use crate::preview::PREVIEW_COMMAND;
+
+pub(crate) const BUILD_COMMAND: &str = "pixi-lsp.build";
+pub(crate) const OPEN_LOG_COMMAND: &str = "pixi-lsp.openBuildLog";
+
+/// Every command the server executes (advertised in `executeCommandProvider`).
+pub(crate) fn commands() -> Vec<String> {
+    [PREVIEW_COMMAND, BUILD_COMMAND, OPEN_LOG_COMMAND]
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect()
+}
+
+#[derive(Default)]
+pub(crate) struct Builds {
+    /// Manifest → the running build's cancel handle.
+    running: Mutex<HashMap<PathBuf, CancelHandle>>,
+    /// Progress token → manifest, for `window/workDoneProgress/cancel`.
+    tokens: Mutex<HashMap<String, PathBuf>>,
+    /// Manifest → its last build log.
+    logs: Mutex<HashMap<PathBuf, PathBuf>>,
+}
+
+/// Removes a build from `running` when it ends, however it ends (also when the request's
+/// future is dropped by `$/cancelRequest`, which then cancels the build).
+pub(crate) struct Running<'a> {
+    builds: &'a Builds,
+    manifest: PathBuf,
+    token: Option<String>,
+    handle: CancelHandle,
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.handle.cancel();
+        self.builds.running.lock().remove(&self.manifest);
+        if let Some(t) = &self.token {
+            self.builds.tokens.lock().remove(t);
+        }
+    }
+}
+
+impl Builds {
+    /// Claims the package for one build; `Err` when one is already running.
+    pub(crate) fn start(
+        &self,
+        manifest: &Path,
+        token: Option<String>,
+    ) -> Result<(Running<'_>, Cancel), String> {
+        let mut running = self.running.lock();
+        if running.contains_key(manifest) {
+            return Err(format!(
+                "a build of {} is already running",
+                manifest.display()
+            ));
+        }
+        let (handle, cancel) = Cancel::new();
+        running.insert(manifest.to_owned(), handle.clone());
+        if let Some(t) = &token {
+            self.tokens.lock().insert(t.clone(), manifest.to_owned());
+        }
+        Ok((
+            Running {
+                builds: self,
+                manifest: manifest.to_owned(),
+                token,
+                handle,
+            },
+            cancel,
+        ))
+    }
+
+    /// `window/workDoneProgress/cancel` for a build's token.
+    pub(crate) fn cancel_token(&self, token: &str) {
+        let manifest = self.tokens.lock().get(token).cloned();
+        if let Some(handle) = manifest.and_then(|m| self.running.lock().get(&m).cloned()) {
+            handle.cancel();
+        }
+    }
+
+    pub(crate) fn set_log(&self, manifest: &Path, log: PathBuf) {
+        self.logs.lock().insert(manifest.to_owned(), log);
+    }
+
+    pub(crate) fn log(&self, manifest: &Path) -> Option<PathBuf> {
+        self.logs.lock().get(manifest).cloned()
+    }
+}
+
+/// Appends build events to the log file as they come.
+pub(crate) struct BuildLog {
+    file: Mutex<Option<std::fs::File>>,
+}
+
+impl BuildLog {
+    pub(crate) fn create(path: &Path) -> BuildLog {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        BuildLog {
+            file: Mutex::new(std::fs::File::create(path).ok()),
+        }
+    }
+
+    pub(crate) fn line(&self, line: &str) {
+        if let Some(f) = self.file.lock().as_mut() {
+            let _ = writeln!(f, "{line}");
+        }
+    }
+}
+
+/// The progress message and percentage of an event, and the log line.
+pub(crate) fn describe(event: &BuildEvent) -> (Option<(String, u32)>, String) {
+    match event {
+        BuildEvent::Stage {
+            stage,
+            percent,
+            message,
+        } => (
+            Some((message.clone(), u32::from(*percent))),
+            format!("== {stage:?}: {message}"),
+        ),
+        BuildEvent::Backend(e) => (None, format!("backend: {e:?}")),
+        BuildEvent::BackendStarted { pid, label } => {
+            (None, format!("backend {label} started (pid {pid:?})"))
+        }
+        BuildEvent::Log(line) => (None, line.clone()),
+        BuildEvent::CacheHit { output, path } => (
+            Some((
+                format!("{output}: unchanged, using {}", path.display()),
+                100,
+            )),
+            format!("cache hit: {output} → {}", path.display()),
+        ),
+    }
+}
+
+/// The build request for a manifest, from the same inputs as a preview.
+pub(crate) fn request(
+    preview: pixi_lsp_build::PreviewRequest,
+    output_dir: PathBuf,
+    rebuild: bool,
+    timeout: Duration,
+) -> BuildRequest {
+    let platform = pixi_lsp_build::Subdir::current().unwrap_or(pixi_lsp_build::Subdir::NoArch);
+    let mut request = BuildRequest::new(
+        preview.manifest_path,
+        preview.workspace_dir,
+        preview.backend,
+        preview.project_model,
+        preview.channels,
+        platform,
+        output_dir,
+    );
+    request.configuration = preview.configuration;
+    request.target_configuration = preview.target_configuration;
+    request.rebuild = rebuild;
+    request.call_timeout = Some(timeout);
+    request
+}
+
+/// A build failure as a diagnostic.
+pub(crate) fn problem(error: &BuildError) -> BackendProblem {
+    let mut message = format!("build failed: {error}");
+    if let Some(tail) = error.stderr_tail().map(str::trim).filter(|t| !t.is_empty()) {
+        let lines: Vec<&str> = tail.lines().collect();
+        let start = lines.len().saturating_sub(15);
+        message.push_str(&format!(
+            "\nbackend output (last lines):\n{}",
+            lines[start..].join("\n")
+        ));
+    }
+    BackendProblem {
+        message,
+        about_backend: matches!(error, BuildError::Resolve(_)),
+    }
+}
+
+pub(crate) fn outcome_json(outcome: &BuildOutcome, log: &Path) -> serde_json::Value {
+    serde_json::json!({
+        "artifacts": outcome.artifacts.iter().map(|a| a.path.display().to_string()).collect::<Vec<_>>(),
+        "cached": outcome.artifacts.iter().all(|a| a.cached),
+        "backend": outcome.backend,
+        "log": log.display().to_string(),
+    })
+}

@@ -1,0 +1,118 @@
+//! `pixi-lsp build MANIFEST`: the editor's build, in a terminal. Stage lines go to stderr,
+//! the artifacts' paths to stdout.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use pixi_lsp_build::{
+    BackendOverrides, BackendResolver, BuildEvent, BuildRequest, Cancel, ResolveConfig,
+};
+
+pub(crate) fn run(args: &[String]) -> ExitCode {
+    let mut manifest = None;
+    let mut output_dir = None;
+    let mut rebuild = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--output-dir" => output_dir = it.next().map(PathBuf::from),
+            "--rebuild" => rebuild = true,
+            s if s.starts_with('-') => {
+                eprintln!("pixi-lsp build: unknown option `{s}`\n\n{}", super::USAGE);
+                return ExitCode::from(2);
+            }
+            path => manifest = Some(PathBuf::from(path)),
+        }
+    }
+    let Some(manifest) = manifest else {
+        eprintln!(
+            "usage: pixi-lsp build MANIFEST [--output-dir DIR] [--rebuild]\n\n{}",
+            super::USAGE
+        );
+        return ExitCode::from(2);
+    };
+    match build(&manifest, output_dir, rebuild) {
+        Ok(paths) => {
+            for p in paths {
+                println!("{}", p.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("pixi-lsp build: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn build(
+    manifest: &Path,
+    output_dir: Option<PathBuf>,
+    rebuild: bool,
+) -> Result<Vec<PathBuf>, String> {
+    let (preview, channels) = super::preview::request_for(manifest)?;
+    let output_dir = output_dir
+        .map(|d| std::path::absolute(&d).unwrap_or(d))
+        .unwrap_or_else(|| preview.workspace_dir.join(".pixi/build/out"));
+    let platform = pixi_lsp_build::Subdir::current().unwrap_or(pixi_lsp_build::Subdir::NoArch);
+    let mut request = BuildRequest::new(
+        preview.manifest_path,
+        preview.workspace_dir,
+        preview.backend,
+        preview.project_model,
+        preview.channels,
+        platform,
+        output_dir,
+    );
+    request.configuration = preview.configuration;
+    request.target_configuration = preview.target_configuration;
+    request.rebuild = rebuild;
+    let overrides = BackendOverrides::from_env().map_err(|e| e.to_string())?;
+    let terminal = std::io::stderr().is_terminal();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let resolver = BackendResolver::new(ResolveConfig::new(
+            pixi_lsp_channels::default_cache_dir(),
+            channels,
+        ));
+        let on_event = move |e: BuildEvent| match e {
+            BuildEvent::Stage {
+                percent, message, ..
+            } => {
+                if terminal {
+                    eprint!("\r\x1b[2K[{percent:>3}%] {message}");
+                    if percent >= 100 {
+                        eprintln!();
+                    }
+                } else {
+                    eprintln!("[{percent:>3}%] {message}");
+                }
+            }
+            BuildEvent::CacheHit { output, .. } => {
+                eprintln!("{output}: unchanged, using the cached artifact")
+            }
+            _ => {}
+        };
+        let outcome = pixi_lsp_build::build_package(
+            &resolver,
+            &overrides,
+            &request,
+            on_event,
+            &Cancel::never(),
+        )
+        .await;
+        outcome
+            .map(|o| o.artifacts.into_iter().map(|a| a.path).collect())
+            .map_err(|e| {
+                let mut message = e.to_string();
+                if let Some(tail) = e.stderr_tail().filter(|t| !t.trim().is_empty()) {
+                    message.push_str(&format!("\nbackend output:\n{tail}"));
+                }
+                message
+            })
+    })
+}
