@@ -302,21 +302,38 @@ impl BackendPool {
 }
 
 fn initialize_params(request: &PreviewRequest) -> Result<InitializeParams, PreviewError> {
-    let project_model = serde_json::from_value(request.project_model.clone())
-        .map_err(|e| PreviewError::InvalidModel(e.to_string()))?;
-    let target_configuration = match &request.target_configuration {
+    initialize_params_for(
+        &request.manifest_path,
+        &request.workspace_dir,
+        &request.project_model,
+        &request.configuration,
+        &request.target_configuration,
+    )
+    .map_err(PreviewError::InvalidModel)
+}
+
+/// `initialize` as pixi sends it for a manifest (shared by previews and builds).
+pub(crate) fn initialize_params_for(
+    manifest_path: &Path,
+    workspace_dir: &Path,
+    project_model: &Value,
+    configuration: &Value,
+    target_configuration: &Value,
+) -> Result<InitializeParams, String> {
+    let project_model = serde_json::from_value(project_model.clone()).map_err(|e| e.to_string())?;
+    let target_configuration = match target_configuration {
         Value::Object(map) => Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
         _ => None,
     };
     Ok(InitializeParams {
-        manifest_path: request.manifest_path.clone(),
-        source_directory: request.manifest_path.parent().map(Path::to_owned),
-        workspace_directory: Some(request.workspace_dir.clone()),
+        manifest_path: manifest_path.to_owned(),
+        source_directory: manifest_path.parent().map(Path::to_owned),
+        workspace_directory: Some(workspace_dir.to_owned()),
         checkout_root: None,
         cache_directory: None,
-        workspace_scratch_directory: Some(request.workspace_dir.join(".pixi/scratch-v0")),
+        workspace_scratch_directory: Some(workspace_dir.join(".pixi/scratch-v0")),
         project_model: Some(project_model),
-        configuration: (!request.configuration.is_null()).then(|| request.configuration.clone()),
+        configuration: (!configuration.is_null()).then(|| configuration.clone()),
         target_configuration,
     })
 }

@@ -155,18 +155,7 @@ pub(crate) fn request(
     rebuild: bool,
     timeout: Duration,
 ) -> BuildRequest {
-    let platform = pixi_lsp_build::Subdir::current().unwrap_or(pixi_lsp_build::Subdir::NoArch);
-    let mut request = BuildRequest::new(
-        preview.manifest_path,
-        preview.workspace_dir,
-        preview.backend,
-        preview.project_model,
-        preview.channels,
-        platform,
-        output_dir,
-    );
-    request.configuration = preview.configuration;
-    request.target_configuration = preview.target_configuration;
+    let mut request = BuildRequest::from_preview(preview, output_dir);
     request.rebuild = rebuild;
     request.call_timeout = Some(timeout);
     request

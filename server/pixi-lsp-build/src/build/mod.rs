@@ -75,6 +75,24 @@ pub struct BuildRequest {
 }
 
 impl BuildRequest {
+    /// The build of what `preview` describes (same inputs, same work directory), for the
+    /// current platform, into `output_dir`.
+    pub fn from_preview(preview: crate::PreviewRequest, output_dir: PathBuf) -> BuildRequest {
+        let platform = Subdir::current().unwrap_or(Subdir::NoArch);
+        let mut request = BuildRequest::new(
+            preview.manifest_path,
+            preview.workspace_dir,
+            preview.backend,
+            preview.project_model,
+            preview.channels,
+            platform,
+            output_dir,
+        );
+        request.configuration = preview.configuration;
+        request.target_configuration = preview.target_configuration;
+        request
+    }
+
     /// A request with pixi's work directory for the package named in `project_model`,
     /// host and build platform `platform`, no variants, no timeouts, cache on.
     pub fn new(
@@ -825,21 +843,12 @@ async fn build_output(
 }
 
 fn initialize_params(request: &BuildRequest) -> Result<InitializeParams, BuildError> {
-    let project_model = serde_json::from_value(request.project_model.clone())
-        .map_err(|e| BuildError::InvalidModel(e.to_string()))?;
-    let target_configuration = match &request.target_configuration {
-        Value::Object(map) => Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-        _ => None,
-    };
-    Ok(InitializeParams {
-        manifest_path: request.manifest_path.clone(),
-        source_directory: request.manifest_path.parent().map(Path::to_owned),
-        workspace_directory: Some(request.workspace_dir.clone()),
-        checkout_root: None,
-        cache_directory: None,
-        workspace_scratch_directory: Some(request.workspace_dir.join(".pixi/scratch-v0")),
-        project_model: Some(project_model),
-        configuration: (!request.configuration.is_null()).then(|| request.configuration.clone()),
-        target_configuration,
-    })
+    crate::preview::initialize_params_for(
+        &request.manifest_path,
+        &request.workspace_dir,
+        &request.project_model,
+        &request.configuration,
+        &request.target_configuration,
+    )
+    .map_err(BuildError::InvalidModel)
 }

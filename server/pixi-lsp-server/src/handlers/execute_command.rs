@@ -61,33 +61,8 @@ pub(crate) async fn preview_recipe(
     token: Option<NumberOrString>,
     notify: Notify,
 ) -> Result<Value> {
-    let uri: Uri = args
-        .first()
-        .and_then(Value::as_str)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| {
-            Error::invalid_params("expected the manifest's URI as the first argument")
-        })?;
-    let settings = server.settings.read().clone();
-    if !settings.trusted {
-        return Err(failed(
-            "pixi-lsp does not run build backends in an untrusted workspace",
-        ));
-    }
-    let snap = server
-        .snapshot(&uri)
-        .await
-        .ok_or_else(|| Error::invalid_params("the manifest is not open"))?;
-    let path = uri
-        .to_file_path()
-        .map(|p| p.into_owned())
-        .ok_or_else(|| Error::invalid_params("previews need a manifest on disk"))?;
-    let workspace_dir =
-        server
-            .docs
-            .workspace_dir(&path, snap.analysis.kind(), snap.analysis.text());
-    let alias = settings.channels.config(None).channel_alias;
-    let request = preview_request(&snap.analysis, &path, &workspace_dir, &alias).map_err(failed)?;
+    let uri = manifest_uri(args)?;
+    let (settings, path, request) = backend_inputs(server, &uri, "Recipe preview").await?;
     let progress = match token {
         Some(token) => Some(
             server
@@ -140,6 +115,40 @@ pub(crate) async fn preview_recipe(
     }
 }
 
+/// What running a backend for `uri` needs (shared by previews and builds): the settings,
+/// refused in an untrusted workspace; the manifest on disk; the backend's inputs.
+async fn backend_inputs(
+    server: &Arc<Inner>,
+    uri: &Uri,
+    what: &str,
+) -> Result<(
+    crate::settings::Settings,
+    std::path::PathBuf,
+    pixi_lsp_build::PreviewRequest,
+)> {
+    let settings = server.settings.read().clone();
+    if !settings.trusted {
+        return Err(failed(format!(
+            "{what} refused: pixi-lsp does not run build backends in an untrusted workspace"
+        )));
+    }
+    let snap = server
+        .snapshot(uri)
+        .await
+        .ok_or_else(|| Error::invalid_params("the manifest is not open"))?;
+    let path = uri
+        .to_file_path()
+        .map(|p| p.into_owned())
+        .ok_or_else(|| Error::invalid_params("the manifest must be a file on disk"))?;
+    let workspace_dir =
+        server
+            .docs
+            .workspace_dir(&path, snap.analysis.kind(), snap.analysis.text());
+    let alias = settings.channels.config(None).channel_alias;
+    let request = preview_request(&snap.analysis, &path, &workspace_dir, &alias).map_err(failed)?;
+    Ok((settings, path, request))
+}
+
 fn manifest_uri(args: &[Value]) -> Result<Uri> {
     args.first()
         .and_then(Value::as_str)
@@ -159,31 +168,12 @@ async fn build_package(
         .and_then(|o| o.get("rebuild"))
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let settings = server.settings.read().clone();
-    if !settings.trusted {
-        return Err(failed(
-            "Build refused: pixi-lsp does not run build backends in an untrusted workspace",
-        ));
-    }
-    let snap = server
-        .snapshot(&uri)
-        .await
-        .ok_or_else(|| Error::invalid_params("the manifest is not open"))?;
-    let path = uri
-        .to_file_path()
-        .map(|p| p.into_owned())
-        .ok_or_else(|| Error::invalid_params("builds need a manifest on disk"))?;
-    let workspace_dir =
-        server
-            .docs
-            .workspace_dir(&path, snap.analysis.kind(), snap.analysis.text());
-    let alias = settings.channels.config(None).channel_alias;
-    let preview = preview_request(&snap.analysis, &path, &workspace_dir, &alias).map_err(failed)?;
+    let (settings, path, preview) = backend_inputs(server, &uri, "Build").await?;
     let output_dir = settings
         .build
         .output_dir
         .clone()
-        .unwrap_or_else(|| workspace_dir.join(".pixi/build/out"));
+        .unwrap_or_else(|| preview.workspace_dir.join(".pixi/build/out"));
     let timeout = std::time::Duration::from_secs(settings.backends.timeout_seconds.max(1));
     let request = crate::build::request(preview, output_dir, rebuild, timeout);
     let token_key = token.as_ref().map(|t| match t {

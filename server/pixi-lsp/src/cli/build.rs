@@ -55,18 +55,7 @@ fn build(
     let output_dir = output_dir
         .map(|d| std::path::absolute(&d).unwrap_or(d))
         .unwrap_or_else(|| preview.workspace_dir.join(".pixi/build/out"));
-    let platform = pixi_lsp_build::Subdir::current().unwrap_or(pixi_lsp_build::Subdir::NoArch);
-    let mut request = BuildRequest::new(
-        preview.manifest_path,
-        preview.workspace_dir,
-        preview.backend,
-        preview.project_model,
-        preview.channels,
-        platform,
-        output_dir,
-    );
-    request.configuration = preview.configuration;
-    request.target_configuration = preview.target_configuration;
+    let mut request = BuildRequest::from_preview(preview, output_dir);
     request.rebuild = rebuild;
     let overrides = BackendOverrides::from_env().map_err(|e| e.to_string())?;
     let terminal = std::io::stderr().is_terminal();
