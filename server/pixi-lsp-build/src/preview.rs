@@ -98,41 +98,15 @@ pub struct BackendPool {
     cache: std::sync::Mutex<HashMap<PathBuf, (u64, Preview)>>,
 }
 
-/// Files a fingerprint looks at before giving up (then previews are not cached).
-const FINGERPRINT_LIMIT: usize = 20_000;
-
 /// What a preview depends on: the request (manifest-derived inputs, channels, platform) and
-/// every file of the package directory (path, size, mtime). Conservative: any change in
-/// the directory refreshes the preview, whatever the backend's input globs say.
+/// the package's files (the build's source fingerprint). Conservative: any change in the
+/// directory refreshes the preview, whatever the backend's input globs say.
 fn fingerprint(request: &PreviewRequest) -> Option<u64> {
+    let root = request.manifest_path.parent()?;
+    let sources = crate::build::sources_fingerprint(root, &[])?;
     let mut h = DefaultHasher::new();
     format!("{request:?}").hash(&mut h);
-    let root = request.manifest_path.parent()?;
-    let mut stack = vec![root.to_owned()];
-    let mut seen = 0usize;
-    while let Some(dir) = stack.pop() {
-        let mut entries: Vec<_> = std::fs::read_dir(&dir).ok()?.flatten().collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with('.') || matches!(name.as_ref(), "target" | "node_modules") {
-                continue;
-            }
-            seen += 1;
-            if seen > FINGERPRINT_LIMIT {
-                return None;
-            }
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                stack.push(entry.path());
-            } else {
-                entry.path().hash(&mut h);
-                meta.len().hash(&mut h);
-                meta.modified().ok().hash(&mut h);
-            }
-        }
-    }
+    sources.hash(&mut h);
     Some(h.finish())
 }
 

@@ -23,6 +23,8 @@
 //! it skips installing the prefixes and building.
 
 mod cache;
+
+pub(crate) use cache::sources_fingerprint;
 mod env;
 mod specs;
 
