@@ -296,3 +296,75 @@ fn build_produces_a_conda_and_prints_its_path() {
         "plain progress lines when not on a terminal: {stderr}"
     );
 }
+
+#[test]
+fn build_with_deps_builds_run_time_path_dependencies_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let channel = pixi_lsp_test_utils::LocalChannel::new(dir.path().join("channel"))
+        .package(pixi_lsp_test_utils::Package::new(
+            "pixi-build-api-version",
+            "7",
+        ))
+        .write(pixi_lsp_test_utils::IndexOptions::JSON_ONLY)
+        .unwrap();
+    write(
+        dir.path(),
+        "pixi.toml",
+        format!(
+            "[workspace]\nname = \"demo\"\nchannels = [\"{}\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n",
+            channel.url()
+        )
+        .as_bytes(),
+    );
+    let package = |name: &str, extra: &str| {
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"1.0.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-lsp-example\" }}\n{extra}"
+        )
+    };
+    write(
+        dir.path(),
+        "greet/pixi.toml",
+        package("greet", "").as_bytes(),
+    );
+    write(dir.path(), "greet/greet.txt", b"hello\n");
+    let app = write(
+        dir.path(),
+        "app/pixi.toml",
+        package(
+            "app",
+            "\n[package.run-dependencies]\ngreet = { path = \"../greet\" }\n",
+        )
+        .as_bytes(),
+    );
+    let backend = env!("CARGO_BIN_EXE_test-backend-under-test");
+    let run = |extra: &[&str]| {
+        let out = Command::new(binary())
+            .args(["build", &app])
+            .args(extra)
+            .env(
+                "PIXI_BUILD_BACKEND_OVERRIDE",
+                format!("pixi-build-lsp-example={backend}"),
+            )
+            .env("RATTLER_CACHE_DIR", dir.path().join("cache"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| {
+                let file = std::path::Path::new(l).file_name().unwrap();
+                file.to_string_lossy().split('-').next().unwrap().to_owned()
+            })
+            .collect();
+        names
+    };
+    // A run-time path dependency is not needed to build `app`...
+    assert_eq!(run(&[]), ["app"]);
+    // ...but is built first with --with-deps, into the workspace's output directory.
+    assert_eq!(run(&["--with-deps"]), ["greet", "app"]);
+    assert!(dir.path().join(".pixi/build/out/noarch").is_dir());
+}

@@ -263,3 +263,226 @@ fn untrusted_workspaces_do_not_build() {
         "{response}"
     );
 }
+
+/// A workspace of two packages: `app` needs `lib` (a path dependency) in its host
+/// environment; `lib` is a package of its own with the same backend.
+struct TwoPackages {
+    dir: tempfile::TempDir,
+}
+
+impl TwoPackages {
+    fn new(lib_config: &str) -> TwoPackages {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let channel = LocalChannel::new(root.join("channel"))
+            .package(Package::new("tinypy", "3.12.1"))
+            .package(Package::new("pixi-build-api-version", "7"))
+            .write(IndexOptions::JSON_ONLY)
+            .unwrap();
+        let files = [
+            (
+                "pixi.toml".to_owned(),
+                format!(
+                    "[workspace]\nname = \"two\"\nchannels = [\"{}\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n",
+                    channel.url()
+                ),
+            ),
+            (
+                "lib/pixi.toml".to_owned(),
+                format!(
+                    "[package]\nname = \"lib\"\nversion = \"0.3.0\"\n\n[package.build]\nbackend = {{ name = \"{BACKEND}\" }}\n{lib_config}\n[package.run-dependencies]\ntinypy = \">=3\"\n"
+                ),
+            ),
+            ("lib/lib.txt".to_owned(), "lib\n".to_owned()),
+            (
+                "app/pixi.toml".to_owned(),
+                format!(
+                    "[package]\nname = \"app\"\nversion = \"1.0.0\"\n\n[package.build]\nbackend = {{ name = \"{BACKEND}\" }}\n\n[package.host-dependencies]\nlib = {{ path = \"../lib\" }}\n\n[package.run-dependencies]\nlib = {{ path = \"../lib\" }}\n"
+                ),
+            ),
+            ("app/app.txt".to_owned(), "app\n".to_owned()),
+        ];
+        for (path, text) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        TwoPackages { dir }
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().canonicalize().unwrap()
+    }
+
+    fn app(&self) -> String {
+        file_uri(&self.root().join("app/pixi.toml"))
+    }
+
+    fn client(&self) -> Client {
+        let mut c = ClientBuilder::new(&binary())
+            .initialization_options(json!({
+                "channels": { "enabled": false },
+                "backends": { "overrides": { BACKEND: backend_binary() }, "timeoutSeconds": 20,
+                              "cacheDir": self.root().join("cache") },
+                "build": { "outputDir": self.root().join("out") },
+            }))
+            .start();
+        let app = self.root().join("app/pixi.toml");
+        c.open(&self.app(), &std::fs::read_to_string(app).unwrap());
+        c
+    }
+}
+
+#[test]
+fn builds_the_path_dependency_first_and_reports_both_packages() {
+    let w = TwoPackages::new("");
+    let mut c = w.client();
+    let response = build(
+        &mut c,
+        &w.app(),
+        "deps",
+        json!({ "withPathDependencies": true }),
+    );
+    let result = &response["result"];
+    let packages = result["packages"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{response}"));
+    let names: Vec<&str> = packages
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["lib", "app"], "build order: {response}");
+    for (package, version) in packages.iter().zip(["0.3.0", "1.0.0"]) {
+        let path = PathBuf::from(package["artifacts"][0].as_str().unwrap());
+        let index: rattler_conda_types::package::IndexJson =
+            rattler_package_streaming::seek::read_package_file(&path).unwrap();
+        assert_eq!(
+            index.name.as_normalized(),
+            package["name"].as_str().unwrap()
+        );
+        assert_eq!(index.version.to_string(), version);
+        if index.name.as_normalized() == "app" {
+            assert_eq!(index.depends, ["lib"], "the path dependency by name");
+        }
+    }
+    assert_eq!(result["artifacts"], packages[1]["artifacts"]);
+    // Debug files where pixi writes them, for both packages.
+    for package in ["lib", "app"] {
+        let work = std::fs::read_dir(w.root().join(".pixi/build/work"))
+            .unwrap()
+            .flatten()
+            .find(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("{package}--"))
+            })
+            .unwrap_or_else(|| panic!("no work directory for {package}"))
+            .path();
+        for file in ["project_model.json", "build_params.json", "recipe.yaml"] {
+            assert!(
+                work.join("debug").join(file).is_file(),
+                "{package}: debug/{file}"
+            );
+        }
+    }
+    // The dependency's stages show in the progress of the dependent's build.
+    c.wait_for("$/progress", |p| {
+        p["token"] == "deps"
+            && p["value"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("lib: "))
+    });
+}
+
+#[test]
+fn a_failing_path_dependency_is_a_diagnostic_on_its_entry() {
+    let w = TwoPackages::new("\n[package.build.config]\nfail = \"lib does not build\"\n");
+    let mut c = w.client();
+    let response = build(&mut c, &w.app(), "f", Value::Null);
+    let message = response["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("`lib`") && message.contains("lib does not build"),
+        "{response}"
+    );
+    let params = c.wait_for("textDocument/publishDiagnostics", |d| {
+        d["uri"] == w.app()
+            && d["diagnostics"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x["code"] == "backend-error"))
+    });
+    let d = params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "backend-error")
+        .unwrap()
+        .clone();
+    // On `lib` of [package.host-dependencies] (line 8), the first that needs building.
+    assert_eq!(d["range"]["start"]["line"], 8, "{d}");
+    assert_eq!(d["range"]["start"]["character"], 0, "{d}");
+    assert_eq!(d["range"]["end"]["character"], 3, "{d}");
+    assert!(
+        !w.root().join("out").exists()
+            || std::fs::read_dir(w.root().join("out/noarch"))
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(true)
+    );
+}
+
+#[test]
+fn lenses_and_actions_offer_the_build_commands() {
+    let w = TwoPackages::new("");
+    let mut c = w.client();
+    let titles = |c: &mut Client, method: &str, extra: Value| -> Vec<(String, Value)> {
+        let mut params = json!({ "textDocument": { "uri": w.app() } });
+        params
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        c.request(method, params)
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|x| {
+                let command = if x["command"].is_object() {
+                    &x["command"]
+                } else {
+                    x
+                };
+                Some((
+                    x["title"]
+                        .as_str()
+                        .or(command["title"].as_str())?
+                        .to_owned(),
+                    command["arguments"].get(1).cloned().unwrap_or(Value::Null),
+                ))
+            })
+            .collect()
+    };
+    let lenses = titles(&mut c, "textDocument/codeLens", json!({}));
+    let names: Vec<&str> = lenses.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "▶ Preview generated recipe",
+            "⚙ Build package",
+            "Build package and its path dependencies",
+            "Rebuild (ignore cache)"
+        ]
+    );
+    assert_eq!(lenses[2].1, json!({ "withPathDependencies": true }));
+    // The cursor in [package.host-dependencies]: the same commands as code actions.
+    let range = json!({ "range": { "start": { "line": 8, "character": 2 }, "end": { "line": 8, "character": 2 } },
+                        "context": { "diagnostics": [] } });
+    let actions = titles(&mut c, "textDocument/codeAction", range);
+    assert!(
+        actions
+            .iter()
+            .any(|(t, _)| t == "Build package and its path dependencies"),
+        "{actions:?}"
+    );
+    // After a build, its log can be opened from the lens.
+    assert!(build(&mut c, &w.app(), "l", Value::Null)["result"].is_object());
+    let lenses = titles(&mut c, "textDocument/codeLens", json!({}));
+    assert_eq!(lenses.last().unwrap().0, "Open last build log");
+}

@@ -19,7 +19,8 @@ mod preview;
 mod resolve;
 
 pub use build::{
-    BuildError, BuildEvent, BuildOutcome, BuildRequest, BuildStage, BuiltArtifact, build_package,
+    BuildError, BuildEvent, BuildOutcome, BuildRequest, BuildStage, BuiltArtifact,
+    NoPathDependencies, PathDependencies, build_package,
 };
 pub use cancel::{Cancel, CancelHandle};
 pub use command::BackendCommand;

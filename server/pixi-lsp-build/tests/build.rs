@@ -9,192 +9,9 @@
 // A skipped test says why on stderr.
 #![allow(clippy::print_stderr)]
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+mod common;
 
-use pixi_lsp_build::{
-    BackendOverrides, BackendResolver, BackendSpec, BuildError, BuildEvent, BuildOutcome,
-    BuildRequest, BuildStage, Cancel, ChannelsConfig, ResolveConfig, Subdir, build_package,
-};
-use pixi_lsp_test_utils::{IndexOptions, LocalChannel, NoArch, Package, WrittenChannel};
-use rattler_conda_types::package::IndexJson;
-use serde_json::{Value, json};
-
-const BACKEND: &str = "pixi-build-lsp-example";
-
-fn backend_binary() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/debug/test-backend-under-test")
-        .canonicalize()
-        .ok()?;
-    path.is_file().then_some(path)
-}
-
-macro_rules! require_backend {
-    () => {
-        match backend_binary() {
-            Some(path) => path,
-            None => {
-                eprintln!(
-                    "SKIPPED: target/debug/test-backend-under-test is not built \
-                     (cargo build -p pixi-lsp-tests --bin test-backend-under-test)"
-                );
-                return;
-            }
-        }
-    };
-}
-
-/// A `python`-like interpreter package (noarch) and the API version package.
-fn channel(dir: &Path) -> WrittenChannel {
-    LocalChannel::new(dir.join("channel"))
-        .packages([
-            Package::new("tinypy", "3.12.1")
-                .noarch(NoArch::Generic)
-                .summary("A python-like interpreter")
-                .file("share/tinypy/VERSION", "3.12.1"),
-            Package::new("tinypy", "3.11.0")
-                .noarch(NoArch::Generic)
-                .file("share/tinypy/VERSION", "3.11.0"),
-            Package::new("pixi-build-api-version", "7"),
-        ])
-        .write(IndexOptions::FULL)
-        .unwrap()
-}
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    resolver: BackendResolver,
-    overrides: BackendOverrides,
-    request: BuildRequest,
-}
-
-impl Fixture {
-    fn new(backend: &Path, host: Value, extra: Value) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        let channel = channel(&root);
-        let workspace = root.join("ws");
-        let package_dir = workspace.join("pkg");
-        std::fs::create_dir_all(package_dir.join("src")).unwrap();
-        std::fs::write(
-            package_dir.join("pixi.toml"),
-            "[package]\nname = \"hello\"\n",
-        )
-        .unwrap();
-        std::fs::write(package_dir.join("src/hello.txt"), "hello\n").unwrap();
-
-        let channels = ChannelsConfig {
-            cache_dir: root.join("rattler-cache"),
-            request_timeout: std::time::Duration::from_secs(10),
-            ..ChannelsConfig::default()
-        };
-        let mut config = ResolveConfig::new(root.join("pixi-cache"), channels);
-        config.virtual_packages = Some(Vec::new());
-        let platform = config.platform;
-        let resolver = BackendResolver::new(config);
-        let overrides =
-            BackendOverrides::parse_list("test", &format!("{BACKEND}={}", backend.display()))
-                .unwrap();
-
-        let mut model = json!({
-            "name": "hello",
-            "version": "0.1.0",
-            "targets": {"defaultTarget": {
-                "hostDependencies": host,
-                "buildDependencies": {"tinypy": {"binary": {"version": "<3.12"}}},
-                "runDependencies": {"tinypy": {"binary": {"version": ">=3"}}},
-                "runConstraints": {}
-            }}
-        });
-        if let Value::Object(extra) = extra {
-            model.as_object_mut().unwrap().extend(extra);
-        }
-        let mut request = BuildRequest::new(
-            package_dir.join("pixi.toml"),
-            workspace.clone(),
-            BackendSpec::new(BACKEND, vec![channel.url()]),
-            model,
-            vec![channel.url()],
-            platform,
-            root.join("out"),
-        );
-        request.call_timeout = Some(std::time::Duration::from_secs(300));
-        Self {
-            _dir: dir,
-            root,
-            resolver,
-            overrides,
-            request,
-        }
-    }
-
-    async fn build(&self, events: &Events) -> Result<BuildOutcome, BuildError> {
-        self.build_with(&self.request, events, &Cancel::never())
-            .await
-    }
-
-    async fn build_with(
-        &self,
-        request: &BuildRequest,
-        events: &Events,
-        cancel: &Cancel,
-    ) -> Result<BuildOutcome, BuildError> {
-        build_package(
-            &self.resolver,
-            &self.overrides,
-            request,
-            events.sink(),
-            cancel,
-        )
-        .await
-    }
-
-    fn conda_files(&self) -> Vec<PathBuf> {
-        let mut found = Vec::new();
-        let mut stack = vec![self.root.join("out")];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.to_string_lossy().ends_with(".conda") {
-                    found.push(path);
-                }
-            }
-        }
-        found
-    }
-}
-
-fn tinypy_host() -> Value {
-    json!({"tinypy": {"binary": {"version": ">=3.12"}}})
-}
-
-#[derive(Clone, Default)]
-struct Events(Arc<Mutex<Vec<BuildEvent>>>);
-
-impl Events {
-    fn sink(&self) -> impl Fn(BuildEvent) + Send + Sync + 'static {
-        let events = self.0.clone();
-        move |event| events.lock().unwrap().push(event)
-    }
-    fn take(&self) -> Vec<BuildEvent> {
-        std::mem::take(&mut self.0.lock().unwrap())
-    }
-    fn stages(events: &[BuildEvent]) -> Vec<BuildStage> {
-        let mut stages: Vec<BuildStage> = events
-            .iter()
-            .filter_map(|e| match e {
-                BuildEvent::Stage { stage, .. } => Some(*stage),
-                _ => None,
-            })
-            .collect();
-        stages.dedup();
-        stages
-    }
-}
+use common::*;
 
 #[tokio::test]
 async fn builds_a_conda_with_the_host_dependency_installed_then_reuses_it() {
@@ -471,9 +288,16 @@ async fn cancelling_during_the_build_kills_the_backend() {
             _ => {}
         }
     };
-    let err = build_package(&fx.resolver, &fx.overrides, &fx.request, sink, &cancel)
-        .await
-        .unwrap_err();
+    let err = build_package(
+        &fx.resolver,
+        &fx.overrides,
+        &fx.request,
+        &NoPathDependencies,
+        sink,
+        &cancel,
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, BuildError::Cancelled), "{err:?}");
     let pid = pid.lock().unwrap().expect("the backend was started");
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();

@@ -1,6 +1,7 @@
 //! Problems a build backend reported (an error response, a crash, a recipe that doesn't
-//! parse), placed where the user can act on them: the config key the message names, else
-//! the backend entry, else the `[package.build]` table.
+//! parse), placed where the user can act on them: the path dependency that failed to
+//! build, else the config key the message names, else the backend entry, else the
+//! `[package.build]` table.
 
 use pixi_lsp_syntax::{Diagnostic, Origin, Severity, TextRange};
 
@@ -12,6 +13,8 @@ pub struct BackendProblem {
     pub message: String,
     /// The problem concerns the backend itself (installing or starting it), not its input.
     pub about_backend: bool,
+    /// The problem is in building this path dependency of the package.
+    pub dependency: Option<String>,
 }
 
 impl FileAnalysis {
@@ -51,7 +54,12 @@ impl FileAnalysis {
                     .flat_map(|&c| tree.entries(c))
                     .find(|e| names_key(&p.message, &e.key))
                     .map(|e| e.key_range);
-                let range = key_range
+                let dependency_range = p
+                    .dependency
+                    .as_deref()
+                    .and_then(|name| self.dependency_key_range(name));
+                let range = dependency_range
+                    .or(key_range)
                     .or(if p.about_backend { backend_range } else { None })
                     .unwrap_or(build_range);
                 Diagnostic::new(
@@ -63,6 +71,41 @@ impl FileAnalysis {
                 )
             })
             .collect()
+    }
+}
+
+impl FileAnalysis {
+    /// The key of `name` in the package's build, host or run dependencies (also
+    /// target-specific ones), in that order.
+    fn dependency_key_range(&self, name: &str) -> Option<TextRange> {
+        let m = self.manifest()?;
+        let tree = m.tree;
+        let package = tree.get(m.pixi, "package")?;
+        let mut tables = Vec::new();
+        for kind in [
+            "build-dependencies",
+            "host-dependencies",
+            "run-dependencies",
+        ] {
+            tables.extend(tree.get(package, kind));
+        }
+        for target in tree
+            .get(package, "target")
+            .map(|t| tree.entries(t))
+            .unwrap_or_default()
+        {
+            for kind in [
+                "build-dependencies",
+                "host-dependencies",
+                "run-dependencies",
+            ] {
+                tables.extend(tree.get(target.value, kind));
+            }
+        }
+        tables
+            .into_iter()
+            .find_map(|t| tree.entry(t, name))
+            .map(|e| e.key_range)
     }
 }
 
@@ -86,14 +129,17 @@ mod tests {
             BackendProblem {
                 message: "failed to parse configuration: unknown field `noarhc`".into(),
                 about_backend: false,
+                dependency: None,
             },
             BackendProblem {
                 message: "the backend crashed".into(),
                 about_backend: false,
+                dependency: None,
             },
             BackendProblem {
                 message: "could not install the backend".into(),
                 about_backend: true,
+                dependency: None,
             },
         ];
         let ranges: Vec<&str> = a
@@ -102,5 +148,22 @@ mod tests {
             .map(|d| &text[d.range.as_usize()])
             .collect();
         assert_eq!(ranges, ["noarhc", "[package.build]", "backend"]);
+    }
+
+    #[test]
+    fn a_failed_path_dependency_lands_on_its_entry() {
+        let text = "[package]\nname = \"x\"\n[package.build]\nbackend = { name = \"b\" }\n[package.target.linux-64.host-dependencies]\nlib = { path = \"../lib\" }\n";
+        let a = FileAnalysis::new(FileKind::PixiToml, Arc::from(text));
+        let problem = |dependency: &str| BackendProblem {
+            message: "building path dependency `lib` failed".into(),
+            about_backend: false,
+            dependency: Some(dependency.into()),
+        };
+        let ranges: Vec<&str> = a
+            .backend_diagnostics(&[problem("lib"), problem("gone")])
+            .iter()
+            .map(|d| &text[d.range.as_usize()])
+            .collect();
+        assert_eq!(ranges, ["lib", "[package.build]"]);
     }
 }

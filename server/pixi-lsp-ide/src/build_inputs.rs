@@ -367,6 +367,36 @@ impl FileAnalysis {
             .or(Some(build.key_range))
     }
 
+    /// Whether `range` lies in one of the package's sections (`[package]`, `[package.*]`),
+    /// where the build commands are offered as code actions.
+    pub fn in_package_sections(&self, range: pixi_lsp_syntax::TextRange) -> bool {
+        let prefix: &[&str] = match self.kind {
+            crate::FileKind::PyprojectToml => &["tool", "pixi", "package"],
+            _ => &["package"],
+        };
+        self.parse.tree.sections.iter().any(|s| {
+            s.path.len() >= prefix.len()
+                && s.path.iter().zip(prefix).all(|(a, b)| a == b)
+                && s.range.cover(s.header_range).contains_range(range)
+        })
+    }
+
+    /// Whether the package has path dependencies (`{ path = … }` in its build, host or
+    /// run dependencies), which "build with path dependencies" builds first.
+    pub fn has_path_dependencies(&self) -> bool {
+        fn any_source(value: &Value) -> bool {
+            match value {
+                Value::Object(map) => map
+                    .iter()
+                    .any(|(k, v)| (k == "source" && v.get("path").is_some()) || any_source(v)),
+                Value::Array(items) => items.iter().any(any_source),
+                _ => false,
+            }
+        }
+        self.build_inputs()
+            .is_some_and(|inputs| any_source(&inputs.project_model["targets"]))
+    }
+
     /// In a pyproject.toml, `[project]` supplies `[tool.pixi.package]` defaults.
     fn pyproject_default(&self, key: &str) -> Option<Value> {
         if self.kind != crate::FileKind::PyprojectToml {

@@ -24,6 +24,34 @@ pub(crate) fn commands() -> Vec<String> {
         .collect()
 }
 
+/// The build actions offered on a package (as code lenses and code actions): title,
+/// command and its second argument.
+pub(crate) fn actions(
+    has_path_dependencies: bool,
+    has_log: bool,
+) -> Vec<(&'static str, &'static str, Option<serde_json::Value>)> {
+    let mut actions = vec![
+        ("▶ Preview generated recipe", PREVIEW_COMMAND, None),
+        ("⚙ Build package", BUILD_COMMAND, None),
+    ];
+    if has_path_dependencies {
+        actions.push((
+            "Build package and its path dependencies",
+            BUILD_COMMAND,
+            Some(serde_json::json!({ "withPathDependencies": true })),
+        ));
+    }
+    actions.push((
+        "Rebuild (ignore cache)",
+        BUILD_COMMAND,
+        Some(serde_json::json!({ "rebuild": true })),
+    ));
+    if has_log {
+        actions.push(("Open last build log", OPEN_LOG_COMMAND, None));
+    }
+    actions
+}
+
 #[derive(Default)]
 pub(crate) struct Builds {
     /// Manifest → the running build's cancel handle.
@@ -148,15 +176,39 @@ pub(crate) fn describe(event: &BuildEvent) -> (Option<(String, u32)>, String) {
     }
 }
 
+/// What the user asked for with `pixi-lsp.build`'s second argument.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct BuildOptions {
+    pub(crate) rebuild: bool,
+    pub(crate) with_path_dependencies: bool,
+}
+
+impl BuildOptions {
+    /// `{ rebuild?, withPathDependencies? }`; anything else is the defaults.
+    pub(crate) fn from_json(value: Option<&serde_json::Value>) -> BuildOptions {
+        let flag = |key: &str| {
+            value
+                .and_then(|o| o.get(key))
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false)
+        };
+        BuildOptions {
+            rebuild: flag("rebuild"),
+            with_path_dependencies: flag("withPathDependencies"),
+        }
+    }
+}
+
 /// The build request for a manifest, from the same inputs as a preview.
 pub(crate) fn request(
     preview: pixi_lsp_build::PreviewRequest,
     output_dir: PathBuf,
-    rebuild: bool,
+    options: BuildOptions,
     timeout: Duration,
 ) -> BuildRequest {
     let mut request = BuildRequest::from_preview(preview, output_dir);
-    request.rebuild = rebuild;
+    request.rebuild = options.rebuild;
+    request.with_path_dependencies = options.with_path_dependencies;
     request.call_timeout = Some(timeout);
     request
 }
@@ -172,17 +224,47 @@ pub(crate) fn problem(error: &BuildError) -> BackendProblem {
             lines[start..].join("\n")
         ));
     }
+    let dependency = match error {
+        BuildError::DependencyFailed { name, .. } | BuildError::PathDependency { name, .. } => {
+            Some(name.clone())
+        }
+        _ => None,
+    };
     BackendProblem {
         message,
         about_backend: matches!(error, BuildError::Resolve(_)),
+        dependency,
     }
 }
 
+/// The command's result: the package's artifacts, and every package built (path
+/// dependencies first, in build order).
 pub(crate) fn outcome_json(outcome: &BuildOutcome, log: &Path) -> serde_json::Value {
+    let paths = |o: &BuildOutcome| {
+        o.artifacts
+            .iter()
+            .map(|a| a.path.display().to_string())
+            .collect::<Vec<_>>()
+    };
+    let cached = |o: &BuildOutcome| o.artifacts.iter().all(|a| a.cached);
+    let packages: Vec<serde_json::Value> = outcome
+        .dependencies
+        .iter()
+        .chain(std::iter::once(outcome))
+        .map(|o| {
+            serde_json::json!({
+                "name": o.package,
+                "manifest": o.manifest_path.display().to_string(),
+                "artifacts": paths(o),
+                "cached": cached(o),
+            })
+        })
+        .collect();
     serde_json::json!({
-        "artifacts": outcome.artifacts.iter().map(|a| a.path.display().to_string()).collect::<Vec<_>>(),
-        "cached": outcome.artifacts.iter().all(|a| a.cached),
+        "artifacts": paths(outcome),
+        "cached": cached(outcome),
         "backend": outcome.backend,
         "log": log.display().to_string(),
+        "packages": packages,
     })
 }

@@ -8,6 +8,7 @@ pub mod context;
 mod fault;
 mod from_lsp;
 mod handlers;
+pub mod on_disk;
 pub mod preview;
 mod settings;
 mod state;

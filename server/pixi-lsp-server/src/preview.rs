@@ -115,6 +115,7 @@ pub fn problem(error: &PreviewError) -> BackendProblem {
     BackendProblem {
         message,
         about_backend,
+        dependency: None,
     }
 }
 

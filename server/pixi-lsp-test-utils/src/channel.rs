@@ -123,6 +123,39 @@ impl LocalChannel {
     }
 }
 
+/// A channel in `dir` made of archives built elsewhere (e.g. by the orchestrator): each is
+/// copied into the subdir it was built for (its parent directory's name) and the channel is
+/// indexed, as a user publishing their packages would.
+pub fn index_archives(
+    dir: impl Into<PathBuf>,
+    built: &[PathBuf],
+    options: IndexOptions,
+) -> Result<WrittenChannel, ChannelError> {
+    let dir = dir.into();
+    fs::create_dir_all(dir.join("noarch")).map_err(io_err(&dir))?;
+    let root = fs::canonicalize(&dir).map_err(io_err(&dir))?;
+    let mut archives = Vec::with_capacity(built.len());
+    for archive in built {
+        let (Some(subdir), Some(name)) = (
+            archive.parent().and_then(Path::file_name),
+            archive.file_name(),
+        ) else {
+            return Err(ChannelError::InvalidPackage {
+                package: archive.display().to_string(),
+                reason: "expected <subdir>/<name>.conda".into(),
+            });
+        };
+        let target = root.join(subdir);
+        fs::create_dir_all(&target).map_err(io_err(&target))?;
+        let copy = target.join(name);
+        fs::copy(archive, &copy).map_err(io_err(archive))?;
+        archives.push(copy);
+    }
+    run_index(&root, options)?;
+    let _ = fs::remove_dir_all(root.join(".tmp"));
+    Ok(WrittenChannel { root, archives })
+}
+
 fn run_index(root: &Path, options: IndexOptions) -> Result<(), ChannelError> {
     let config = rattler_index::IndexFsConfig {
         channel: root.to_path_buf(),

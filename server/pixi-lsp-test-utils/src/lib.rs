@@ -95,7 +95,7 @@ pub use backends::{
     OrdinaryPackage, PYTHON_NOARCH_BACKEND, ROLLING_VERSION, api_spec, backend_channel,
     backend_packages,
 };
-pub use channel::{ChannelError, IndexOptions, LocalChannel, WrittenChannel};
+pub use channel::{ChannelError, IndexOptions, LocalChannel, WrittenChannel, index_archives};
 pub use http::{GARBAGE_BODY, MAX_CONNECTIONS, Mode, TestServer};
 pub use package::{DEFAULT_TIMESTAMP_MS, NoArch, Package};
 pub use rattler_conda_types::package::CondaArchiveType;

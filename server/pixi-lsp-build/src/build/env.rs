@@ -37,13 +37,20 @@ pub(crate) struct SolvedEnv {
     pub(crate) records: Vec<RepoDataRecord>,
 }
 
-/// Solves `specs` for `platform` from `channels`; the direct dependencies' records get
+/// Where an environment's packages come from: the workspace channels, and ahead of them
+/// the archives of path dependencies built for this build.
+pub(crate) struct Sources<'a> {
+    pub(crate) channels: &'a [Url],
+    pub(crate) built: &'a [RepoDataRecord],
+}
+
+/// Solves `specs` for `platform` from `sources`; the direct dependencies' records get
 /// their run exports filled in (from the channel's `run_exports.json` or the package).
 pub(crate) async fn solve(
     resolver: &BackendResolver,
     output: &str,
     kind: EnvKind,
-    channels: &[Url],
+    sources: &Sources<'_>,
     platform: Subdir,
     specs: Vec<MatchSpec>,
     constraints: Vec<MatchSpec>,
@@ -61,12 +68,24 @@ pub(crate) async fn solve(
         env: kind.label(),
         message,
     };
-    let channels: Vec<Channel> = channels
+    let channels: Vec<Channel> = sources
+        .channels
         .iter()
         .map(|url| Channel::from_url(url.clone()))
         .collect();
-    let mut query_specs = specs.clone();
+    // Built packages are not in the channels, but what they depend on is.
+    let built: Vec<RepoDataRecord> = sources
+        .built
+        .iter()
+        .filter(|r| {
+            r.package_record.subdir == platform.as_str() || r.package_record.subdir == "noarch"
+        })
+        .cloned()
+        .collect();
+    let is_built = |s: &MatchSpec| built.iter().any(|r| s.name.matches(&r.package_record.name));
+    let mut query_specs: Vec<MatchSpec> = specs.iter().filter(|s| !is_built(s)).cloned().collect();
     query_specs.extend(constraints.iter().cloned());
+    query_specs.extend(super::path_deps::depends_of(&built));
     let repodata = resolver
         .gateway
         .query(channels, [platform, Subdir::NoArch], query_specs)
@@ -85,11 +104,14 @@ pub(crate) async fn solve(
     let task_specs = specs.clone();
     let task_constraints = constraints.clone();
     let solved = tokio::task::spawn_blocking(move || {
+        // Strict channel priority: a built package wins over a channel's of the same name.
+        let mut available: Vec<Vec<&RepoDataRecord>> = vec![built.iter().collect()];
+        available.extend(repodata.iter().map(|r| r.iter().collect()));
         let task = SolverTask {
             specs: task_specs,
             constraints: task_constraints,
             virtual_packages,
-            ..SolverTask::from_iter(&repodata)
+            ..SolverTask::from_iter(available)
         };
         rattler_solve::resolvo::Solver.solve(task)
     })

@@ -26,7 +26,10 @@ mod cache;
 
 pub(crate) use cache::sources_fingerprint;
 mod env;
+mod path_deps;
 mod specs;
+
+pub use path_deps::{NoPathDependencies, PathDependencies};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -72,6 +75,10 @@ pub struct BuildRequest {
     pub output_dir: PathBuf,
     /// Build even when the artifact cache has the result.
     pub rebuild: bool,
+    /// Also build the path dependencies needed only at run time (those of the build and
+    /// host environments are always built), so the artifacts form a set that installs;
+    /// `rebuild` then applies to them too.
+    pub with_path_dependencies: bool,
     /// Per backend call; `None` is the client's default (24 h, as pixi).
     pub call_timeout: Option<Duration>,
 }
@@ -126,6 +133,7 @@ impl BuildRequest {
             work_dir,
             output_dir,
             rebuild: false,
+            with_path_dependencies: false,
             call_timeout: None,
         }
     }
@@ -137,6 +145,8 @@ pub enum BuildStage {
     InstallingBackend,
     /// Handshake and `conda/outputs`.
     QueryingOutputs,
+    /// Path dependencies are built first.
+    BuildingDependencies,
     SolvingBuildEnv,
     SolvingHostEnv,
     InstallingEnvs,
@@ -186,11 +196,17 @@ pub struct BuiltArtifact {
 
 #[derive(Clone, Debug)]
 pub struct BuildOutcome {
+    /// The package's name (from its project model).
+    pub package: String,
+    pub manifest_path: PathBuf,
     pub artifacts: Vec<BuiltArtifact>,
     /// `name@version` (or the override's path) of the backend.
     pub backend: String,
     pub work_dir: PathBuf,
     pub stderr_tail: String,
+    /// The path dependencies built (or reused) first, in build order; only on the outcome
+    /// [`build_package`] returns.
+    pub dependencies: Vec<BuildOutcome>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -240,6 +256,22 @@ pub enum BuildError {
         #[source]
         source: std::io::Error,
     },
+    #[error("path dependency `{name}`{}: {message}", path.as_ref().map(|p| format!(" ({})", p.display())).unwrap_or_default())]
+    PathDependency {
+        name: String,
+        path: Option<PathBuf>,
+        message: String,
+    },
+    #[error("path dependencies form a cycle: {cycle}")]
+    DependencyCycle { cycle: String },
+    /// A path dependency failed to build.
+    #[error("building path dependency `{name}` failed: {source}")]
+    DependencyFailed {
+        name: String,
+        manifest_path: PathBuf,
+        #[source]
+        source: Box<BuildError>,
+    },
     #[error("the build was cancelled")]
     Cancelled,
 }
@@ -249,7 +281,17 @@ impl BuildError {
     pub fn stderr_tail(&self) -> Option<&str> {
         match self {
             BuildError::Backend { source, .. } => source.stderr_tail(),
+            BuildError::DependencyFailed { source, .. } => source.stderr_tail(),
             _ => None,
+        }
+    }
+
+    /// Whether the build was cancelled (also while building a path dependency).
+    pub fn is_cancelled(&self) -> bool {
+        match self {
+            BuildError::Cancelled => true,
+            BuildError::DependencyFailed { source, .. } => source.is_cancelled(),
+            _ => false,
         }
     }
 }
@@ -288,62 +330,97 @@ fn lock(cleanup: &SharedCleanup) -> std::sync::MutexGuard<'_, Cleanup> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Builds every output of `request` (see the module docs). The backend process lives for
-/// this build only and is shut down before returning, whatever the outcome.
+/// Builds every output of `request` (see the module docs), after the path dependencies it
+/// needs (see [`path_deps`]; `paths` reads their manifests). Each backend process lives for
+/// its package's build only and is shut down before returning, whatever the outcome.
 pub async fn build_package(
     resolver: &BackendResolver,
     overrides: &BackendOverrides,
     request: &BuildRequest,
+    paths: &dyn PathDependencies,
     on_event: impl Fn(BuildEvent) + Send + Sync + 'static,
     cancel: &Cancel,
 ) -> Result<BuildOutcome, BuildError> {
     let events: Events = Arc::new(on_event);
-    let cleanup = SharedCleanup::default();
-    if cancel.is_cancelled() {
-        return Err(BuildError::Cancelled);
-    }
-    // One build per work directory at a time (in this process): they share prefixes,
-    // debug files and the artifact names in the output directory.
-    let work_lock = work_dir_lock(&request.work_dir);
-    let _guard = tokio::select! {
-        biased;
-        () = cancel.cancelled() => return Err(BuildError::Cancelled),
-        guard = work_lock.lock() => guard,
+    let mut session = Session {
+        paths,
+        stack: Vec::new(),
+        built: Vec::new(),
     };
-    let result = tokio::select! {
-        biased;
-        () = cancel.cancelled() => Err(BuildError::Cancelled),
-        result = run(resolver, overrides, request, &events, cancel, &cleanup) => result,
-    };
-    let (process, pending) = {
-        let mut c = lock(&cleanup);
-        (c.process.take(), std::mem::take(&mut c.pending))
-    };
-    if let Some(process) = process {
-        // Cancelled or failed: no grace; done: the backend exits on EOF.
-        let grace = match &result {
-            Ok(_) => Duration::from_millis(500),
-            Err(_) => Duration::ZERO,
+    let mut outcome =
+        build_one(resolver, overrides, request, &mut session, &events, cancel).await?;
+    outcome.dependencies = session.built;
+    events(BuildEvent::Stage {
+        stage: BuildStage::Done,
+        percent: 100,
+        message: "done".into(),
+    });
+    Ok(outcome)
+}
+
+/// The state of one [`build_package`] call across the packages it builds.
+struct Session<'a> {
+    paths: &'a dyn PathDependencies,
+    /// The manifests being built, outermost first (a cycle check).
+    stack: Vec<(String, PathBuf)>,
+    /// Path dependencies built so far, in build order.
+    built: Vec<BuildOutcome>,
+}
+
+type BoxedBuild<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<BuildOutcome, BuildError>> + Send + 'a>,
+>;
+
+/// One package: its path dependencies (recursively, through `session`), then its outputs.
+fn build_one<'a>(
+    resolver: &'a BackendResolver,
+    overrides: &'a BackendOverrides,
+    request: &'a BuildRequest,
+    session: &'a mut Session<'_>,
+    events: &'a Events,
+    cancel: &'a Cancel,
+) -> BoxedBuild<'a> {
+    Box::pin(async move {
+        let cleanup = SharedCleanup::default();
+        if cancel.is_cancelled() {
+            return Err(BuildError::Cancelled);
+        }
+        // One build per work directory at a time (in this process): they share prefixes,
+        // debug files and the artifact names in the output directory.
+        let work_lock = work_dir_lock(&request.work_dir);
+        let _guard = tokio::select! {
+            biased;
+            () = cancel.cancelled() => return Err(BuildError::Cancelled),
+            guard = work_lock.lock() => guard,
         };
-        process.shutdown(grace).await;
-    }
-    if result.is_err() {
-        for (path, before) in pending {
-            let now = stamp(&path);
-            if now.is_some() && now != before {
-                tracing::info!("removing the unfinished artifact {}", path.display());
-                let _ = std::fs::remove_file(&path);
+        let result = tokio::select! {
+            biased;
+            () = cancel.cancelled() => Err(BuildError::Cancelled),
+            result = run(resolver, overrides, request, session, events, cancel, &cleanup) => result,
+        };
+        let (process, pending) = {
+            let mut c = lock(&cleanup);
+            (c.process.take(), std::mem::take(&mut c.pending))
+        };
+        if let Some(process) = process {
+            // Cancelled or failed: no grace; done: the backend exits on EOF.
+            let grace = match &result {
+                Ok(_) => Duration::from_millis(500),
+                Err(_) => Duration::ZERO,
+            };
+            process.shutdown(grace).await;
+        }
+        if result.is_err() {
+            for (path, before) in pending {
+                let now = stamp(&path);
+                if now.is_some() && now != before {
+                    tracing::info!("removing the unfinished artifact {}", path.display());
+                    let _ = std::fs::remove_file(&path);
+                }
             }
         }
-    }
-    if result.is_ok() {
-        events(BuildEvent::Stage {
-            stage: BuildStage::Done,
-            percent: 100,
-            message: "done".into(),
-        });
-    }
-    result
+        result
+    })
 }
 
 fn work_dir_lock(dir: &Path) -> Arc<tokio::sync::Mutex<()>> {
@@ -391,6 +468,7 @@ async fn run(
     resolver: &BackendResolver,
     overrides: &BackendOverrides,
     request: &BuildRequest,
+    session: &mut Session<'_>,
     events: &Events,
     cancel: &Cancel,
     cleanup: &SharedCleanup,
@@ -482,6 +560,10 @@ async fn run(
         return Err(BuildError::NoOutputs);
     }
     check(cancel)?;
+    let built = build_path_dependencies(
+        resolver, overrides, request, &outputs, session, events, cancel,
+    )
+    .await?;
 
     let backend_identity = format!(
         "{label} api {} {}",
@@ -497,6 +579,7 @@ async fn run(
         process: &process,
         call: &call,
         channels: &channels,
+        built: &built,
         key_base: KeyBase {
             backend: backend_identity,
             initialize: serde_json::to_value(&init).unwrap_or_default(),
@@ -522,11 +605,157 @@ async fn run(
         artifacts.push(build_output(&shared, output, &output_work, progress).await?);
     }
     Ok(BuildOutcome {
+        package: request
+            .project_model
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        manifest_path: request.manifest_path.clone(),
         artifacts,
         backend: label,
         work_dir: work.clone(),
         stderr_tail: process.stderr_tail(),
+        dependencies: Vec::new(),
     })
+}
+
+/// Builds (or finds already built in this session) the path dependencies the outputs
+/// need, and returns their archives as solver records.
+async fn build_path_dependencies(
+    resolver: &BackendResolver,
+    overrides: &BackendOverrides,
+    request: &BuildRequest,
+    outputs: &[CondaOutput],
+    session: &mut Session<'_>,
+    events: &Events,
+    cancel: &Cancel,
+) -> Result<Vec<rattler_conda_types::RepoDataRecord>, BuildError> {
+    let mut needed: Vec<path_deps::Needed> = Vec::new();
+    for output in outputs {
+        for n in path_deps::needed(
+            output,
+            &request.manifest_path,
+            request.with_path_dependencies,
+        )? {
+            if !needed.iter().any(|m| m.name == n.name) {
+                needed.push(n);
+            }
+        }
+    }
+    let mut records = Vec::new();
+    for dep in needed {
+        let mut dep_request = session
+            .paths
+            .request(&dep.source, request)
+            .map_err(|message| BuildError::PathDependency {
+                name: dep.name.clone(),
+                path: Some(dep.source.clone()),
+                message,
+            })?;
+        dep_request.rebuild = request.rebuild && request.with_path_dependencies;
+        dep_request.with_path_dependencies = request.with_path_dependencies;
+        let manifest = canonical(&dep_request.manifest_path);
+        let this = canonical(&request.manifest_path);
+        let in_progress = |m: &Path| m == this || session.stack.iter().any(|(_, p)| p == m);
+        if in_progress(&manifest) {
+            let mut names: Vec<&str> = session.stack.iter().map(|(n, _)| n.as_str()).collect();
+            names.push(package_name(request));
+            names.push(&dep.name);
+            return Err(BuildError::DependencyCycle {
+                cycle: names.join(" → "),
+            });
+        }
+        let done = session
+            .built
+            .iter()
+            .find(|o| canonical(&o.manifest_path) == manifest)
+            .map(|o| o.artifacts.clone());
+        let artifacts = match done {
+            Some(artifacts) => artifacts,
+            None => {
+                stage(
+                    events,
+                    BuildStage::BuildingDependencies,
+                    15.0,
+                    format!("building path dependency {}", dep.name),
+                );
+                let parent = events.clone();
+                let name = dep.name.clone();
+                let dep_events: Events = Arc::new(move |e| parent(as_dependency_event(&name, e)));
+                session
+                    .stack
+                    .push((package_name(request).to_owned(), this.clone()));
+                let result = build_one(
+                    resolver,
+                    overrides,
+                    &dep_request,
+                    session,
+                    &dep_events,
+                    cancel,
+                )
+                .await;
+                session.stack.pop();
+                let outcome = result.map_err(|e| match e {
+                    BuildError::Cancelled => BuildError::Cancelled,
+                    e @ (BuildError::DependencyFailed { .. }
+                    | BuildError::DependencyCycle { .. }) => e,
+                    e => BuildError::DependencyFailed {
+                        name: dep.name.clone(),
+                        manifest_path: dep_request.manifest_path.clone(),
+                        source: Box::new(e),
+                    },
+                })?;
+                let artifacts = outcome.artifacts.clone();
+                session.built.push(outcome);
+                artifacts
+            }
+        };
+        for artifact in artifacts.iter().filter(|a| a.name == dep.name) {
+            records.push(path_deps::record(&artifact.path)?);
+        }
+        if !artifacts.iter().any(|a| a.name == dep.name) {
+            return Err(BuildError::PathDependency {
+                name: dep.name.clone(),
+                path: Some(dep.source.clone()),
+                message: format!(
+                    "the package there builds {}, not `{}`",
+                    artifacts
+                        .iter()
+                        .map(|a| format!("`{}`", a.name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    dep.name
+                ),
+            });
+        }
+    }
+    Ok(records)
+}
+
+fn package_name(request: &BuildRequest) -> &str {
+    request
+        .project_model
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("package")
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A path dependency's event as part of its dependent's build: its stages become one
+/// stage of the dependent's (the percentage stays where the dependent is).
+fn as_dependency_event(name: &str, event: BuildEvent) -> BuildEvent {
+    match event {
+        BuildEvent::Stage { message, .. } => BuildEvent::Stage {
+            stage: BuildStage::BuildingDependencies,
+            percent: 15,
+            message: format!("{name}: {message}"),
+        },
+        other => other,
+    }
 }
 
 struct KeyBase {
@@ -546,6 +775,8 @@ struct Shared<'a> {
     process: &'a Arc<BackendProcess>,
     call: &'a CallOptions,
     channels: &'a [String],
+    /// The archives of the path dependencies built first.
+    built: &'a [rattler_conda_types::RepoDataRecord],
     key_base: KeyBase,
 }
 
@@ -643,11 +874,15 @@ async fn build_output(
     };
     let (build_specs, build_constraints) =
         deps(output.build_dependencies.as_ref()).map_err(invalid_spec(name))?;
+    let sources = env::Sources {
+        channels: &request.channels,
+        built: shared.built,
+    };
     let build_env = env::solve(
         resolver,
         name,
         EnvKind::Build,
-        &request.channels,
+        &sources,
         request.build_platform,
         build_specs,
         build_constraints,
@@ -672,7 +907,7 @@ async fn build_output(
         resolver,
         name,
         EnvKind::Host,
-        &request.channels,
+        &sources,
         request.host_platform,
         host_specs,
         host_constraints,

@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use pixi_lsp_backend_client::types::{
     BinaryPackageSpec, CondaBuildV1Dependency, CondaBuildV1RunExports, CondaOutput, ConstraintSpec,
-    NamedSpec, PackageSpec, PinBound, PinSpec,
+    NamedSpec, PackageSpec, PinBound, PinSpec, SourcePackageSpec,
 };
 use rattler_conda_types::{MatchSpec, ParseStrictness, RepoDataRecord, Version, VersionBumpType};
 use serde_json::json;
@@ -88,8 +88,9 @@ fn binary_text(name: &str, b: &BinaryPackageSpec) -> String {
     }
 }
 
-/// A dependency spec as a match spec. Source specs are an error: building source
-/// dependencies first is not implemented yet.
+/// A dependency spec as a match spec. A source spec becomes its name with the version and
+/// build it asks for: the package itself is built first when it belongs in the build or
+/// host environment ([`super::path_deps`]), and comes from the user's set otherwise.
 pub(crate) fn package_spec(
     spec: &NamedSpec<PackageSpec>,
     pins: Option<&PinContext<'_>>,
@@ -97,13 +98,24 @@ pub(crate) fn package_spec(
     let name = &spec.name;
     match &spec.spec {
         PackageSpec::Binary(b) => parse(&binary_text(name, b)),
-        PackageSpec::Source(_) => Err(SpecError {
-            spec: format!("{name} (source)"),
-            message: "source dependencies are not built yet; build that package first".into(),
-        }),
+        PackageSpec::Source(source) => parse(&source_text(name, source)),
         PackageSpec::PinCompatible(pin) => pin_compatible(name, pin, pins),
         PackageSpec::PinSubpackage(pin) => pin_subpackage(name, pin, pins),
     }
+}
+
+fn source_text(name: &str, s: &SourcePackageSpec) -> String {
+    binary_text(
+        name,
+        &BinaryPackageSpec {
+            version: s.version.clone(),
+            build: s.build.clone(),
+            build_number: s.build_number.clone(),
+            subdir: s.subdir.clone(),
+            license: s.license.clone(),
+            ..BinaryPackageSpec::default()
+        },
+    )
 }
 
 pub(crate) fn constraint_spec(
@@ -489,7 +501,7 @@ mod tests {
     }
 
     #[test]
-    fn binary_specs_keep_their_fields_and_sources_are_refused() {
+    fn binary_specs_keep_their_fields_and_sources_become_names_with_their_versions() {
         let spec: NamedSpec<PackageSpec> = serde_json::from_value(
             json!({"name": "python", "binary": {"version": ">=3.8,<4", "build": "py*"}}),
         )
@@ -501,8 +513,15 @@ mod tests {
         let source: NamedSpec<PackageSpec> =
             serde_json::from_value(json!({"name": "mylib", "source": {"path": "../mylib"}}))
                 .unwrap();
-        let err = package_spec(&source, None).unwrap_err();
-        assert_eq!(err.spec, "mylib (source)");
+        assert_eq!(package_spec(&source, None).unwrap().to_string(), "mylib");
+        let pinned: NamedSpec<PackageSpec> = serde_json::from_value(
+            json!({"name": "mylib", "source": {"path": "../mylib", "version": ">=0.2"}}),
+        )
+        .unwrap();
+        assert_eq!(
+            package_spec(&pinned, None).unwrap().to_string(),
+            "mylib >=0.2"
+        );
         let pin: NamedSpec<PackageSpec> =
             serde_json::from_value(json!({"name": "zlib", "pinCompatible": {}})).unwrap();
         let err = package_spec(&pin, None).unwrap_err();

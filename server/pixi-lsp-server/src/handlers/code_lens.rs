@@ -1,10 +1,10 @@
-//! Code lenses on `[package.build]`: the actions that run the backend.
+//! Code lenses on `[package.build]`: the actions that run the backend (the same ones
+//! the code actions offer in the package's sections).
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{CodeLens, CodeLensParams, Command};
 
 use crate::backend::Inner;
-use crate::preview::PREVIEW_COMMAND;
 use crate::to_lsp;
 
 pub(crate) async fn handle_code_lens(
@@ -20,22 +20,20 @@ pub(crate) async fn handle_code_lens(
     };
     let range = to_lsp::range(&snap.line_index, range);
     let arg = serde_json::Value::String(uri.as_str().to_owned());
-    let lens = |title: &str, command: &str, extra: Option<serde_json::Value>| CodeLens {
-        range,
-        command: Some(Command {
-            title: title.to_owned(),
-            command: command.to_owned(),
-            arguments: Some([Some(arg.clone()), extra].into_iter().flatten().collect()),
-        }),
-        data: None,
-    };
-    Ok(Some(vec![
-        lens("▶ Preview generated recipe", PREVIEW_COMMAND, None),
-        lens("⚙ Build package", crate::build::BUILD_COMMAND, None),
-        lens(
-            "Rebuild (ignore cache)",
-            crate::build::BUILD_COMMAND,
-            Some(serde_json::json!({ "rebuild": true })),
-        ),
-    ]))
+    let has_log = uri
+        .to_file_path()
+        .is_some_and(|p| server.builds.log(&p).is_some());
+    let lenses = crate::build::actions(snap.analysis.has_path_dependencies(), has_log)
+        .into_iter()
+        .map(|(title, command, extra)| CodeLens {
+            range,
+            command: Some(Command {
+                title: title.to_owned(),
+                command: command.to_owned(),
+                arguments: Some([Some(arg.clone()), extra].into_iter().flatten().collect()),
+            }),
+            data: None,
+        })
+        .collect();
+    Ok(Some(lenses))
 }

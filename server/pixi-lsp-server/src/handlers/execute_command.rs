@@ -156,18 +156,15 @@ fn manifest_uri(args: &[Value]) -> Result<Uri> {
         .ok_or_else(|| Error::invalid_params("expected the manifest's URI as the first argument"))
 }
 
-/// `pixi-lsp.build` `[manifestUri, { rebuild }]`: builds the package into `.conda` files.
+/// `pixi-lsp.build` `[manifestUri, { rebuild, withPathDependencies }]`: builds the package
+/// (after the path dependencies it needs) into `.conda` files.
 async fn build_package(
     server: &Arc<Inner>,
     args: &[Value],
     token: Option<NumberOrString>,
 ) -> Result<Value> {
     let uri = manifest_uri(args)?;
-    let rebuild = args
-        .get(1)
-        .and_then(|o| o.get("rebuild"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let options = crate::build::BuildOptions::from_json(args.get(1));
     let (settings, path, preview) = backend_inputs(server, &uri, "Build").await?;
     let output_dir = settings
         .build
@@ -175,7 +172,7 @@ async fn build_package(
         .clone()
         .unwrap_or_else(|| preview.workspace_dir.join(".pixi/build/out"));
     let timeout = std::time::Duration::from_secs(settings.backends.timeout_seconds.max(1));
-    let request = crate::build::request(preview, output_dir, rebuild, timeout);
+    let request = crate::build::request(preview, output_dir, options, timeout);
     let token_key = token.as_ref().map(|t| match t {
         NumberOrString::Number(n) => n.to_string(),
         NumberOrString::String(s) => s.clone(),
@@ -211,7 +208,11 @@ async fn build_package(
             let _ = tx.send(p);
         }
     };
-    let run = pixi_lsp_build::build_package(&resolver, &overrides, &request, on_event, &cancel);
+    let paths = crate::on_disk::PathDependenciesOnDisk {
+        alias: Some(settings.channels.config(None).channel_alias),
+    };
+    let run =
+        pixi_lsp_build::build_package(&resolver, &overrides, &request, &paths, on_event, &cancel);
     tokio::pin!(run);
     let result = loop {
         tokio::select! {
@@ -236,7 +237,7 @@ async fn build_package(
         }
         Err(e) => {
             log.line(&format!("== failed: {e}"));
-            let cancelled = matches!(e, pixi_lsp_build::BuildError::Cancelled);
+            let cancelled = e.is_cancelled();
             if !cancelled {
                 server
                     .previews

@@ -8,16 +8,19 @@ use std::process::ExitCode;
 use pixi_lsp_build::{
     BackendOverrides, BackendResolver, BuildEvent, BuildRequest, Cancel, ResolveConfig,
 };
+use pixi_lsp_server::on_disk::PathDependenciesOnDisk;
 
 pub(crate) fn run(args: &[String]) -> ExitCode {
     let mut manifest = None;
     let mut output_dir = None;
     let mut rebuild = false;
+    let mut with_deps = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--output-dir" => output_dir = it.next().map(PathBuf::from),
             "--rebuild" => rebuild = true,
+            "--with-deps" => with_deps = true,
             s if s.starts_with('-') => {
                 eprintln!("pixi-lsp build: unknown option `{s}`\n\n{}", super::USAGE);
                 return ExitCode::from(2);
@@ -27,12 +30,12 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     }
     let Some(manifest) = manifest else {
         eprintln!(
-            "usage: pixi-lsp build MANIFEST [--output-dir DIR] [--rebuild]\n\n{}",
+            "usage: pixi-lsp build MANIFEST [--output-dir DIR] [--rebuild] [--with-deps]\n\n{}",
             super::USAGE
         );
         return ExitCode::from(2);
     };
-    match build(&manifest, output_dir, rebuild) {
+    match build(&manifest, output_dir, rebuild, with_deps) {
         Ok(paths) => {
             for p in paths {
                 println!("{}", p.display());
@@ -50,13 +53,15 @@ fn build(
     manifest: &Path,
     output_dir: Option<PathBuf>,
     rebuild: bool,
+    with_deps: bool,
 ) -> Result<Vec<PathBuf>, String> {
-    let (preview, channels) = super::preview::request_for(manifest)?;
+    let (preview, channels) = pixi_lsp_server::on_disk::preview_request(manifest, None)?;
     let output_dir = output_dir
         .map(|d| std::path::absolute(&d).unwrap_or(d))
         .unwrap_or_else(|| preview.workspace_dir.join(".pixi/build/out"));
     let mut request = BuildRequest::from_preview(preview, output_dir);
     request.rebuild = rebuild;
+    request.with_path_dependencies = with_deps;
     let overrides = BackendOverrides::from_env().map_err(|e| e.to_string())?;
     let terminal = std::io::stderr().is_terminal();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -86,16 +91,25 @@ fn build(
             }
             _ => {}
         };
+        let paths = PathDependenciesOnDisk { alias: None };
         let outcome = pixi_lsp_build::build_package(
             &resolver,
             &overrides,
             &request,
+            &paths,
             on_event,
             &Cancel::never(),
         )
         .await;
         outcome
-            .map(|o| o.artifacts.into_iter().map(|a| a.path).collect())
+            .map(|o| {
+                // Path dependencies first, in build order: the order they install in.
+                o.dependencies
+                    .iter()
+                    .chain(std::iter::once(&o))
+                    .flat_map(|b| b.artifacts.iter().map(|a| a.path.clone()))
+                    .collect()
+            })
             .map_err(|e| {
                 let mut message = e.to_string();
                 if let Some(tail) = e.stderr_tail().filter(|t| !t.trim().is_empty()) {

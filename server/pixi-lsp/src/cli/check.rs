@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use pixi_lsp_ide::{DiagnosticsConfig, FileAnalysis, FileKind};
-use pixi_lsp_server::context::{self, DiskCache};
+use pixi_lsp_ide::{DiagnosticsConfig, FileKind};
+use pixi_lsp_server::context::DiskCache;
 use pixi_lsp_syntax::{Diagnostic, Origin, Severity, TextRange};
 
 use super::render::{self, Style};
@@ -170,7 +170,12 @@ fn check_file(
         Ok(text) => {
             let text: Arc<str> = Arc::from(text);
             let kind = FileKind::from_path(&path.to_string_lossy());
-            let analysis = with_surroundings(path, kind, text.clone(), cache);
+            let analysis = pixi_lsp_server::on_disk::analysis_with_surroundings(
+                path,
+                kind,
+                text.clone(),
+                cache,
+            );
             (text, analysis.diagnostics(config))
         }
         Err(e) => {
@@ -192,25 +197,6 @@ fn check_file(
             )
         }
     }
-}
-
-/// The analysis of `path` with its governing workspace manifest and the facts about the
-/// paths it references, found on disk the way the editor finds them.
-pub(crate) fn with_surroundings(
-    path: &Path,
-    kind: FileKind,
-    text: Arc<str>,
-    cache: &DiskCache,
-) -> FileAnalysis {
-    let alone = FileAnalysis::new(kind, text.clone());
-    let needs = alone.context_needs();
-    if !needs.workspace && needs.paths.is_empty() {
-        return alone;
-    }
-    // Relative paths on the command line are searched upward from the working directory.
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-    let found = context::gather(&absolute, &needs, &|_| None, cache);
-    FileAnalysis::with_context(kind, text, found.context)
 }
 
 fn find_manifests(dir: &Path, out: &mut Vec<PathBuf>) {

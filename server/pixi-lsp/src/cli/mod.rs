@@ -15,9 +15,11 @@ USAGE:
     pixi-lsp preview MANIFEST             print the rattler-build recipe the package's build
                                           backend generates (runs the backend; honours
                                           PIXI_BUILD_BACKEND_OVERRIDE / _OVERRIDE_ALL)
-    pixi-lsp build MANIFEST [--output-dir DIR] [--rebuild]
-                                          build the package into .conda files (runs the
-                                          backend; prints the artifacts' paths)
+    pixi-lsp build MANIFEST [--output-dir DIR] [--rebuild] [--with-deps]
+                                          build the package into .conda files, after the
+                                          path dependencies its build and host environments
+                                          need (--with-deps: all of them, run-time ones too);
+                                          runs the backends; prints the artifacts' paths
     pixi-lsp --version
 
 CHECK OPTIONS:

@@ -2,17 +2,13 @@
 //! preview shows it. Runs the backend (that is the point), so it is a command users type,
 //! never something opening a file does.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use pixi_lsp_backend_client::CallOptions;
 use pixi_lsp_build::{
     BackendOverrides, BackendPool, BackendResolver, Cancel, ResolveConfig, ResolveEvent,
 };
-use pixi_lsp_channels::ChannelsConfig;
-use pixi_lsp_ide::FileKind;
-use pixi_lsp_server::context::{self, DiskCache};
 
 pub(crate) fn run(args: &[String]) -> ExitCode {
     let [manifest] = args else {
@@ -31,32 +27,8 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     }
 }
 
-/// The preview inputs of a manifest on disk, with its workspace, as the editor finds them.
-pub(crate) fn request_for(
-    path: &Path,
-) -> Result<(pixi_lsp_build::PreviewRequest, ChannelsConfig), String> {
-    let path: PathBuf =
-        std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let text: Arc<str> = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-        .into();
-    let kind = FileKind::from_path(&path.to_string_lossy());
-    let cache = DiskCache::default();
-    let analysis = super::check::with_surroundings(&path, kind, text.clone(), &cache);
-    let own = pixi_lsp_ide::declares_workspace(kind, &text);
-    let workspace_dir = context::workspace_dir(&path, own, &|_| None, &cache);
-    let channels = ChannelsConfig::default().with_pixi_config(Some(&workspace_dir));
-    let request = pixi_lsp_server::preview::preview_request(
-        &analysis,
-        &path,
-        &workspace_dir,
-        &channels.channel_alias,
-    )?;
-    Ok((request, channels))
-}
-
 fn preview(path: &Path) -> Result<String, String> {
-    let (request, channels) = request_for(path)?;
+    let (request, channels) = pixi_lsp_server::on_disk::preview_request(path, None)?;
     let overrides = BackendOverrides::from_env().map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

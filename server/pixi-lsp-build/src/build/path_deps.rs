@@ -1,0 +1,205 @@
+//! Path dependencies (`lib = { path = "../lib" }`): the packages an output needs in its
+//! build or host environment are built first, in dependency order, and their archives are
+//! offered to the solver ahead of the channels (pixi builds source dependencies of build
+//! and host first, `docs/backend-resolution.md` §5 step 5). Path dependencies needed only
+//! at run time are built too when the request asks for the whole set
+//! ([`BuildRequest::with_path_dependencies`]), so the artifacts install together.
+
+use std::path::{Path, PathBuf};
+
+use pixi_lsp_backend_client::types::{
+    CondaOutput, CondaOutputDependencies, PackageSpec, SourceLocation,
+};
+use rattler_conda_types::package::{DistArchiveIdentifier, IndexJson};
+use rattler_conda_types::{MatchSpec, PackageRecord, ParseStrictness, RepoDataRecord};
+use url::Url;
+
+use super::{BuildError, BuildRequest};
+
+/// Turns the source of a path dependency into its build request; the caller knows how a
+/// manifest becomes a request (the server and the CLI read it from disk with its workspace).
+pub trait PathDependencies: Send + Sync {
+    /// The build of the package in `source` (a directory, or a manifest file), a path
+    /// dependency of `dependent`. Platforms, output directory and timeouts should follow
+    /// `dependent`.
+    fn request(&self, source: &Path, dependent: &BuildRequest) -> Result<BuildRequest, String>;
+}
+
+/// For callers that have no way to read other manifests: any path dependency that must be
+/// built is an error saying so.
+pub struct NoPathDependencies;
+
+impl PathDependencies for NoPathDependencies {
+    fn request(&self, source: &Path, _: &BuildRequest) -> Result<BuildRequest, String> {
+        Err(format!(
+            "cannot read the package in {}: path dependencies are not supported here",
+            source.display()
+        ))
+    }
+}
+
+/// A path dependency to build before an output: its name and where its source is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Needed {
+    pub(crate) name: String,
+    pub(crate) source: PathBuf,
+}
+
+/// The path dependencies of `output` to build first: build and host ones always, run ones
+/// with `with_run`. Relative paths are relative to the manifest's directory, as in pixi.
+/// A git or url source is an error: only local paths are built.
+pub(crate) fn needed(
+    output: &CondaOutput,
+    manifest: &Path,
+    with_run: bool,
+) -> Result<Vec<Needed>, BuildError> {
+    let base = manifest.parent().unwrap_or(Path::new("."));
+    let mut lists: Vec<&CondaOutputDependencies> = Vec::new();
+    lists.extend(output.build_dependencies.as_ref());
+    lists.extend(output.host_dependencies.as_ref());
+    if with_run {
+        lists.push(&output.run_dependencies);
+    }
+    let mut found: Vec<Needed> = Vec::new();
+    for spec in lists.into_iter().flat_map(|l| &l.depends) {
+        let PackageSpec::Source(source) = &spec.spec else {
+            continue;
+        };
+        let SourceLocation::Path { path } = &source.location else {
+            return Err(BuildError::PathDependency {
+                name: spec.name.clone(),
+                path: None,
+                message: "only path dependencies can be built; git and url sources are not \
+                          supported yet"
+                    .into(),
+            });
+        };
+        let source = base.join(expand_home(path));
+        if !found.iter().any(|n| n.name == spec.name) {
+            found.push(Needed {
+                name: spec.name.clone(),
+                source,
+            });
+        }
+    }
+    Ok(found)
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// A built archive as a record the solver can pick and the installer can fetch
+/// (`file://` URL; name, version and dependencies from the archive's own `info/index.json`).
+pub(crate) fn record(artifact: &Path) -> Result<RepoDataRecord, BuildError> {
+    let unreadable = |message: String| BuildError::PathDependency {
+        name: artifact
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        path: Some(artifact.to_path_buf()),
+        message,
+    };
+    let index: IndexJson = rattler_package_streaming::seek::read_package_file(artifact)
+        .map_err(|e| unreadable(format!("cannot read info/index.json: {e}")))?;
+    let sha256 = rattler_digest::compute_file_digest::<rattler_digest::Sha256>(artifact)
+        .map_err(|e| unreadable(e.to_string()))?;
+    let size = std::fs::metadata(artifact).map(|m| m.len()).ok();
+    let package_record = PackageRecord::from_index_json(index, size, Some(sha256), None)
+        .map_err(|e| unreadable(e.to_string()))?;
+    let file_name = artifact
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let identifier: DistArchiveIdentifier = file_name
+        .parse()
+        .map_err(|_| unreadable(format!("`{file_name}` is not a conda archive name")))?;
+    let url = Url::from_file_path(artifact)
+        .map_err(|()| unreadable("the path is not absolute".into()))?;
+    // Its own channel name, so that strict channel priority prefers it over the channels.
+    let channel = artifact
+        .parent()
+        .and_then(Path::parent)
+        .and_then(|dir| Url::from_directory_path(dir).ok())
+        .map(|u| u.to_string());
+    Ok(RepoDataRecord {
+        package_record,
+        identifier,
+        url,
+        channel,
+    })
+}
+
+/// The dependencies of built records, for the repodata query (they come from the channels).
+pub(crate) fn depends_of(records: &[RepoDataRecord]) -> Vec<MatchSpec> {
+    records
+        .iter()
+        .flat_map(|r| &r.package_record.depends)
+        .filter_map(|d| MatchSpec::from_str(d, ParseStrictness::Lenient).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pixi_lsp_backend_client::types::{NamedSpec, SourcePackageSpec};
+
+    fn source(name: &str, path: &str) -> NamedSpec<PackageSpec> {
+        serde_json::from_value(serde_json::json!({"name": name, "source": {"path": path}})).unwrap()
+    }
+
+    fn output(host: Vec<NamedSpec<PackageSpec>>, run: Vec<NamedSpec<PackageSpec>>) -> CondaOutput {
+        let mut output: CondaOutput = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "app", "version": "1", "build": "0", "buildNumber": 0,
+                         "subdir": "noarch", "variant": {}},
+            "runDependencies": {"depends": [], "constraints": []},
+            "ignoreRunExports": {"byName": [], "fromPackage": []},
+            "runExports": {"weak": [], "strong": [], "noarch": [], "weakConstrains": [],
+                           "strongConstrains": []}
+        }))
+        .unwrap();
+        output.host_dependencies = Some(CondaOutputDependencies {
+            depends: host,
+            constraints: Vec::new(),
+        });
+        output.run_dependencies.depends = run;
+        output
+    }
+
+    #[test]
+    fn host_paths_always_run_paths_on_request_relative_to_the_manifest() {
+        let o = output(
+            vec![source("lib", "../lib")],
+            vec![source("tool", "/abs/tool"), source("lib", "../lib")],
+        );
+        let manifest = Path::new("/ws/app/pixi.toml");
+        let names = |v: Vec<Needed>| v.into_iter().map(|n| n.name).collect::<Vec<_>>();
+        assert_eq!(names(needed(&o, manifest, false).unwrap()), ["lib"]);
+        let all = needed(&o, manifest, true).unwrap();
+        assert_eq!(names(all.clone()), ["lib", "tool"]);
+        assert_eq!(all[0].source, Path::new("/ws/app/../lib"));
+        assert_eq!(all[1].source, Path::new("/abs/tool"));
+    }
+
+    #[test]
+    fn git_sources_are_refused_with_the_name() {
+        let git: NamedSpec<PackageSpec> = serde_json::from_value(
+            serde_json::json!({"name": "remote", "source": {"git": "https://example.com/r.git"}}),
+        )
+        .unwrap();
+        assert!(matches!(
+            git.spec,
+            PackageSpec::Source(SourcePackageSpec { .. })
+        ));
+        let err = needed(
+            &output(vec![git], vec![]),
+            Path::new("/ws/pixi.toml"),
+            false,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("remote"), "{err}");
+    }
+}

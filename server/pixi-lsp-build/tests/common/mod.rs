@@ -1,0 +1,205 @@
+//! The fixture the orchestrator tests share: a local channel written by test-utils, the
+//! example backend through an override, a resolver with its own caches.
+// Each test file uses a different part of it.
+#![allow(dead_code, unused_imports)]
+
+pub use std::path::{Path, PathBuf};
+pub use std::sync::{Arc, Mutex};
+
+pub use pixi_lsp_build::{
+    BackendOverrides, BackendResolver, BackendSpec, BuildError, BuildEvent, BuildOutcome,
+    BuildRequest, BuildStage, Cancel, ChannelsConfig, NoPathDependencies, PathDependencies,
+    ResolveConfig, Subdir, build_package,
+};
+pub use pixi_lsp_test_utils::{IndexOptions, LocalChannel, NoArch, Package, WrittenChannel};
+pub use rattler_conda_types::package::IndexJson;
+pub use serde_json::{Value, json};
+
+pub const BACKEND: &str = "pixi-build-lsp-example";
+
+pub fn backend_binary() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/debug/test-backend-under-test")
+        .canonicalize()
+        .ok()?;
+    path.is_file().then_some(path)
+}
+
+#[macro_export]
+macro_rules! require_backend {
+    () => {
+        match backend_binary() {
+            Some(path) => path,
+            None => {
+                eprintln!(
+                    "SKIPPED: target/debug/test-backend-under-test is not built \
+                     (cargo build -p pixi-lsp-tests --bin test-backend-under-test)"
+                );
+                return;
+            }
+        }
+    };
+}
+
+/// A `python`-like interpreter package (noarch) and the API version package.
+pub fn channel(dir: &Path) -> WrittenChannel {
+    LocalChannel::new(dir.join("channel"))
+        .packages([
+            Package::new("tinypy", "3.12.1")
+                .noarch(NoArch::Generic)
+                .summary("A python-like interpreter")
+                .file("share/tinypy/VERSION", "3.12.1"),
+            Package::new("tinypy", "3.11.0")
+                .noarch(NoArch::Generic)
+                .file("share/tinypy/VERSION", "3.11.0"),
+            Package::new("pixi-build-api-version", "7"),
+        ])
+        .write(IndexOptions::FULL)
+        .unwrap()
+}
+
+pub struct Fixture {
+    pub _dir: tempfile::TempDir,
+    pub root: PathBuf,
+    pub resolver: BackendResolver,
+    pub overrides: BackendOverrides,
+    pub request: BuildRequest,
+}
+
+impl Fixture {
+    pub fn new(backend: &Path, host: Value, extra: Value) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let channel = channel(&root);
+        let workspace = root.join("ws");
+        let package_dir = workspace.join("pkg");
+        std::fs::create_dir_all(package_dir.join("src")).unwrap();
+        std::fs::write(
+            package_dir.join("pixi.toml"),
+            "[package]\nname = \"hello\"\n",
+        )
+        .unwrap();
+        std::fs::write(package_dir.join("src/hello.txt"), "hello\n").unwrap();
+
+        let channels = ChannelsConfig {
+            cache_dir: root.join("rattler-cache"),
+            request_timeout: std::time::Duration::from_secs(10),
+            ..ChannelsConfig::default()
+        };
+        let mut config = ResolveConfig::new(root.join("pixi-cache"), channels);
+        config.virtual_packages = Some(Vec::new());
+        let platform = config.platform;
+        let resolver = BackendResolver::new(config);
+        let overrides =
+            BackendOverrides::parse_list("test", &format!("{BACKEND}={}", backend.display()))
+                .unwrap();
+
+        let mut model = json!({
+            "name": "hello",
+            "version": "0.1.0",
+            "targets": {"defaultTarget": {
+                "hostDependencies": host,
+                "buildDependencies": {"tinypy": {"binary": {"version": "<3.12"}}},
+                "runDependencies": {"tinypy": {"binary": {"version": ">=3"}}},
+                "runConstraints": {}
+            }}
+        });
+        if let Value::Object(extra) = extra {
+            model.as_object_mut().unwrap().extend(extra);
+        }
+        let mut request = BuildRequest::new(
+            package_dir.join("pixi.toml"),
+            workspace.clone(),
+            BackendSpec::new(BACKEND, vec![channel.url()]),
+            model,
+            vec![channel.url()],
+            platform,
+            root.join("out"),
+        );
+        request.call_timeout = Some(std::time::Duration::from_secs(300));
+        Self {
+            _dir: dir,
+            root,
+            resolver,
+            overrides,
+            request,
+        }
+    }
+
+    pub async fn build(&self, events: &Events) -> Result<BuildOutcome, BuildError> {
+        self.build_with(&self.request, events, &Cancel::never())
+            .await
+    }
+
+    pub async fn build_with(
+        &self,
+        request: &BuildRequest,
+        events: &Events,
+        cancel: &Cancel,
+    ) -> Result<BuildOutcome, BuildError> {
+        self.build_with_paths(request, &NoPathDependencies, events, cancel)
+            .await
+    }
+
+    pub async fn build_with_paths(
+        &self,
+        request: &BuildRequest,
+        paths: &dyn PathDependencies,
+        events: &Events,
+        cancel: &Cancel,
+    ) -> Result<BuildOutcome, BuildError> {
+        build_package(
+            &self.resolver,
+            &self.overrides,
+            request,
+            paths,
+            events.sink(),
+            cancel,
+        )
+        .await
+    }
+
+    pub fn conda_files(&self) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        let mut stack = vec![self.root.join("out")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.to_string_lossy().ends_with(".conda") {
+                    found.push(path);
+                }
+            }
+        }
+        found
+    }
+}
+
+pub fn tinypy_host() -> Value {
+    json!({"tinypy": {"binary": {"version": ">=3.12"}}})
+}
+
+#[derive(Clone, Default)]
+pub struct Events(pub Arc<Mutex<Vec<BuildEvent>>>);
+
+impl Events {
+    pub fn sink(&self) -> impl Fn(BuildEvent) + Send + Sync + 'static {
+        let events = self.0.clone();
+        move |event| events.lock().unwrap().push(event)
+    }
+    pub fn take(&self) -> Vec<BuildEvent> {
+        std::mem::take(&mut self.0.lock().unwrap())
+    }
+    pub fn stages(events: &[BuildEvent]) -> Vec<BuildStage> {
+        let mut stages: Vec<BuildStage> = events
+            .iter()
+            .filter_map(|e| match e {
+                BuildEvent::Stage { stage, .. } => Some(*stage),
+                _ => None,
+            })
+            .collect();
+        stages.dedup();
+        stages
+    }
+}
