@@ -18,6 +18,9 @@ fi
 step "cargo build (debug)"
 cargo build --workspace --all-targets --locked
 
+step "the README's first command (the offline example: check, preview, build)"
+./target/debug/pixi-lsp-demo
+
 step "cargo test"
 cargo test --workspace --locked
 

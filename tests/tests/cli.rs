@@ -311,8 +311,10 @@ fn build_with_deps_builds_run_time_path_dependencies_first() {
         dir.path(),
         "pixi.toml",
         format!(
-            "[workspace]\nname = \"demo\"\nchannels = [\"{}\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n",
-            channel.url()
+            // Relative to the workspace manifest, not to the package being built
+            // (regression: it was resolved against the package's directory).
+            "[workspace]\nname = \"demo\"\nchannels = [\"./{}\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n",
+            channel.path().file_name().unwrap().to_string_lossy()
         )
         .as_bytes(),
     );
@@ -332,7 +334,7 @@ fn build_with_deps_builds_run_time_path_dependencies_first() {
         "app/pixi.toml",
         package(
             "app",
-            "\n[package.run-dependencies]\ngreet = { path = \"../greet\" }\n",
+            "\n[package.host-dependencies]\npixi-build-api-version = \">=7\"\n\n[package.run-dependencies]\ngreet = { path = \"../greet\" }\n",
         )
         .as_bytes(),
     );

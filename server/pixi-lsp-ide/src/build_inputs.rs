@@ -16,6 +16,9 @@ pub struct BackendRequest {
     /// Channel names/URLs as written: `backend.channels`, else the deprecated
     /// `[package.build] channels`, else the workspace's.
     pub channels: Vec<String>,
+    /// `channels` are the workspace's (relative paths in them are relative to the
+    /// workspace manifest).
+    pub channels_from_workspace: bool,
     /// `additional-dependencies`: name → spec string.
     pub additional_dependencies: Vec<(String, String)>,
 }
@@ -272,6 +275,7 @@ impl FileAnalysis {
             .unwrap_or_default();
         let own_channels = strings(tree, tree.get(backend_node, "channels"));
         let legacy_channels = strings(tree, tree.get(build, "channels"));
+        let channels_from_workspace = own_channels.is_empty() && legacy_channels.is_empty();
         let channels = [own_channels, legacy_channels, workspace_channels.clone()]
             .into_iter()
             .find(|c| !c.is_empty())
@@ -293,6 +297,7 @@ impl FileAnalysis {
                 .and_then(|v| tree.str(v))
                 .map(str::to_owned),
             channels,
+            channels_from_workspace,
             additional_dependencies: additional,
         };
         let field = |key: &str| -> Value {

@@ -19,6 +19,9 @@ use crate::manifest::manifest;
 pub struct WorkspaceManifest {
     pub kind: FileKind,
     pub text: Arc<str>,
+    /// Its directory: relative channel paths in it are relative to this (as in pixi), not
+    /// to the package manifest. `None` when unknown (then they resolve like the package's).
+    pub dir: Option<std::path::PathBuf>,
     parsed: Arc<OnceLock<Parse>>,
 }
 
@@ -27,8 +30,15 @@ impl WorkspaceManifest {
         Self {
             kind,
             text,
+            dir: None,
             parsed: Arc::default(),
         }
+    }
+
+    /// The same, found in `dir`.
+    pub fn in_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.dir = Some(dir.into());
+        self
     }
 
     pub(crate) fn parse(&self) -> &Parse {

@@ -82,9 +82,11 @@ impl FileAnalysis {
                         (&fallback_alias, std::path::Path::new("/"))
                     }
                 };
+                let workspace_dir = self.workspace.as_ref().and_then(|w| w.dir.as_deref());
                 let resolver = packages::scopes::Resolver {
                     alias,
                     root_dir: root,
+                    workspace_dir: workspace_dir.unwrap_or(root),
                 };
                 Some(packages::scopes::collect(&m, ws.as_ref(), &resolver))
             })

@@ -140,7 +140,8 @@ fn find_workspace(
                     .and_then(|c| c.text),
             };
             if let Some(text) = text {
-                return Some((path, WorkspaceManifest::new(kind, text)));
+                let manifest = WorkspaceManifest::new(kind, text).in_dir(ancestor);
+                return Some((path, manifest));
             }
         }
     }

@@ -55,8 +55,10 @@ pub fn preview_request(
     let inputs = analysis
         .build_inputs()
         .ok_or("this manifest has no `[package.build]` with a backend name")?;
-    let root = manifest_path.parent().unwrap_or(Path::new("/"));
-    let resolve = |names: &[String]| -> Result<Vec<Url>, String> {
+    // Relative channel paths are relative to the manifest that names them: the backend's
+    // to the package manifest, the workspace's to the workspace manifest.
+    let package_dir = manifest_path.parent().unwrap_or(Path::new("/"));
+    let resolve = |names: &[String], root: &Path| -> Result<Vec<Url>, String> {
         names
             .iter()
             .map(|c| {
@@ -76,7 +78,14 @@ pub fn preview_request(
         backend: BackendSpec {
             name: inputs.backend.name.clone(),
             version_spec: inputs.backend.version.clone(),
-            channels: resolve(&inputs.backend.channels)?,
+            channels: resolve(
+                &inputs.backend.channels,
+                if inputs.backend.channels_from_workspace {
+                    workspace_dir
+                } else {
+                    package_dir
+                },
+            )?,
             additional_dependencies: inputs
                 .backend
                 .additional_dependencies
@@ -87,7 +96,7 @@ pub fn preview_request(
         project_model: inputs.project_model,
         configuration: inputs.configuration,
         target_configuration: inputs.target_configuration,
-        channels: resolve(&inputs.workspace_channels)?,
+        channels: resolve(&inputs.workspace_channels, workspace_dir)?,
         host_platform: pixi_lsp_build::Subdir::current()
             .map_or_else(|| "noarch".to_owned(), |s| s.to_string()),
         work_dir: pixi_lsp_build::work_directory(workspace_dir, &package, manifest_path),

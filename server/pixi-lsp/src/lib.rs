@@ -11,7 +11,12 @@ use std::process::ExitCode;
 
 /// The command-line entry point.
 pub fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    main_with(std::env::args().skip(1).collect())
+}
+
+/// The command line with these arguments (without the program name), for binaries that
+/// embed pixi-lsp (the demo, the test harness).
+pub fn main_with(args: Vec<String>) -> ExitCode {
     match args.first().map(String::as_str) {
         None | Some("serve") => serve(),
         Some("check") => cli::check::run(&args[1..]),

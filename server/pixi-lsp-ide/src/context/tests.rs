@@ -167,3 +167,35 @@ fn declares_workspace_knows_both_file_kinds() {
         "[project]\nname = \"x\"\n"
     ));
 }
+
+#[test]
+fn relative_workspace_channels_resolve_against_the_workspace_manifest() {
+    let workspace = WorkspaceManifest::new(
+        FileKind::PixiToml,
+        Arc::from("[workspace]\nchannels = [\"./channel\"]\nplatforms = [\"linux-64\"]\n"),
+    )
+    .in_dir("/ws");
+    let package = "[package]\nname = \"a\"\n\n[package.build]\nbackend = { name = \"b\", channels = [\"./backends\"] }\n\n[package.host-dependencies]\nzlib = \"*\"\n";
+    let context = AnalysisContext {
+        workspace: Some(workspace),
+        files: FileFacts::default(),
+        channels: Some(crate::ChannelContext::new(
+            "https://conda.anaconda.org/".parse().unwrap(),
+            "/ws/packages/a".into(),
+        )),
+    };
+    let a = FileAnalysis::with_context(FileKind::PixiToml, Arc::from(package), context);
+    let mut urls: Vec<String> = a
+        .channel_needs()
+        .iter()
+        .flat_map(|n| n.scope.channels.iter().map(|c| c.url.to_string()))
+        .collect();
+    urls.sort();
+    urls.dedup();
+    // The workspace's channel next to the workspace manifest; the backend's own next to
+    // the package manifest.
+    assert_eq!(
+        urls,
+        ["file:///ws/channel/", "file:///ws/packages/a/backends/"]
+    );
+}

@@ -49,10 +49,13 @@ pub(crate) struct ManifestPackages {
 }
 
 /// How channel strings resolve: against the alias, and relative paths against the
-/// manifest's directory.
+/// directory of the manifest that names them.
 pub(crate) struct Resolver<'a> {
     pub alias: &'a Url,
+    /// The analysed manifest's directory.
     pub root_dir: &'a Path,
+    /// The governing workspace manifest's directory (for its channels).
+    pub workspace_dir: &'a Path,
 }
 
 struct Source<'t> {
@@ -91,7 +94,12 @@ fn channels_of(
             continue;
         };
         let range = src.local.then(|| src.tree.range(name_node));
-        match resolve_channel(name, resolver.alias, resolver.root_dir) {
+        let dir = if src.local {
+            resolver.root_dir
+        } else {
+            resolver.workspace_dir
+        };
+        match resolve_channel(name, resolver.alias, dir) {
             Ok(channel) => out.push((priority, channel, range)),
             Err(e) => {
                 if let Some(r) = range {
