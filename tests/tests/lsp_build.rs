@@ -486,3 +486,32 @@ fn lenses_and_actions_offer_the_build_commands() {
     let lenses = titles(&mut c, "textDocument/codeLens", json!({}));
     assert_eq!(lenses.last().unwrap().0, "Open last build log");
 }
+
+#[test]
+fn an_unwritable_output_directory_is_a_message_and_a_diagnostic() {
+    let p = Project::new(">=3");
+    let blocker = p.dir.path().join("a-file");
+    std::fs::write(&blocker, "").unwrap();
+    let mut c = p.client(
+        json!({ "build": { "outputDir": blocker.join("out") } }),
+        &[],
+    );
+    let response = build(&mut c, &p.uri(), "w", Value::Null);
+    let message = response["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("cannot write to the output directory"),
+        "{response}"
+    );
+    let params = c.wait_for("textDocument/publishDiagnostics", |d| {
+        d["uri"] == p.uri()
+            && d["diagnostics"].as_array().is_some_and(|a| {
+                a.iter().any(|x| {
+                    x["code"] == "backend-error"
+                        && x["message"]
+                            .as_str()
+                            .is_some_and(|m| m.contains("output directory"))
+                })
+            })
+    });
+    assert!(params["diagnostics"].is_array());
+}

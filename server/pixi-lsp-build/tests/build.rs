@@ -346,3 +346,85 @@ fn host_platform_defaults_to_the_given_platform() {
     );
     assert!(!request.rebuild);
 }
+
+#[tokio::test]
+async fn an_unwritable_output_directory_is_refused_before_the_backend_runs() {
+    let backend = require_backend!();
+    let mut fx = Fixture::new(&backend, tinypy_host(), json!({}));
+    // A regular file where a directory should be: not writable, even for root.
+    let blocker = fx.root.join("not-a-dir");
+    std::fs::write(&blocker, "").unwrap();
+    fx.request.output_dir = blocker.join("out");
+    let events = Events::default();
+    let err = fx.build(&events).await.unwrap_err();
+    assert!(matches!(err, BuildError::OutputDir { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("cannot write to the output directory"),
+        "{err}"
+    );
+    assert!(
+        !events
+            .take()
+            .iter()
+            .any(|e| matches!(e, BuildEvent::BackendStarted { .. })),
+        "no backend started"
+    );
+}
+
+/// A disk that fills up while the backend writes: the backend runs with a file-size limit
+/// (`ulimit -f`, SIGXFSZ ignored, so writes fail with EFBIG as on a full disk).
+#[tokio::test]
+async fn a_disk_that_fills_up_mid_build_fails_cleanly_and_leaves_no_artifact() {
+    let backend = require_backend!();
+    let mut fx = Fixture::new(&backend, tinypy_host(), json!({}));
+    let wrapper = fx.root.join("small-disk-backend");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\ntrap '' XFSZ\nulimit -f 64\nexec '{}' \"$@\"\n",
+            backend.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    fx.overrides =
+        BackendOverrides::parse_list("test", &format!("{BACKEND}={}", wrapper.display())).unwrap();
+    // Incompressible content well over the limit.
+    let big: Vec<u8> = (0..400_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(fx.root.join("ws/pkg/src/big.bin"), big).unwrap();
+    let events = Events::default();
+    let err = fx.build(&events).await.unwrap_err();
+    eprintln!("{err}\n{}", err.stderr_tail().unwrap_or_default());
+    assert!(
+        matches!(
+            &err,
+            BuildError::Backend {
+                stage: "conda/build_v1",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("File too large"),
+        "the cause is in the message: {err}"
+    );
+    assert!(fx.conda_files().is_empty(), "{:?}", fx.conda_files());
+    let pid = events.take().iter().find_map(|e| match e {
+        BuildEvent::BackendStarted { pid, .. } => *pid,
+        _ => None,
+    });
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", pid.unwrap())).unwrap_or_default();
+    assert!(
+        status.is_empty() || status.contains("State:\tZ"),
+        "{status}"
+    );
+}

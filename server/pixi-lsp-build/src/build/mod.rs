@@ -250,6 +250,12 @@ pub enum BuildError {
     },
     #[error("the build backend reported {}, which does not exist", path.display())]
     MissingArtifact { path: PathBuf },
+    #[error("cannot write to the output directory {}: {source}", path.display())]
+    OutputDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("i/o error at {}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -477,6 +483,8 @@ async fn run(
         timeout: request.call_timeout,
         cancel: None,
     };
+    // Before anything runs: a build whose archive cannot be written is no use.
+    check_output_dir(&request.output_dir)?;
     stage(
         events,
         BuildStage::InstallingBackend,
@@ -756,6 +764,19 @@ fn as_dependency_event(name: &str, event: BuildEvent) -> BuildEvent {
         },
         other => other,
     }
+}
+
+/// The output directory exists (or can be made) and takes files.
+fn check_output_dir(dir: &Path) -> Result<(), BuildError> {
+    let fail = |source| BuildError::OutputDir {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let probe = dir.join(format!(".pixi-lsp-write-check-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(fail)?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
 }
 
 struct KeyBase {
