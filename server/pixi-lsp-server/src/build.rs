@@ -129,8 +129,10 @@ impl Builds {
 }
 
 /// Appends build events to the log file as they come.
+/// Each line starts with the seconds since the build started, so slow stages stand out.
 pub(crate) struct BuildLog {
     file: Mutex<Option<std::fs::File>>,
+    started: std::time::Instant,
 }
 
 impl BuildLog {
@@ -140,12 +142,14 @@ impl BuildLog {
         }
         BuildLog {
             file: Mutex::new(std::fs::File::create(path).ok()),
+            started: std::time::Instant::now(),
         }
     }
 
     pub(crate) fn line(&self, line: &str) {
+        let at = self.started.elapsed().as_secs_f64();
         if let Some(f) = self.file.lock().as_mut() {
-            let _ = writeln!(f, "{line}");
+            let _ = writeln!(f, "[{at:8.3}s] {line}");
         }
     }
 }
