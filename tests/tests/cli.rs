@@ -370,3 +370,69 @@ fn build_with_deps_builds_run_time_path_dependencies_first() {
     assert_eq!(run(&["--with-deps"]), ["greet", "app"]);
     assert!(dir.path().join(".pixi/build/out/noarch").is_dir());
 }
+
+#[test]
+fn ctrl_c_during_a_build_stops_the_backend_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let channel = pixi_lsp_test_utils::LocalChannel::new(dir.path().join("channel"))
+        .package(pixi_lsp_test_utils::Package::new(
+            "pixi-build-api-version",
+            "7",
+        ))
+        .write(pixi_lsp_test_utils::IndexOptions::JSON_ONLY)
+        .unwrap();
+    let manifest = format!(
+        "[workspace]\nname = \"demo\"\nchannels = [\"{}\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n\n[package]\nname = \"interrupted\"\nversion = \"1.0.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-lsp-example\" }}\n",
+        channel.url()
+    );
+    let path = write(dir.path(), "pkg/pixi.toml", manifest.as_bytes());
+    let backend = env!("CARGO_BIN_EXE_test-backend-under-test");
+    // A marker in the backend's environment, to find exactly this test's backend.
+    let marker = format!("PIXI_LSP_CTRL_C_TEST={}", std::process::id());
+    let child = Command::new(binary())
+        .args(["build", &path])
+        .env(
+            "PIXI_BUILD_BACKEND_OVERRIDE",
+            format!("pixi-build-lsp-example={backend}"),
+        )
+        .env("PIXI_BUILD_LSP_EXAMPLE_MODE", "hang-on-outputs")
+        .env("PIXI_LSP_CTRL_C_TEST", std::process::id().to_string())
+        .env("RATTLER_CACHE_DIR", dir.path().join("cache"))
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let backends = || -> Vec<String> {
+        let ps = Command::new("pgrep")
+            .args(["-f", backend])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&ps.stdout)
+            .split_whitespace()
+            .filter(|pid| {
+                std::fs::read(format!("/proc/{pid}/environ"))
+                    .is_ok_and(|env| String::from_utf8_lossy(&env).contains(&marker))
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+    // Wait for the backend to hang on `conda/outputs`.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while backends().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!backends().is_empty(), "the backend never started");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // What a terminal's Ctrl-C sends to the foreground process.
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert_eq!(backends(), Vec::<String>::new(), "stray backend");
+}

@@ -167,6 +167,10 @@ impl BackendProcess {
             .stderr(Stdio::piped())
             // A backstop: our Drop kills and reaps explicitly.
             .kill_on_drop(true);
+        // Its own process group, so that killing it takes the compilers and scripts it
+        // started along (a cancelled build must not keep running underneath).
+        #[cfg(unix)]
+        cmd.process_group(0);
         if let Some(cwd) = &command.cwd {
             cmd.current_dir(cwd);
         }
@@ -425,10 +429,14 @@ impl BackendProcess {
             let status = match tokio::time::timeout(EXIT_GRACE, child.wait()).await {
                 Ok(status) => status.ok(),
                 Err(_) => {
+                    kill_group(self.pid);
                     let _ = child.start_kill();
                     child.wait().await.ok()
                 }
             };
+            // It stopped talking: what it started goes too. (While members remain, the
+            // group keeps its id, so this cannot hit another process.)
+            kill_group(self.pid);
             code = status.and_then(|s| s.code());
         }
         drain_stderr(io).await;
@@ -443,16 +451,25 @@ impl BackendProcess {
         }
     }
 
-    /// Kills and reaps the process; later calls fail with `reason`.
+    /// Kills and reaps the process (and what it started); later calls fail with `reason`.
     async fn terminate(&self, io: &mut Io, reason: &str) {
         io.stdin = None;
         if let Some(mut child) = io.child.take() {
+            kill_group(self.pid);
             let _ = child.start_kill();
             let _ = child.wait().await;
         }
         drain_stderr(io).await;
         io.terminated.get_or_insert_with(|| reason.to_owned());
         tracing::debug!(program = self.program, reason, "build backend terminated");
+    }
+
+    /// Kills the backend and everything it started, now (a cancelled or failed build).
+    /// Unlike `shutdown`, a backend that exits by itself on the closed stdin in the
+    /// meantime does not spare its process group.
+    pub async fn kill(&self) {
+        let mut io = self.io.lock().await;
+        self.terminate(&mut io, "killed").await;
     }
 
     /// Closes stdin (real backends exit on EOF), waits up to `grace`, then
@@ -469,6 +486,20 @@ impl BackendProcess {
     }
 }
 
+/// SIGKILL to the backend's process group (it leads one, see `spawn_with`). Elsewhere
+/// only the backend itself is killed.
+fn kill_group(pid: Option<u32>) {
+    #[cfg(unix)]
+    if let Some(pid) = pid.and_then(|p| i32::try_from(p).ok()) {
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+    #[cfg(not(unix))]
+    let _ = pid;
+}
+
 impl Drop for BackendProcess {
     fn drop(&mut self) {
         let io = self.io.get_mut();
@@ -479,6 +510,7 @@ impl Drop for BackendProcess {
         let Some(mut child) = io.child.take() else {
             return;
         };
+        kill_group(self.pid);
         let _ = child.start_kill();
         // SIGKILL takes effect within microseconds; reap synchronously so no
         // zombie outlives the handle. Bounded, so Drop never stalls.

@@ -378,22 +378,7 @@ async fn an_unwritable_output_directory_is_refused_before_the_backend_runs() {
 async fn a_disk_that_fills_up_mid_build_fails_cleanly_and_leaves_no_artifact() {
     let backend = require_backend!();
     let mut fx = Fixture::new(&backend, tinypy_host(), json!({}));
-    let wrapper = fx.root.join("small-disk-backend");
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\ntrap '' XFSZ\nulimit -f 64\nexec '{}' \"$@\"\n",
-            backend.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(
-        &wrapper,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
-    fx.overrides =
-        BackendOverrides::parse_list("test", &format!("{BACKEND}={}", wrapper.display())).unwrap();
+    fx.wrap_backend(&backend, "trap '' XFSZ\nulimit -f 64");
     // Incompressible content well over the limit.
     let big: Vec<u8> = (0..400_000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
@@ -426,5 +411,48 @@ async fn a_disk_that_fills_up_mid_build_fails_cleanly_and_leaves_no_artifact() {
     assert!(
         status.is_empty() || status.contains("State:\tZ"),
         "{status}"
+    );
+}
+
+#[tokio::test]
+async fn cancelling_kills_the_processes_the_backend_started() {
+    let backend = require_backend!();
+    let mut fx = Fixture::new(&backend, tinypy_host(), json!({}));
+    let pidfile = fx.root.join("helper.pid");
+    // The backend starts a helper (as a build script starts a compiler), then hangs.
+    fx.wrap_backend(
+        &backend,
+        &format!(
+            "sleep 300 &\necho $! > '{}'\nexport PIXI_BUILD_LSP_EXAMPLE_MODE=hang-on-outputs",
+            pidfile.display()
+        ),
+    );
+    let (handle, cancel) = Cancel::new();
+    let watched = pidfile.clone();
+    tokio::spawn(async move {
+        while !watched.exists() {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        handle.cancel();
+    });
+    let err = fx
+        .build_with(&fx.request, &Events::default(), &cancel)
+        .await
+        .unwrap_err();
+    assert!(err.is_cancelled(), "{err:?}");
+    let helper: u32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while !process_gone(helper) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        process_gone(helper),
+        "the backend's helper {helper} survived the cancel: {}",
+        std::fs::read_to_string(format!("/proc/{helper}/stat")).unwrap_or_default()
     );
 }

@@ -409,12 +409,12 @@ fn build_one<'a>(
             (c.process.take(), std::mem::take(&mut c.pending))
         };
         if let Some(process) = process {
-            // Cancelled or failed: no grace; done: the backend exits on EOF.
-            let grace = match &result {
-                Ok(_) => Duration::from_millis(500),
-                Err(_) => Duration::ZERO,
-            };
-            process.shutdown(grace).await;
+            match &result {
+                // Done: the backend exits on EOF.
+                Ok(_) => process.shutdown(Duration::from_millis(500)).await,
+                // Cancelled or failed: it and everything it started are killed.
+                Err(_) => process.kill().await,
+            }
         }
         if result.is_err() {
             for (path, before) in pending {

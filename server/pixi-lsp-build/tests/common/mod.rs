@@ -203,3 +203,33 @@ impl Events {
         stages
     }
 }
+
+impl Fixture {
+    /// Runs the backend through a shell script: `prelude` first, then `exec` of the
+    /// backend (to give it limits, an environment, company).
+    pub fn wrap_backend(&mut self, backend: &Path, prelude: &str) {
+        let wrapper = self.root.join("wrapped-backend");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\n{prelude}\nexec '{}' \"$@\"\n",
+                backend.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(
+            &wrapper,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+        self.overrides =
+            BackendOverrides::parse_list("test", &format!("{BACKEND}={}", wrapper.display()))
+                .unwrap();
+    }
+}
+
+/// Whether process `pid` is gone (or a zombie nobody reaped yet).
+pub fn process_gone(pid: u32) -> bool {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status.is_empty() || status.contains("State:\tZ")
+}

@@ -5,9 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use pixi_lsp_build::{
-    BackendOverrides, BackendResolver, BuildEvent, BuildRequest, Cancel, ResolveConfig,
-};
+use pixi_lsp_build::{BackendOverrides, BackendResolver, BuildEvent, BuildRequest, ResolveConfig};
 use pixi_lsp_server::on_disk::PathDependenciesOnDisk;
 
 pub(crate) fn run(args: &[String]) -> ExitCode {
@@ -42,10 +40,27 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(message) => {
+        Err(Failure::Interrupted) => {
+            eprintln!("\npixi-lsp build: interrupted; the backend was stopped");
+            // 128 + SIGINT, as shells expect of an interrupted command.
+            ExitCode::from(130)
+        }
+        Err(Failure::Message(message)) => {
             eprintln!("pixi-lsp build: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+enum Failure {
+    Message(String),
+    /// Ctrl-C (or SIGTERM): the build was cancelled and its backends killed.
+    Interrupted,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Message(message)
     }
 }
 
@@ -54,7 +69,7 @@ fn build(
     output_dir: Option<PathBuf>,
     rebuild: bool,
     with_deps: bool,
-) -> Result<Vec<PathBuf>, String> {
+) -> Result<Vec<PathBuf>, Failure> {
     let (preview, channels) = pixi_lsp_server::on_disk::preview_request(manifest, None)?;
     let output_dir = output_dir
         .map(|d| std::path::absolute(&d).unwrap_or(d))
@@ -68,6 +83,7 @@ fn build(
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    let cancel = super::cancel_on_interrupt(&runtime);
     runtime.block_on(async {
         let resolver = BackendResolver::new(ResolveConfig::new(
             pixi_lsp_channels::default_cache_dir(),
@@ -93,12 +109,7 @@ fn build(
         };
         let paths = PathDependenciesOnDisk { alias: None };
         let outcome = pixi_lsp_build::build_package(
-            &resolver,
-            &overrides,
-            &request,
-            &paths,
-            on_event,
-            &Cancel::never(),
+            &resolver, &overrides, &request, &paths, on_event, &cancel,
         )
         .await;
         outcome
@@ -111,11 +122,14 @@ fn build(
                     .collect()
             })
             .map_err(|e| {
+                if e.is_cancelled() {
+                    return Failure::Interrupted;
+                }
                 let mut message = e.to_string();
                 if let Some(tail) = e.stderr_tail().filter(|t| !t.trim().is_empty()) {
                     message.push_str(&format!("\nbackend output:\n{tail}"));
                 }
-                message
+                Failure::Message(message)
             })
     })
 }

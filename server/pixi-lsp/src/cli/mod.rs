@@ -28,3 +28,23 @@ CHECK OPTIONS:
     --color auto|always|never
 
 Exit status of check: 0 when no errors (warnings allowed), 1 when errors, 2 on bad usage.";
+
+/// Ctrl-C / SIGTERM cancel what runs backends: they run in process groups of their own
+/// (so a terminal's Ctrl-C does not reach them), and cancelling kills those groups.
+pub(crate) fn cancel_on_interrupt(runtime: &tokio::runtime::Runtime) -> pixi_lsp_build::Cancel {
+    let (handle, cancel) = pixi_lsp_build::Cancel::new();
+    let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    #[cfg(unix)]
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, interrupted.clone()) {
+            tracing::warn!("cannot watch for signal {signal}: {e}");
+        }
+    }
+    runtime.spawn(async move {
+        while !interrupted.load(std::sync::atomic::Ordering::Relaxed) {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        handle.cancel();
+    });
+    cancel
+}

@@ -6,9 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use pixi_lsp_backend_client::CallOptions;
-use pixi_lsp_build::{
-    BackendOverrides, BackendPool, BackendResolver, Cancel, ResolveConfig, ResolveEvent,
-};
+use pixi_lsp_build::{BackendOverrides, BackendPool, BackendResolver, ResolveConfig, ResolveEvent};
 
 pub(crate) fn run(args: &[String]) -> ExitCode {
     let [manifest] = args else {
@@ -34,6 +32,7 @@ fn preview(path: &Path) -> Result<String, String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    let cancel = super::cancel_on_interrupt(&runtime);
     runtime.block_on(async {
         let resolver = BackendResolver::new(ResolveConfig::new(
             pixi_lsp_channels::default_cache_dir(),
@@ -53,7 +52,7 @@ fn preview(path: &Path) -> Result<String, String> {
                 &overrides,
                 &request,
                 on_event,
-                &Cancel::never(),
+                &cancel,
                 &CallOptions::default(),
             )
             .await;
