@@ -4,8 +4,9 @@
 #   - VS Code: eslint, tsc, unit tests (node --test), .vsix packaging, and the end-to-end test in
 #     code-server driven by chromium (screenshots in editors/vscode/tests/artifacts/)
 # Usage: PIXI_LSP_BIN=target/debug/pixi-lsp editors/run-tests.sh [nvim] [vscode]
-# The channel tests also need target/debug/pixi-lsp-make-channel beside the server (or $PIXI_LSP_MAKE_CHANNEL),
-# the recipe-preview tests target/debug/test-backend-under-test (or $PIXI_LSP_TEST_BACKEND):
+# The channel and build tests also need target/debug/pixi-lsp-make-channel beside the server (or
+# $PIXI_LSP_MAKE_CHANNEL), the recipe-preview and build tests target/debug/test-backend-under-test (or
+# $PIXI_LSP_TEST_BACKEND):
 #   cargo build -p pixi-lsp-tests --bins
 # Needs editors/install-test-deps.sh to have run (it writes $CACHE/env.sh). Exits non-zero on any failure;
 # the last line is "N passed, M failed[, K skipped]".
@@ -24,18 +25,19 @@ fi
 # shellcheck disable=SC1091
 source "$CACHE/env.sh"
 case "$BIN" in /*) ;; *) BIN=$(cd "$(dirname "$BIN")" 2>/dev/null && pwd)/$(basename "$BIN") ;; esac
-# builds the local file:// test channel for the channel tests (nvim tests/test_channels.lua, vscode e2e)
+# builds the local file:// test channel for the channel and build tests (nvim tests/test_channels.lua and
+# tests/test_build.lua, vscode e2e)
 export PIXI_LSP_MAKE_CHANNEL=${PIXI_LSP_MAKE_CHANNEL:-$(dirname "$BIN")/pixi-lsp-make-channel}
 case "$PIXI_LSP_MAKE_CHANNEL" in /*) ;; *) PIXI_LSP_MAKE_CHANNEL=$(cd "$(dirname "$PIXI_LSP_MAKE_CHANNEL")" 2>/dev/null && pwd)/$(basename "$PIXI_LSP_MAKE_CHANNEL") ;; esac
-# the build backend the recipe-preview tests run (our example backend pixi-build-lsp-example, through the
-# backends.overrides setting): nvim tests/test_commands.lua, vscode e2e
+# the build backend the recipe-preview and build tests run (our example backend pixi-build-lsp-example, through
+# the backends.overrides setting): nvim tests/test_commands.lua and tests/test_build.lua, vscode e2e
 export PIXI_LSP_TEST_BACKEND=${PIXI_LSP_TEST_BACKEND:-$(dirname "$BIN")/test-backend-under-test}
 case "$PIXI_LSP_TEST_BACKEND" in /*) ;; *) PIXI_LSP_TEST_BACKEND=$(cd "$(dirname "$PIXI_LSP_TEST_BACKEND")" 2>/dev/null && pwd)/$(basename "$PIXI_LSP_TEST_BACKEND") ;; esac
 if ! [ -x "$BIN" ] || ! "$BIN" --version >/dev/null 2>&1; then
   echo "editors: server binary $BIN is missing or broken (set PIXI_LSP_BIN)"; echo "0 passed, 1 failed"; exit 1
 fi
 echo "== server: $("$BIN" --version)  ($BIN)"
-[ -x "$PIXI_LSP_TEST_BACKEND" ] || echo "editors: warning: test backend $PIXI_LSP_TEST_BACKEND missing; the preview tests will fail (cargo build -p pixi-lsp-tests --bins, or set PIXI_LSP_TEST_BACKEND)"
+[ -x "$PIXI_LSP_TEST_BACKEND" ] || echo "editors: warning: test backend $PIXI_LSP_TEST_BACKEND missing; the preview and build tests will fail (cargo build -p pixi-lsp-tests --bins, or set PIXI_LSP_TEST_BACKEND)"
 
 # count "N passed, M failed[, K skipped]" from a log; a run without that line counts as one failure
 tally() { # name rc log

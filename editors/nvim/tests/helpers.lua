@@ -185,6 +185,42 @@ function H.finish()
   os.exit(counts.failed > 0 and 1 or 0)
 end
 
+--- A test binary: $<env>, else <name> beside $PIXI_LSP_BIN, else target/debug/<name>.
+function H.test_binary(env, name)
+  local v = os.getenv(env)
+  if v and v ~= '' then
+    return v
+  end
+  local bin = os.getenv('PIXI_LSP_BIN')
+  return bin and (vim.fs.dirname(vim.fn.fnamemodify(bin, ':p')) .. '/' .. name)
+    or vim.fs.normalize(H.root .. '/../../target/debug/' .. name)
+end
+
+--- Our example build backend (pixi-build-lsp-example): $PIXI_LSP_TEST_BACKEND or test-backend-under-test.
+H.backend_name = 'pixi-build-lsp-example'
+H.backend_bin = H.test_binary('PIXI_LSP_TEST_BACKEND', 'test-backend-under-test')
+
+--- Writes the local conda test channel (pixi-lsp-make-channel) into dir. Returns its file:// URL,
+--- or nil and why not.
+function H.make_channel(dir)
+  local make = H.test_binary('PIXI_LSP_MAKE_CHANNEL', 'pixi-lsp-make-channel')
+  if vim.fn.executable(make) ~= 1 then
+    return nil, ('%s not found; build it with `cargo build -p pixi-lsp-tests --bin pixi-lsp-make-channel` '
+      .. 'or set PIXI_LSP_MAKE_CHANNEL'):format(make)
+  end
+  local r = vim.system({ make, dir }, { text = true }):wait(60000)
+  local url = vim.trim(r.stdout or '')
+  if r.code ~= 0 or not url:find('^file://') then
+    return nil, ('%s failed (exit %s): %s %s'):format(make, r.code, r.stdout, r.stderr)
+  end
+  return url
+end
+
+--- Wait until pred() is true (up to timeout ms); returns whether it became true.
+function H.wait(timeout, pred)
+  return vim.wait(timeout or H.timeout, pred, 20)
+end
+
 -- ---------------------------------------------------------------------------------------------
 -- Fixtures
 -- ---------------------------------------------------------------------------------------------

@@ -9,28 +9,9 @@ local CHANNEL_TIMEOUT = tonumber(os.getenv('PIXI_LSP_TEST_CHANNEL_TIMEOUT_MS') o
 local dump = {}
 
 -- ---- the local channel --------------------------------------------------------------------------
-local make_channel = os.getenv('PIXI_LSP_MAKE_CHANNEL')
-if not make_channel or make_channel == '' then
-  local bin = os.getenv('PIXI_LSP_BIN')
-  make_channel = bin and (vim.fs.dirname(vim.fn.fnamemodify(bin, ':p')) .. '/pixi-lsp-make-channel')
-    or vim.fs.normalize(H.root .. '/../../target/debug/pixi-lsp-make-channel')
-end
 local tmp = vim.fn.tempname()
 vim.fn.mkdir(tmp, 'p')
-local channel_url, channel_err
-do
-  if vim.fn.executable(make_channel) ~= 1 then
-    channel_err = ('%s not found; build it with `cargo build -p pixi-lsp-tests --bin pixi-lsp-make-channel` '
-      .. 'or set PIXI_LSP_MAKE_CHANNEL'):format(make_channel)
-  else
-    local r = vim.system({ make_channel, tmp .. '/channel' }, { text = true }):wait(60000)
-    channel_url = vim.trim(r.stdout or '')
-    if r.code ~= 0 or not channel_url:find('^file://') then
-      channel_err = ('%s failed (exit %s): %s %s'):format(make_channel, r.code, r.stdout, r.stderr)
-      channel_url = nil
-    end
-  end
-end
+local channel_url, channel_err = H.make_channel(tmp .. '/channel')
 
 local manifest = {
   '[workspace]',

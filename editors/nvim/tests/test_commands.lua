@@ -1,14 +1,8 @@
--- :PixiPreviewRecipe, :PixiBuild, :PixiBuildLog. The preview runs a real build backend (our example
--- backend, through the `backends.overrides` setting). Tests of features the server does not advertise
--- yet (executeCommandProvider.commands) are skipped; the "not supported yet" message is tested instead.
+-- :PixiPreviewRecipe, :PixiBuild, :PixiBuildLog against an older server without the commands (an
+-- in-process stand-in), and the recipe preview with a real build backend (our example backend, through
+-- the `backends.overrides` setting). The builds themselves: tests/test_build.lua.
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/helpers.lua')
 local pixi = require('pixi_lsp')
-
--- Optional: settings for a build backend the build test can run, e.g.
--- PIXI_LSP_TEST_SETTINGS='{"backends":{"overrides":{"pixi-build-python":"/path/to/pixi-build-python"}}}'
-if os.getenv('PIXI_LSP_TEST_SETTINGS') then
-  pixi.update_settings(vim.json.decode(os.getenv('PIXI_LSP_TEST_SETTINGS')))
-end
 
 local notes = {}
 local orig_notify = vim.notify
@@ -51,35 +45,88 @@ H.test('without a pixi manifest the commands say so', function()
   H.ok(last_note('no pixi%-lsp client'), 'no warning for preview')
 end)
 
+-- ---- an older server: no commands advertised ---------------------------------------------------
+-- A stand-in server in this process (vim.lsp `cmd` as a function): it initializes like pixi-lsp 0.0.1
+-- without executeCommandProvider, and answers executeCommand with MethodNotFound.
+local old_requests = {}
+local function old_server(dispatchers)
+  local closing = false
+  return {
+    request = function(method, params, callback)
+      table.insert(old_requests, method)
+      vim.schedule(function()
+        if method == 'initialize' then
+          callback(nil, { capabilities = { textDocumentSync = 1 }, serverInfo = { name = 'pixi-lsp', version = '0.0.1' } })
+        elseif method == 'shutdown' then
+          callback(nil, vim.NIL)
+        else
+          callback({ code = -32601, message = 'Method not found' }, nil)
+        end
+      end)
+      return true, #old_requests
+    end,
+    notify = function(method)
+      if method == 'exit' then
+        closing = true
+        vim.schedule(function() dispatchers.on_exit(0, 0) end)
+      end
+      return true
+    end,
+    is_closing = function() return closing end,
+    terminate = function() closing = true end,
+  }
+end
+
+-- a buffer the real server does not attach to (not a manifest name), with the stand-in as pixi_lsp
+local old_ws = H.workspace({ ['old.toml'] = H.fixtures.package_ok })
+local old_buf = H.open(old_ws .. '/old.toml')
+local old_client_id = vim.lsp.start({ name = 'pixi_lsp', cmd = old_server, root_dir = old_ws }, { bufnr = old_buf })
+
 for _, spec in ipairs({
   { cmd = 'PixiPreviewRecipe', command = 'pixi-lsp.previewRecipe' },
   { cmd = 'PixiBuild', command = 'pixi-lsp.build' },
   { cmd = 'PixiBuildLog', command = 'pixi-lsp.openBuildLog' },
 }) do
   H.test((':%s on a server without %s says "not supported yet"'):format(spec.cmd, spec.command), function()
-    local buf = H.open(ws .. '/pixi.toml')
-    if supports(buf, spec.command) then
-      H.skip('server supports ' .. spec.command)
-    end
+    -- (not :edit again: reloading the buffer would detach the hand-started client)
+    vim.api.nvim_set_current_buf(old_buf)
+    local client = H.client(old_buf)
+    H.eq(old_client_id, client.id, 'the stand-in client')
     notes = {}
+    old_requests = {}
     vim.cmd(spec.cmd)
     local n = last_note('does not support')
-    H.ok(n, 'no "does not support" message; notes: %s', vim.inspect(notes))
+    H.ok(n and n.level == vim.log.levels.WARN, 'no "does not support" warning; notes: %s', vim.inspect(notes))
     H.ok(n.msg:find(spec.command, 1, true), 'message names the command: %s', n.msg)
+    H.ok(n.msg:find('pixi-lsp 0.0.1', 1, true), 'message names the server version: %s', n.msg)
+    H.eq({}, old_requests, 'requests sent to a server that does not advertise the command')
   end)
 end
+
+H.test('a server that advertises a command but answers "unknown command" gets the same message', function()
+  local client = H.client(old_buf)
+  local caps = client.server_capabilities
+  caps.executeCommandProvider = { commands = { 'pixi-lsp.build' } }
+  notes = {}
+  old_requests = {}
+  vim.api.nvim_set_current_buf(old_buf)
+  vim.cmd('PixiBuild')
+  H.wait(H.timeout, function() return last_note('does not support') ~= nil end)
+  caps.executeCommandProvider = nil
+  H.eq({ 'workspace/executeCommand' }, old_requests, 'requests')
+  local n = last_note('does not support')
+  H.ok(n and n.msg:find('pixi-lsp.build', 1, true), 'no "does not support" message; notes: %s', vim.inspect(notes))
+  H.eq(0, pixi.running_builds(), 'running builds after the answer')
+end)
+
+vim.lsp.get_client_by_id(old_client_id):stop(true)
 
 -- ---- recipe preview with a real build backend --------------------------------------------------
 -- Our example backend (pixi-build-lsp-example, speaking the real protocol), run through the
 -- `backends.overrides` setting: test-backend-under-test beside $PIXI_LSP_BIN, or $PIXI_LSP_TEST_BACKEND
 -- (cargo build -p pixi-lsp-tests --bins).
-local BACKEND = 'pixi-build-lsp-example'
-local backend_bin = os.getenv('PIXI_LSP_TEST_BACKEND')
-if not backend_bin or backend_bin == '' then
-  local bin = os.getenv('PIXI_LSP_BIN')
-  backend_bin = bin and (vim.fs.dirname(vim.fn.fnamemodify(bin, ':p')) .. '/test-backend-under-test')
-    or vim.fs.normalize(H.root .. '/../../target/debug/test-backend-under-test')
-end
+local BACKEND = H.backend_name
+local backend_bin = H.backend_bin
 
 local function backend_manifest(name, config)
   return table.concat({
@@ -232,36 +279,6 @@ H.test(':PixiPreviewRecipe with a failing backend: vim.notify and a backend-erro
   H.ok(d.message:find('boom', 1, true), 'diagnostic: %s', d.message)
   H.eq(vim.diagnostic.severity.ERROR, d.severity, 'severity')
   H.eq(H.line_of(buf, '^%[package%.build%]$') - 1, d.lnum, 'diagnostic line ([package.build])')
-end)
-
-H.test(':PixiBuild reports $/progress and the artifacts; :PixiBuildLog opens the log', function()
-  local buf = H.open(ws .. '/pixi.toml')
-  if not supports(buf, 'pixi-lsp.build') then
-    H.skip('server does not advertise pixi-lsp.build yet')
-  end
-  if not os.getenv('PIXI_LSP_TEST_SETTINGS') then
-    H.skip('set PIXI_LSP_TEST_SETTINGS to a backend the test can run')
-  end
-  local progress = {}
-  vim.api.nvim_create_autocmd('LspProgress', {
-    callback = function(ev) table.insert(progress, ev.data.params) end,
-  })
-  local result
-  local _, token = pixi.build({ on_result = function(r) result = r end })
-  H.ok(token, 'build was not started; notes: %s', vim.inspect(notes))
-  local ok = vim.wait(300000, function() return result ~= nil or last_note('failed') ~= nil end, 50)
-  H.ok(ok and result, 'build did not finish; notes: %s', vim.inspect(notes))
-  local kinds = {}
-  for _, p in ipairs(progress) do
-    if p.token == token then
-      kinds[p.value.kind] = true
-    end
-  end
-  H.ok(kinds.begin and kinds['end'], 'no begin/end $/progress for token %s: %s', token, vim.inspect(progress))
-  H.ok(type(result.artifacts) == 'table', 'artifacts: %s', vim.inspect(result))
-  vim.cmd('PixiBuildLog')
-  vim.wait(5000, function() return vim.api.nvim_buf_get_name(0) == result.log end, 20)
-  H.eq(result.log, vim.api.nvim_buf_get_name(0), 'log buffer')
 end)
 
 vim.notify = orig_notify

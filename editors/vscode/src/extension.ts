@@ -14,19 +14,32 @@ import {
   LanguageClient,
   LanguageClientOptions,
   Message,
+  MessageType,
   ResponseError,
   ServerOptions,
+  ShowMessageNotification,
   State,
   WorkDoneProgress,
   WorkDoneProgressCancelNotification,
 } from 'vscode-languageclient/node';
 import { isManifest, LARGE_MANIFEST_BYTES } from './manifest';
-import { buildSummary, BuildResult, isCancelled, isUnknownCommand, unsupportedMessage } from './messages';
+import {
+  buildSummary,
+  BuildResult,
+  FailureToasts,
+  isCancelled,
+  isNoBuildYet,
+  isUnknownCommand,
+  unsupportedMessage,
+} from './messages';
 import { RestartPolicy } from './restartPolicy';
 import { findServer } from './serverPath';
-import { buildSettings, RESTART_KEYS, ServerSettings } from './settings';
+import { buildSettings, RESTART_KEYS, serverEnv, ServerSettings } from './settings';
 
 const RECIPE_SCHEME = 'pixi-recipe';
+/** After "Cancel" on a build, how long the server gets to end it (window/workDoneProgress/cancel)
+ *  before the request itself is cancelled ($/cancelRequest). */
+const CANCEL_GRACE_MS = 5000;
 
 let ext: PixiExtension | undefined;
 
@@ -38,6 +51,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<PixiEx
 
 export async function deactivate(): Promise<void> {
   await ext?.stopClient();
+}
+
+/** The second argument of `pixi-lsp.build`. */
+interface BuildOptions {
+  rebuild?: boolean;
+  withPathDependencies?: boolean;
 }
 
 type Status =
@@ -55,7 +74,10 @@ class PixiExtension {
   private starting: Promise<LanguageClient | undefined> | undefined;
   private readonly status = vscode.window.createStatusBarItem('pixiLsp.status', vscode.StatusBarAlignment.Right, 100);
   private state: Status = { kind: 'idle' };
-  private builds = 0;
+  /** Running builds, by progress token: what the status bar shows. */
+  private readonly builds = new Map<string, { name: string; percent?: number }>();
+  /** A failure the server shows itself (window/showMessage) and as the command's error: one toast. */
+  private readonly failures = new FailureToasts();
   private readonly opened = new Set<string>();
   private readonly restarts = new RestartPolicy(3, 3 * 60 * 1000);
   private readonly recipes = new Map<string, { content: string; manifest: string }>();
@@ -75,6 +97,7 @@ class PixiExtension {
     reg('pixiLsp.previewRecipe', (uri) => this.previewRecipe(uri as vscode.Uri | undefined));
     reg('pixiLsp.build', (uri) => this.build(uri as vscode.Uri | undefined, false));
     reg('pixiLsp.buildWithPathDependencies', (uri) => this.build(uri as vscode.Uri | undefined, true));
+    reg('pixiLsp.rebuild', (uri) => this.build(uri as vscode.Uri | undefined, false, true));
     reg('pixiLsp.openBuildLog', (uri) => this.openBuildLog(uri as vscode.Uri | undefined));
     reg('pixiLsp.restartServer', () => this.restart(true));
     reg('pixiLsp.showServerLog', () => this.output.show(true));
@@ -172,9 +195,12 @@ class PixiExtension {
     }
     const args = cfg.get<string[]>('server.args', []);
     this.output.appendLine(`[pixi-lsp] starting ${found.path} ${args.join(' ')} (found via ${found.source})`);
+    // pixiLsp.server.env: extra environment of the server (and of the build backends it starts)
+    const env = serverEnv(process.env, cfg.get<unknown>('server.env', {}));
+    const options = env ? { env } : undefined;
     const serverOptions: ServerOptions = {
-      run: { command: found.path, args },
-      debug: { command: found.path, args },
+      run: { command: found.path, args, options },
+      debug: { command: found.path, args, options },
     };
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the handler's methods get their own `this`
     const self = this;
@@ -262,6 +288,22 @@ class PixiExtension {
         provideFoldingRanges: (d, c, t, next) => (isOpen(d) ? next(d, c, t) : undefined),
         provideDocumentFormattingEdits: (d, o, t, next) => (isOpen(d) ? next(d, o, t) : undefined),
         provideSignatureHelp: (d, p, c, t, next) => (isOpen(d) ? next(d, p, c, t) : undefined),
+        // the server's code lenses and code actions name its commands: run them like the palette
+        // commands (progress, Cancel, result toasts, the recipe and log editors)
+        executeCommand: (command, args, next) => {
+          const uri = typeof args[0] === 'string' ? vscode.Uri.parse(args[0]) : undefined;
+          const opts = (typeof args[1] === 'object' && args[1] !== null ? args[1] : {}) as BuildOptions;
+          switch (command) {
+            case 'pixi-lsp.build':
+              return this.build(uri, opts.withPathDependencies === true, opts.rebuild === true);
+            case 'pixi-lsp.previewRecipe':
+              return this.previewRecipe(uri);
+            case 'pixi-lsp.openBuildLog':
+              return this.openBuildLog(uri);
+            default:
+              return next(command, args);
+          }
+        },
         workspace: {
           // answer workspace/configuration for our section with the server's settings object
           configuration: (params, token, next) => {
@@ -276,6 +318,9 @@ class PixiExtension {
     };
     const client = new LanguageClient('pixiLsp', 'Pixi LSP', serverOptions, clientOptions);
     this.client = client;
+    // instead of the client library's handler: a failure the server shows and also answers a command
+    // with (a failed recipe preview) gets one toast, not two
+    client.onNotification(ShowMessageNotification.type, (m) => this.onServerMessage(m.type, m.message));
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) {
         this.serverVersion = client.initializeResult?.serverInfo?.version;
@@ -415,9 +460,13 @@ class PixiExtension {
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         break;
     }
-    if (this.builds > 0 && s.kind === 'running') {
-      text = `$(loading~spin) pixi-lsp: building${this.builds > 1 ? ` (${this.builds})` : ''}`;
-      tip += `\n${this.builds} build(s) running`;
+    if (this.builds.size > 0 && s.kind === 'running') {
+      const all = [...this.builds.values()];
+      const one = all.length === 1 ? all[0] : undefined;
+      text = one
+        ? `$(loading~spin) pixi-lsp: building ${one.name}${one.percent !== undefined ? ` ${one.percent}%` : ''}`
+        : `$(loading~spin) pixi-lsp: building (${all.length})`;
+      tip += `\nbuilding: ${all.map((b) => b.name).join(', ')}`;
     }
     item.text = text;
     item.tooltip = tip;
@@ -497,12 +546,34 @@ class PixiExtension {
     return client;
   }
 
+  private onServerMessage(type: MessageType, message: string): void {
+    this.output.appendLine(`[pixi-lsp] server message: ${message}`);
+    switch (type) {
+      case MessageType.Error:
+        if (!this.failures.shouldShow('server', message, Date.now())) {
+          return;
+        }
+        void vscode.window.showErrorMessage(message, 'Show server log').then((c) => {
+          if (c) {
+            this.output.show(true);
+          }
+        });
+        break;
+      case MessageType.Warning:
+        void vscode.window.showWarningMessage(message);
+        break;
+      default:
+        void vscode.window.showInformationMessage(message);
+    }
+  }
+
   private reportError(e: unknown, title: string, command: string): void {
+    this.output.appendLine(`[pixi-lsp] ${title} (${command}): ${errText(e)}`);
     if (e instanceof ResponseError && isUnknownCommand(e)) {
       void vscode.window.showWarningMessage(unsupportedMessage(this.serverVersion, title, command));
     } else if (e instanceof ResponseError && isCancelled(e)) {
       void vscode.window.showInformationMessage(`${title}: cancelled.`);
-    } else {
+    } else if (!(e instanceof ResponseError) || this.failures.shouldShow('client', e.message, Date.now())) {
       void vscode.window.showErrorMessage(`${title} failed: ${errText(e)}`, 'Show server log').then((c) => {
         if (c) {
           this.output.show(true);
@@ -605,8 +676,8 @@ class PixiExtension {
     }
   }
 
-  async build(arg: vscode.Uri | undefined, withPathDependencies: boolean): Promise<BuildResult | undefined> {
-    const title = withPathDependencies ? 'Build package and path dependencies' : 'Build package';
+  async build(arg: vscode.Uri | undefined, withPathDependencies: boolean, rebuild = false): Promise<BuildResult | undefined> {
+    const title = withPathDependencies ? 'Build package and its path dependencies' : rebuild ? 'Rebuild package' : 'Build package';
     const command = 'pixi-lsp.build';
     if (this.needsTrust(title)) {
       return undefined;
@@ -621,7 +692,7 @@ class PixiExtension {
     }
     const token = `pixi-lsp-build-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const name = vscode.workspace.asRelativePath(manifest);
-    this.builds++;
+    this.builds.set(token, { name });
     this.render();
     try {
       return await vscode.window.withProgress(
@@ -635,25 +706,38 @@ class PixiExtension {
             const increment = v.percentage !== undefined ? Math.max(0, v.percentage - last) : undefined;
             if (v.percentage !== undefined) {
               last = v.percentage;
+              this.builds.set(token, { name, percent: v.percentage });
+              this.render();
             }
             const message = v.kind === 'begin' ? (v.message ?? v.title) : v.message;
             progress.report({ message, increment });
           });
+          // "Cancel": the server stops the backend and answers; a server that does not answer in
+          // time gets $/cancelRequest too
+          const request = new vscode.CancellationTokenSource();
+          let timer: ReturnType<typeof setTimeout> | undefined;
           const onCancel = cancel.onCancellationRequested(() => {
+            this.output.appendLine(`[pixi-lsp] ${title} (${name}): cancel requested`);
             void client.sendNotification(WorkDoneProgressCancelNotification.type, { token });
+            timer = setTimeout(() => request.cancel(), CANCEL_GRACE_MS);
           });
           try {
             const result = (await client.sendRequest(
               ExecuteCommandRequest.type,
               {
                 command,
-                arguments: [client.code2ProtocolConverter.asUri(manifest), { withPathDependencies, rebuild: false }],
+                arguments: [client.code2ProtocolConverter.asUri(manifest), { withPathDependencies, rebuild }],
                 workDoneToken: token,
               },
-              cancel,
+              request.token,
             )) as BuildResult | null;
+            const summary = buildSummary(result);
+            this.output.appendLine(`[pixi-lsp] ${title} (${name}): ${summary}`);
+            for (const a of result?.packages?.flatMap((p) => p.artifacts ?? []) ?? result?.artifacts ?? []) {
+              this.output.appendLine(`    ${a}`);
+            }
             const actions = result?.log ? ['Open build log'] : [];
-            void vscode.window.showInformationMessage(buildSummary(result), ...actions).then((c) => {
+            void vscode.window.showInformationMessage(summary, ...actions).then((c) => {
               if (c) {
                 void this.openBuildLog(manifest);
               }
@@ -661,19 +745,24 @@ class PixiExtension {
             return result ?? undefined;
           } catch (e) {
             if (cancel.isCancellationRequested) {
-              void vscode.window.showInformationMessage(`${title}: cancelled.`);
+              this.output.appendLine(`[pixi-lsp] ${title} (${name}): cancelled (${errText(e)})`);
+              void vscode.window.showInformationMessage(`${title} (${name}): cancelled.`);
             } else {
               this.reportError(e, title, command);
             }
             return undefined;
           } finally {
+            if (timer) {
+              clearTimeout(timer);
+            }
             sub.dispose();
             onCancel.dispose();
+            request.dispose();
           }
         },
       );
     } finally {
-      this.builds--;
+      this.builds.delete(token);
       this.render();
     }
   }
@@ -701,6 +790,12 @@ class PixiExtension {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(r.path));
       await vscode.window.showTextDocument(doc, { preview: true });
     } catch (e) {
+      if (e instanceof ResponseError && isNoBuildYet(e)) {
+        void vscode.window.showInformationMessage(
+          `No build log yet for ${vscode.workspace.asRelativePath(manifest)}: build the package first ("Pixi: Build package").`,
+        );
+        return;
+      }
       this.reportError(e, title, command);
     }
   }

@@ -3,7 +3,13 @@
 export interface ServerSettings {
   diagnostics: { generic: boolean };
   channels: { enabled: boolean; cacheDir: string | null; offline: boolean; timeoutSeconds: number };
-  backends: { overrides: Record<string, string>; overrideAll: string | null; autoPreview: boolean };
+  backends: {
+    overrides: Record<string, string>;
+    overrideAll: string | null;
+    autoPreview: boolean;
+    cacheDir: string | null;
+    timeoutSeconds: number;
+  };
   build: { outputDir: string | null };
   trusted: boolean;
   logLevel: string;
@@ -25,6 +31,9 @@ function seconds(v: unknown, fallback: number): number {
   return Number.isFinite(n) ? Math.max(1, Math.round(n)) : fallback;
 }
 
+/** The server's default time limit of one backend call. */
+export const BACKEND_TIMEOUT_SECONDS = 600;
+
 export function buildSettings(get: Getter, trusted: boolean): ServerSettings {
   const overrides: Record<string, string> = {};
   const raw = get<Record<string, unknown>>('backends.overrides', {});
@@ -45,6 +54,8 @@ export function buildSettings(get: Getter, trusted: boolean): ServerSettings {
       overrides,
       overrideAll: str(get('backends.overrideAll', null)),
       autoPreview: get('backends.autoPreview', false),
+      cacheDir: str(get('backends.cacheDir', null)),
+      timeoutSeconds: seconds(get<unknown>('backends.timeoutSeconds', BACKEND_TIMEOUT_SECONDS), BACKEND_TIMEOUT_SECONDS),
     },
     build: { outputDir: str(get('build.outputDir', null)) },
     trusted,
@@ -55,4 +66,32 @@ export function buildSettings(get: Getter, trusted: boolean): ServerSettings {
 }
 
 /** Settings whose change needs a server restart rather than didChangeConfiguration. */
-export const RESTART_KEYS = ['pixiLsp.server.path', 'pixiLsp.server.args'];
+export const RESTART_KEYS = ['pixiLsp.server.path', 'pixiLsp.server.args', 'pixiLsp.server.env'];
+
+/** The server process's environment: the extension host's, plus `pixiLsp.server.env` (string values
+ *  only; null removes a variable). undefined when there is nothing to add (inherit as is). */
+export function serverEnv(
+  base: Record<string, string | undefined>,
+  extra: unknown,
+): Record<string, string> | undefined {
+  if (!extra || typeof extra !== 'object' || Array.isArray(extra) || Object.keys(extra).length === 0) {
+    return undefined;
+  }
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) {
+    if (v !== undefined) {
+      env[k] = v;
+    }
+  }
+  for (const [k, v] of Object.entries(extra as Record<string, unknown>)) {
+    if (k === '') {
+      continue;
+    }
+    if (v === null) {
+      delete env[k];
+    } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      env[k] = String(v);
+    }
+  }
+  return env;
+}

@@ -13,7 +13,16 @@ M.default_settings = {
   -- repodata of the manifest's channels, fetched in the background: package/backend name and version
   -- completion, package-not-found / version-not-in-channels / channel-unreachable checks, inlay hints
   channels = { enabled = true, cacheDir = vim.NIL, offline = false, timeoutSeconds = 30 },
-  backends = { overrides = vim.empty_dict(), overrideAll = vim.NIL, autoPreview = false },
+  -- build backends: local executables instead of installed ones, where installed ones live, and the
+  -- time one backend call may take (previews and builds)
+  backends = {
+    overrides = vim.empty_dict(),
+    overrideAll = vim.NIL,
+    autoPreview = false,
+    cacheDir = vim.NIL,
+    timeoutSeconds = 600,
+  },
+  -- where built .conda files go (nil: <workspace>/.pixi/build/out)
   build = { outputDir = vim.NIL },
   trusted = true,
   logLevel = 'info',
@@ -24,6 +33,8 @@ M.default_settings = {
 
 M.defaults = {
   cmd = { 'pixi-lsp' },
+  --- extra environment variables of the server process (and so of the build backends it runs)
+  cmd_env = nil,
   settings = {},
   --- 'notify' (vim.notify on begin/end, echo for reports), 'echo' (echo area only) or false
   progress = 'notify',
@@ -40,6 +51,7 @@ function M.config()
   local s = settings()
   return {
     cmd = M.options.cmd,
+    cmd_env = M.options.cmd_env,
     filetypes = { 'toml' },
     -- pixi.toml / pyproject.toml mark a root; the real decision is made in root_dir below
     root_markers = { manifest.manifest_names },
@@ -164,8 +176,11 @@ local function is_unknown_command(err)
   return msg:find('unknown command', 1, true) ~= nil or msg:find('not supported', 1, true) ~= nil
 end
 
---- Run a server command. on_result(result) on success; errors are reported to the user.
+--- Run a server command. on_result(result, client, bufnr) on success; errors are reported to the
+--- user unless opts.on_error(err, client) returns true (handled). opts.on_done() runs first, either way.
 ---@return integer? request_id
+---@return vim.lsp.Client? client
+---@return integer? bufnr the manifest buffer
 function M.exec(command, args, on_result, opts)
   opts = opts or {}
   local client, uri, bufnr = M.client_for(opts.bufnr)
@@ -189,6 +204,9 @@ function M.exec(command, args, on_result, opts)
       opts.on_done()
     end
     if err then
+      if opts.on_error and opts.on_error(err, client) then
+        return
+      end
       if is_unknown_command(err) then
         unsupported(client, command)
       elseif err.code == -32800 then -- RequestCancelled
@@ -204,7 +222,7 @@ function M.exec(command, args, on_result, opts)
     notify('the server is not running', vim.log.levels.ERROR)
     return nil
   end
-  return id
+  return id, client, bufnr
 end
 
 local function show_recipe(content, recipe_uri, manifest_buf)
@@ -267,67 +285,150 @@ function M.refresh_preview(preview_buf)
 end
 
 local build_seq = 0
-M.builds = {} -- token -> { client = client, id = request_id }
+--- Running builds: progress token -> { client, id, bufnr, label, deps, cancelled }
+M.builds = {}
+--- How long :PixiBuildCancel waits for the server to end a build after `window/workDoneProgress/cancel`
+--- before it also cancels the request (`$/cancelRequest`).
+M.cancel_grace_ms = 5000
 
---- :PixiBuild[!] [deps]: build the package (! = rebuild, deps = also path dependencies).
+--- Number of builds running (for a statusline).
+function M.running_builds()
+  return vim.tbl_count(M.builds)
+end
+
+--- "build finished" text of a `pixi-lsp.build` result.
+function M.format_build_result(result)
+  result = type(result) == 'table' and result or {}
+  local lines = {}
+  -- `packages`: every package built, path dependencies first; listed when there is more than one
+  local packages = type(result.packages) == 'table' and result.packages or nil
+  if packages and #packages > 1 then
+    table.insert(lines, ('build finished: %d package(s), in build order'):format(#packages))
+    for _, p in ipairs(packages) do
+      table.insert(lines, ('  %s%s'):format(p.name or '?', p.cached and ' (cached)' or ''))
+      for _, a in ipairs(p.artifacts or {}) do
+        table.insert(lines, '    ' .. a)
+      end
+    end
+  else
+    local arts = result.artifacts or {}
+    table.insert(lines, ('build finished%s: %d artifact(s)'):format(result.cached and ' (cached)' or '', #arts))
+    for _, a in ipairs(arts) do
+      table.insert(lines, '  ' .. a)
+    end
+  end
+  if result.log then
+    table.insert(lines, 'log: ' .. result.log .. '  (:PixiBuildLog)')
+  end
+  return table.concat(lines, '\n')
+end
+
+--- Tell listeners a build ended: `User PixiBuildDone` with data
+--- { token, manifest, result?, error?, cancelled }.
+local function build_done(data)
+  vim.api.nvim_exec_autocmds('User', { pattern = 'PixiBuildDone', modeline = false, data = data })
+end
+
+--- :PixiBuild[!] [deps] [rebuild]: build the package of the manifest in bufnr (default: current).
+--- opts = { rebuild = bool, with_path_dependencies = bool, on_result = fn(result), on_error = fn(err, cancelled) }
+---@return integer? request_id
+---@return string token the progress token of this build
 function M.build(opts, bufnr)
   opts = opts or {}
   build_seq = build_seq + 1
   local token = ('pixi-lsp-build-%d-%d'):format(vim.uv.os_getpid(), build_seq)
-  local id
-  id = M.exec('pixi-lsp.build', function(uri)
-    return { uri, { withPathDependencies = opts.with_path_dependencies or false, rebuild = opts.rebuild or false } }
+  local deps = opts.with_path_dependencies == true
+  local state = { deps = deps, cancelled = false }
+  local function finish(data)
+    data.token = token
+    data.manifest = state.manifest
+    data.cancelled = data.cancelled or false
+    build_done(data)
+  end
+  local id, client, mbuf = M.exec('pixi-lsp.build', function(uri)
+    state.manifest = uri
+    return { uri, { withPathDependencies = deps, rebuild = opts.rebuild == true } }
   end, function(result)
     M.last_build = result
-    local arts = result and result.artifacts or {}
-    local lines = { ('build finished: %d artifact(s)'):format(#arts) }
-    for _, a in ipairs(arts) do
-      table.insert(lines, '  ' .. a)
-    end
-    if result and result.log then
-      table.insert(lines, 'log: ' .. result.log .. '  (:PixiBuildLog)')
-    end
-    notify(table.concat(lines, '\n'))
+    notify(M.format_build_result(result))
     if opts.on_result then
       opts.on_result(result)
     end
+    finish({ result = result })
   end, {
     bufnr = bufnr,
     work_done_token = token,
     on_done = function() M.builds[token] = nil end,
+    on_error = function(err)
+      -- the server ends a build cancelled through its progress with an error naming the cancel;
+      -- a cancelled request ($/cancelRequest) answers RequestCancelled
+      local cancelled = err.code == -32800 or state.cancelled
+      if cancelled then
+        notify(('build of %s cancelled'):format(state.label or 'the package'))
+      end
+      if opts.on_error then
+        opts.on_error(err, cancelled)
+      end
+      finish({ error = err, cancelled = cancelled })
+      return cancelled
+    end,
   })
   if id then
-    local client = M.client_for(bufnr)
-    M.builds[token] = { client = client, id = id }
-    notify('build started' .. (opts.with_path_dependencies and ' (with path dependencies)' or '')
-      .. ' — :PixiBuildCancel to stop')
+    state.client, state.id, state.bufnr = client, id, mbuf
+    state.label = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(mbuf), ':~:.')
+    M.builds[token] = state
+    notify(('building %s%s%s — :PixiBuildCancel to stop'):format(state.label,
+      deps and ' and its path dependencies' or '', opts.rebuild and ' (rebuild)' or ''))
   end
   return id, token
 end
 
---- :PixiBuildCancel: cancel running builds.
+--- :PixiBuildCancel: cancel running builds. The server stops the backend and ends the build's
+--- progress; a server that does not end the build in time also gets `$/cancelRequest`.
 function M.cancel_builds()
   local n = 0
   for token, b in pairs(M.builds) do
-    b.client:notify('window/workDoneProgress/cancel', { token = token })
-    b.client:cancel_request(b.id)
-    M.builds[token] = nil
-    n = n + 1
+    if not b.cancelled then
+      b.cancelled = true
+      n = n + 1
+      b.client:notify('window/workDoneProgress/cancel', { token = token })
+      vim.defer_fn(function()
+        if M.builds[token] == b then
+          b.client:cancel_request(b.id)
+        end
+      end, M.cancel_grace_ms)
+    end
   end
-  notify(n > 0 and ('cancelled %d build(s)'):format(n) or 'no build is running')
+  notify(n > 0 and ('cancelling %d build(s)'):format(n) or 'no build is running')
+  return n
 end
 
---- :PixiBuildLog: open the log of the last build of this manifest.
+--- :PixiBuildLog: open the log of the last build of this manifest (read-only, reloaded when shown again).
 function M.open_build_log(bufnr)
   return M.exec('pixi-lsp.openBuildLog', function(uri) return { uri } end, function(result)
     if type(result) ~= 'table' or not result.path then
       notify('no build log yet', vim.log.levels.WARN)
       return
     end
-    vim.cmd('split ' .. vim.fn.fnameescape(result.path))
+    local win = vim.fn.bufwinid(vim.fn.bufnr(result.path))
+    if win ~= -1 then
+      vim.api.nvim_set_current_win(win)
+      vim.cmd('checktime')
+    else
+      vim.cmd('split ' .. vim.fn.fnameescape(result.path))
+    end
     vim.bo.readonly = true
     vim.bo.autoread = true
-  end, { bufnr = bufnr })
+    M.last_log_buf = vim.api.nvim_get_current_buf()
+  end, {
+    bufnr = bufnr,
+    on_error = function(err)
+      if (err.message or ''):find('no build', 1, true) then
+        notify('no build log yet: ' .. err.message .. ' (:PixiBuild first)', vim.log.levels.WARN)
+        return true
+      end
+    end,
+  })
 end
 
 -- ---------------------------------------------------------------------------------------------
@@ -376,17 +477,53 @@ function M.create_commands()
     end
   end, { desc = 'pixi-lsp: preview the recipe generated from this manifest' })
   vim.api.nvim_create_user_command('PixiBuild', function(a)
-    local deps = vim.tbl_contains(a.fargs, 'deps')
-    M.build({ rebuild = a.bang or vim.tbl_contains(a.fargs, 'rebuild'), with_path_dependencies = deps })
+    local opts = { rebuild = a.bang }
+    for _, arg in ipairs(a.fargs) do
+      if arg == 'deps' then
+        opts.with_path_dependencies = true
+      elseif arg == 'rebuild' then
+        opts.rebuild = true
+      else
+        notify(('PixiBuild: unknown argument "%s" (deps, rebuild)'):format(arg), vim.log.levels.ERROR)
+        return
+      end
+    end
+    M.build(opts)
   end, {
     bang = true,
     nargs = '*',
-    complete = function() return { 'deps', 'rebuild' } end,
-    desc = 'pixi-lsp: build the package (! or rebuild: rebuild; deps: with path dependencies)',
+    complete = function(lead)
+      return vim.tbl_filter(function(c) return vim.startswith(c, lead) end, { 'deps', 'rebuild' })
+    end,
+    desc = 'pixi-lsp: build the package (! or rebuild: rebuild; deps: its path dependencies first)',
   })
   vim.api.nvim_create_user_command('PixiBuildCancel', M.cancel_builds, { desc = 'pixi-lsp: cancel running builds' })
   vim.api.nvim_create_user_command('PixiBuildLog', function() M.open_build_log() end,
     { desc = 'pixi-lsp: open the last build log' })
+
+  -- The server's code lenses and code actions name its commands: run them like the user commands
+  -- (progress token, notifications, the recipe buffer, the log window) instead of a bare executeCommand.
+  local function target(command, ctx)
+    local uri = command.arguments and command.arguments[1]
+    if type(uri) == 'string' then
+      local buf = vim.uri_to_bufnr(uri)
+      if vim.api.nvim_buf_is_loaded(buf) then
+        return buf
+      end
+    end
+    return ctx and ctx.bufnr
+  end
+  vim.lsp.commands['pixi-lsp.build'] = function(command, ctx)
+    local o = command.arguments and command.arguments[2]
+    o = type(o) == 'table' and o or {}
+    M.build({ rebuild = o.rebuild == true, with_path_dependencies = o.withPathDependencies == true }, target(command, ctx))
+  end
+  vim.lsp.commands['pixi-lsp.previewRecipe'] = function(command, ctx)
+    M.preview_recipe(target(command, ctx))
+  end
+  vim.lsp.commands['pixi-lsp.openBuildLog'] = function(command, ctx)
+    M.open_build_log(target(command, ctx))
+  end
 
   local group = vim.api.nvim_create_augroup('pixi_lsp', { clear = true })
   vim.api.nvim_create_autocmd('LspProgress', { group = group, callback = on_progress })

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildSummary, isCancelled, isUnknownCommand, unsupportedMessage } from '../messages';
+import { buildSummary, isCancelled, isNoBuildYet, FailureToasts, isUnknownCommand, unsupportedMessage } from '../messages';
 
 test('unknown command detection', () => {
   assert.equal(isUnknownCommand({ code: -32601, message: 'Method not found' }), true);
@@ -8,6 +8,8 @@ test('unknown command detection', () => {
   assert.equal(isUnknownCommand({ code: -32603, message: 'backend failed' }), false);
   assert.equal(isUnknownCommand(undefined), false);
   assert.equal(isCancelled({ code: -32800 }), true);
+  assert.equal(isNoBuildYet({ code: -32803, message: 'no build of this package has run in this session' }), true);
+  assert.equal(isNoBuildYet({ code: -32803, message: 'Build of x failed: nobody' }), false);
 });
 
 test('messages', () => {
@@ -18,4 +20,53 @@ test('messages', () => {
   assert.match(unsupportedMessage(undefined, 'x', 'y'), /^This pixi-lsp server/);
   assert.equal(buildSummary({ artifacts: ['/o/demo-0.1.0-h0.conda'] }), 'Built 1 package: demo-0.1.0-h0.conda');
   assert.equal(buildSummary(null), 'Build finished, but produced no artifacts.');
+});
+
+test('build summaries: cached, path dependencies in build order', () => {
+  assert.equal(
+    buildSummary({ artifacts: ['/o/noarch/hello-0.1.0-h0.conda'], cached: true }),
+    'Built 1 package (cached: inputs unchanged): hello-0.1.0-h0.conda',
+  );
+  assert.equal(
+    buildSummary({ artifacts: ['/o/a.conda', 'C:\\o\\b.conda'] }),
+    'Built 2 packages: a.conda, b.conda',
+  );
+  assert.equal(
+    buildSummary({
+      artifacts: ['/o/pkg-b-0.1.0-h0.conda'],
+      packages: [
+        { name: 'pkg-a', artifacts: ['/o/pkg-a-0.1.0-h0.conda'], cached: true },
+        { name: 'pkg-b', artifacts: ['/o/pkg-b-0.1.0-h0.conda'], cached: false },
+      ],
+    }),
+    'Built 2 packages (pkg-a → pkg-b): pkg-a-0.1.0-h0.conda (cached), pkg-b-0.1.0-h0.conda',
+  );
+  assert.equal(buildSummary({ artifacts: [], packages: [] }), 'Build finished, but produced no artifacts.');
+  // one package (no path dependencies): as without `packages`
+  assert.equal(
+    buildSummary({
+      artifacts: ['/o/hello-0.1.0-h0.conda'],
+      cached: true,
+      packages: [{ name: 'hello', artifacts: ['/o/hello-0.1.0-h0.conda'], cached: true }],
+    }),
+    'Built 1 package (cached: inputs unchanged): hello-0.1.0-h0.conda',
+  );
+});
+
+test('a failure the server showed and the command error of the same text make one toast, in either order', () => {
+  const f = new FailureToasts(1000);
+  // server first, then the response
+  assert.equal(f.shouldShow('server', 'Recipe preview failed: boom', 0), true);
+  assert.equal(f.shouldShow('client', 'Recipe preview failed: boom ', 10), false);
+  // response first, then the server's message
+  assert.equal(f.shouldShow('client', 'Recipe preview failed: boom', 20), true);
+  assert.equal(f.shouldShow('server', 'Recipe preview failed: boom', 30), false);
+  // the same source twice (a build failing twice): both shown
+  assert.equal(f.shouldShow('client', 'Build of x failed: y', 40), true);
+  assert.equal(f.shouldShow('client', 'Build of x failed: y', 50), true);
+  // different text: shown
+  assert.equal(f.shouldShow('server', 'Recipe preview failed: other', 60), true);
+  // too late to be the same failure
+  assert.equal(f.shouldShow('server', 'late', 100), true);
+  assert.equal(f.shouldShow('client', 'late', 1101), true);
 });

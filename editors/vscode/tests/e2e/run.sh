@@ -4,8 +4,8 @@
 # Env: PIXI_LSP_TEST_CODE_SERVER (code-server binary), PIXI_LSP_TEST_CHROMIUM (default /usr/bin/chromium),
 #      PORT (default: a free port), ARTIFACTS (screenshots; default editors/vscode/tests/artifacts),
 #      PIXI_LSP_MAKE_CHANNEL (builds the local test channel; default: pixi-lsp-make-channel beside the server)
-#      PIXI_LSP_TEST_BACKEND (the build backend of the recipe preview, pixi-build-lsp-example;
-#      default: test-backend-under-test beside the server)
+#      PIXI_LSP_TEST_BACKEND (the build backend of the recipe preview and the builds,
+#      pixi-build-lsp-example; default: test-backend-under-test beside the server)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 VSC=$(cd "$HERE/../.." && pwd)
@@ -26,7 +26,7 @@ if [ -x "$MAKE_CHANNEL" ]; then
 else
   CHANNEL_ERR="$MAKE_CHANNEL not found (cargo build -p pixi-lsp-tests --bin pixi-lsp-make-channel, or set PIXI_LSP_MAKE_CHANNEL)"
 fi
-# the recipe preview runs our example backend through the backends.overrides setting
+# the recipe preview and the builds run our example backend through the backends.overrides setting
 BACKEND=${PIXI_LSP_TEST_BACKEND:-$(dirname "$SERVER")/test-backend-under-test}
 BACKEND_ERR=
 if [ -x "$BACKEND" ]; then BACKEND=$(realpath "$BACKEND"); else
@@ -34,11 +34,18 @@ if [ -x "$BACKEND" ]; then BACKEND=$(realpath "$BACKEND"); else
 fi
 mkdir -p "$RUN/ws/channels"
 sed "s#@CHANNEL_URL@#${CHANNEL_URL:-file:///nonexistent/}#" "$VSC/tests/fixtures/channels.pixi.toml" > "$RUN/ws/channels/pixi.toml"
+# the packages the build tests build (build-hello, build-hang, build-deps/{a,b}), against the same channel;
+# their .conda files go to $RUN/build-out (the pixiLsp.build.outputDir setting)
+cp -r "$VSC/tests/fixtures/build/." "$RUN/ws/"
+find "$RUN/ws" -path "$RUN/ws/build-*" -name pixi.toml -exec sed -i "s#@CHANNEL_URL@#${CHANNEL_URL:-file:///nonexistent/}#" {} +
 cat > "$RUN/data/User/settings.json" <<JSON
 {
   "pixiLsp.server.path": "$SERVER",
   "pixiLsp.channels.enabled": false,
   "pixiLsp.backends.overrides": { "pixi-build-lsp-example": "$BACKEND" },
+  "pixiLsp.backends.cacheDir": "$RUN/backend-cache",
+  "pixiLsp.backends.timeoutSeconds": 60,
+  "pixiLsp.build.outputDir": "$RUN/build-out",
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "security.workspace.trust.enabled": false,
@@ -79,6 +86,6 @@ for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "code-server did not come up"; cat "$RUN/code-server.log"; exit 1; }
 RUN_DIR=$RUN SETTINGS="$RUN/data/User/settings.json" SERVER="$SERVER" ARTIFACTS="$ARTIFACTS" \
   CHANNEL_URL="$CHANNEL_URL" CHANNEL_ERR="$CHANNEL_ERR" \
-  BACKEND_ERR="$BACKEND_ERR" \
+  BACKEND="$BACKEND" BACKEND_ERR="$BACKEND_ERR" BUILD_OUT="$RUN/build-out" \
   CRASHING_SERVER="$VSC/tests/fixtures/crashing-server" \
   node "$HERE/vscode-e2e.js" "http://127.0.0.1:$PORT/?folder=$RUN/ws"

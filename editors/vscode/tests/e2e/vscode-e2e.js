@@ -11,6 +11,10 @@ const SETTINGS = process.env.SETTINGS;
 const T = Number(process.env.PIXI_LSP_TEST_TIMEOUT_MS || 20000);
 // how long the server may take to load the local test channel (completion is retried until then)
 const CHANNEL_T = Number(process.env.PIXI_LSP_TEST_CHANNEL_TIMEOUT_MS || 30000);
+// how long one build may take (the example backend builds these packages in well under a second)
+const BUILD_T = Number(process.env.PIXI_LSP_TEST_BUILD_TIMEOUT_MS || 120000);
+// where the builds put their .conda files (the pixiLsp.build.outputDir setting of run.sh)
+const BUILD_OUT = process.env.BUILD_OUT;
 const t0 = Date.now();
 const log = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
 const squash = (s) => s.replace(/\s+/g, ' ').trim();
@@ -57,13 +61,20 @@ function check(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Run a command from the command palette: the entry whose label is exactly `title` (not a longer
+ *  one starting the same, which may be listed first as "recently used"). */
 async function runCommand(title) {
   await page.keyboard.press('F1');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
   await page.keyboard.type(title);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  const exact = new RegExp(`^${escapeRe(title)}$`);
+  const row = page.locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first();
   await row.waitFor({ state: 'visible', timeout: T });
-  await page.keyboard.press('Enter');
+  await row.click();
 }
 
 async function clearNotifications() {
@@ -101,13 +112,13 @@ async function openFile(rel, attempt = 1) {
     { timeout: T },
   );
   await page.keyboard.press('Enter');
-  // the breadcrumbs of the active editor show the folder and the file name
+  // the breadcrumbs of the active editor show the folders and the file name
   try {
     await page.waitForFunction(
       ([d, f]) => {
         const b = document.querySelector('.editor-group-container.active .monaco-breadcrumbs');
         const t = b ? b.textContent || '' : '';
-        return t.includes(f) && (d === '.' || t.includes(d));
+        return t.includes(f) && (d === '.' || d.split('/').every((seg) => t.includes(seg)));
       },
       [dir, file],
       { timeout: attempt === 1 ? 5000 : T },
@@ -185,6 +196,83 @@ async function suggestUntil(pred, what) {
     await page.keyboard.press('Escape');
     await page.waitForTimeout(500);
   }
+}
+
+/** The notification toast whose message matches re. */
+function toast(re) {
+  return page.locator('.notification-toast').filter({ has: page.locator('.notification-list-item-message', { hasText: re }) });
+}
+
+async function statusLabel() {
+  return squash((await page.locator('[id$="pixiLsp.status"]').getAttribute('aria-label').catch(() => '')) || '');
+}
+
+/** Wait until the pixi-lsp status bar item's label satisfies pred. */
+async function waitStatus(pred, what, timeout = T) {
+  const end = Date.now() + timeout;
+  let label = '';
+  while (Date.now() < end) {
+    label = await statusLabel();
+    if (pred(label)) return label;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`status bar never ${what}; last: ${label}`);
+}
+const serverUp = (l) => /pixi-lsp/.test(l) && !/stopped|not found|failed|restarting|starting/.test(l);
+
+/** .conda files under the build output directory whose name starts with prefix. */
+function condaFiles(prefix) {
+  const found = [];
+  const walk = (dir) => {
+    for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.startsWith(prefix) && e.name.endsWith('.conda') && fs.statSync(p).size > 0) found.push(p);
+    }
+  };
+  walk(BUILD_OUT);
+  return found;
+}
+
+/** Processes of our test backend started in hang mode (their environment says so). */
+function hangingBackends() {
+  const pids = [];
+  for (const pid of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const env = fs.readFileSync(`/proc/${pid}/environ`, 'latin1');
+      if (!env.includes('PIXI_BUILD_LSP_EXAMPLE_MODE=hang-on-outputs')) continue;
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(process.env.BACKEND)) pids.push(pid);
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids;
+}
+
+async function waitFor(pred, what, timeout = T) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    if (await pred()) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The active editor shows the build log of a finished build: its tab, and "== done" at its end
+ *  (Monaco renders only the visible lines). */
+async function waitBuildLog() {
+  await page.waitForSelector('.tabs-container .tab.active[aria-label*="build.log"]', { timeout: T });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.waitForFunction(() => {
+    const v = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+    return v && (v.textContent || '').replace(/\u00a0/g, ' ').includes('== done');
+  }, null, { timeout: T });
+}
+
+/** Text of the active editor's visible lines (Monaco renders spaces as no-break spaces). */
+async function activeEditorText() {
+  return (await page.locator('.editor-group-container.active .monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ');
 }
 
 /** 1-based line and column just after `marker` in the first line of `file` containing it. */
@@ -268,15 +356,6 @@ async function lineText(hasText) {
       check(items.some((t) => /^backend\b/.test(t)), 'no backend in the suggestion list');
     });
 
-    await test('Pixi: Build package says when the server does not support it (or builds)', 'vscode-build-command.png', async () => {
-      await clearNotifications();
-      await openFile('complete/pixi.toml');
-      await runCommand('Pixi: Build package');
-      const msg = await waitNotification(/does not support|Built \d+ package|Build package/);
-      report.buildCommand = msg;
-      log('notification: ' + msg);
-    });
-
     // the recipe preview runs our example backend (pixi-build-lsp-example), which run.sh put in the
     // pixiLsp.backends.overrides setting
     await test('Pixi: Preview generated recipe opens the recipe as read-only YAML beside the manifest', 'vscode-preview.png', async () => {
@@ -329,10 +408,15 @@ async function lineText(hasText) {
       await runCommand('View: Close All Editor Groups'); // back to one group
       await openFile('preview-failing/pixi.toml');
       await runCommand('Pixi: Preview generated recipe');
-      const msg = await waitNotification(/Preview generated recipe failed/, 60000);
+      // the server shows the failure (window/showMessage); the extension does not repeat it
+      const msg = await waitNotification(/Recipe preview failed/, 60000);
       report.previewError = msg;
       log('notification: ' + msg);
       check(/boom/.test(msg), 'the error does not carry the backend message: ' + msg);
+      await page.waitForTimeout(1500); // a second toast would be there by now
+      const toasts = (await page.locator('.notification-list-item-message').allInnerTexts()).map(squash);
+      report.previewErrorToasts = toasts;
+      check(toasts.filter((t) => /boom/.test(t)).length === 1, 'not exactly one toast about the failure: ' + JSON.stringify(toasts));
       await page.keyboard.press(KEYS.problems);
       await page.waitForFunction(() => {
         const p = document.querySelector('.markers-panel');
@@ -343,6 +427,159 @@ async function lineText(hasText) {
       log('problems: ' + problems);
       check(/backend-error/.test(problems), 'no backend-error problem: ' + problems);
       check(/Ln 11\b/.test(problems), 'the problem is not on [package.build] (line 11): ' + problems);
+    });
+
+    // ---- builds: real .conda files, built by our example backend against the local test channel ----
+    const needBuildSetup = () => {
+      check(!process.env.BACKEND_ERR, 'no test backend: ' + process.env.BACKEND_ERR);
+      check(process.env.CHANNEL_URL, 'no local test channel: ' + (process.env.CHANNEL_ERR || 'CHANNEL_URL not set'));
+      check(BUILD_OUT, 'BUILD_OUT not set');
+    };
+
+    let built = false;
+    await test('Pixi: Build package builds a .conda and says so, with an "Open build log" button', null, async () => {
+      needBuildSetup();
+      await page.keyboard.press(KEYS.closePanel);
+      await clearNotifications();
+      await runCommand('View: Close All Editor Groups');
+      await openFile('build-hello/pixi.toml');
+      await runCommand('Pixi: Build package');
+      const msg = await waitNotification(/^Built \d+ package|failed|not running|does not support/, BUILD_T);
+      report.build = msg;
+      log('notification: ' + msg);
+      check(/^Built 1 package: hello-0\.1\.0-\S+\.conda/.test(msg), 'not built: ' + msg);
+      const files = condaFiles('hello-0.1.0-');
+      report.buildArtifacts = files;
+      check(files.length === 1 && msg.includes(path.basename(files[0])), `artifacts in ${BUILD_OUT}: ${JSON.stringify(files)}`);
+      check(!/building/.test(await statusLabel()), 'the status bar still shows a build: ' + (await statusLabel()));
+      built = true;
+      await toast(/Build package \(build-hello/).waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-build-done.png') }).catch(() => {});
+      // the toast's button opens the log
+      await toast(/^Built 1 package/).locator('.monaco-button', { hasText: 'Open build log' }).click();
+      await waitBuildLog();
+    });
+
+    await test('Pixi: Build package again answers from the cache; Pixi: Rebuild package builds again', null, async () => {
+      check(built, 'needs the first build');
+      await clearNotifications();
+      await openFile('build-hello/pixi.toml');
+      await runCommand('Pixi: Build package');
+      const cached = await waitNotification(/^Built \d+ package|failed/, BUILD_T);
+      report.buildCached = cached;
+      check(/^Built 1 package \(cached: inputs unchanged\): hello-0\.1\.0-/.test(cached), 'second build: ' + cached);
+      await clearNotifications();
+      const before = fs.statSync(condaFiles('hello-0.1.0-')[0]).mtimeMs;
+      await runCommand('Pixi: Rebuild package (ignore the artifact cache)');
+      const rebuilt = await waitNotification(/^Built \d+ package|failed/, BUILD_T);
+      report.buildRebuilt = rebuilt;
+      check(/^Built 1 package: hello-0\.1\.0-/.test(rebuilt), 'rebuild: ' + rebuilt);
+      check(fs.statSync(condaFiles('hello-0.1.0-')[0]).mtimeMs > before, 'the rebuild did not write the .conda again');
+    });
+
+    await test('the code lens "Rebuild (ignore cache)" rebuilds, with the same progress and result toasts', null, async () => {
+      check(built, 'needs the first build');
+      await clearNotifications();
+      await openFile('build-hello/pixi.toml');
+      const lens = page.locator('.editor-group-container.active .codelens-decoration a', { hasText: 'Rebuild (ignore cache)' });
+      await lens.waitFor({ state: 'visible', timeout: T });
+      await lens.click();
+      const msg = await waitNotification(/^Built \d+ package|failed/, BUILD_T);
+      report.buildLens = msg;
+      check(/^Built 1 package: hello-0\.1\.0-/.test(msg), 'code lens rebuild: ' + msg);
+    });
+
+    await test('Pixi: Open build log opens the log of the last build of the manifest', 'vscode-build-log.png', async () => {
+      check(built, 'needs the first build');
+      await clearNotifications();
+      await runCommand('View: Close All Editors');
+      await openFile('build-hello/pixi.toml');
+      await runCommand('Pixi: Open build log');
+      await waitBuildLog();
+      const end = await activeEditorText();
+      await page.keyboard.press('Control+Home');
+      await page.waitForTimeout(200);
+      const text = await activeEditorText();
+      report.buildLog = text.slice(0, 2000);
+      check(/== Building: building hello 0\.1\.0/.test(text), 'the log does not show the build step: ' + squash(text).slice(0, 300));
+      check(!/== failed/.test(end), 'the log ends with a failure: ' + squash(end).slice(-300));
+    });
+
+    await test('Pixi: Open build log before any build of the manifest says there is none yet', null, async () => {
+      needBuildSetup();
+      await clearNotifications();
+      await openFile('build-deps/a/pixi.toml');
+      await runCommand('Pixi: Open build log');
+      const msg = await waitNotification(/No build log yet|failed/);
+      report.noBuildLog = msg;
+      check(/^No build log yet for build-deps\/a\/pixi\.toml/.test(msg), 'message: ' + msg);
+    });
+
+    // pkg-b needs pkg-a (a path dependency) at run time: only "with path dependencies" builds pkg-a
+    // (first; the result's `packages` lists both in build order)
+    await test('Pixi: Build package builds pkg-b alone; ... and its path dependencies builds pkg-a, then pkg-b', 'vscode-build-deps.png', async () => {
+      needBuildSetup();
+      await clearNotifications();
+      await openFile('build-deps/b/pixi.toml');
+      await runCommand('Pixi: Build package');
+      const alone = await waitNotification(/^Built \d+ package|failed|not running|does not support/, BUILD_T);
+      report.buildDepsAlone = alone;
+      check(/^Built 1 package: pkg-b-0\.1\.0-\S+\.conda$/.test(alone), 'pkg-b alone: ' + alone);
+      check(condaFiles('pkg-a-').length === 0, 'pkg-a was built without its dependents asking');
+      await clearNotifications();
+      await runCommand('Pixi: Build package and its path dependencies');
+      const msg = await waitNotification(/^Built \d+ package|failed|not running|does not support/, BUILD_T);
+      report.buildDeps = msg;
+      log('notification: ' + msg);
+      check(/^Built 2 packages \(pkg-a → pkg-b\): pkg-a-0\.1\.0-\S+\.conda, pkg-b-0\.1\.0-\S+\.conda( \(cached\))?$/.test(msg),
+        'not built in order: ' + msg);
+      const a = condaFiles('pkg-a-0.1.0-');
+      const b = condaFiles('pkg-b-0.1.0-');
+      report.buildDepsArtifacts = [...a, ...b];
+      check(a.length === 1 && b.length === 1, `artifacts in ${BUILD_OUT}: ${JSON.stringify([...a, ...b])}`);
+      await page.waitForTimeout(400);
+    });
+
+    await test('a hanging build shows in the status bar and a progress notification; its Cancel button stops it', 'vscode-build-cancelled.png', async () => {
+      needBuildSetup();
+      await clearNotifications();
+      // the example backend's hang mode, through the server's environment (pixiLsp.server.env restarts it)
+      await setSettings({ 'pixiLsp.server.env': { PIXI_BUILD_LSP_EXAMPLE_MODE: 'hang-on-outputs' } });
+      await openFile('build-hang/pixi.toml');
+      await waitStatus(serverUp, 'showed a running server after the restart');
+      await runCommand('Pixi: Build package');
+      const progress = toast(/Build package \(build-hang\/pixi\.toml\)/);
+      await progress.waitFor({ state: 'visible', timeout: T });
+      const running = await waitStatus((l) => /building build-hang\/pixi\.toml/.test(l), 'showed the running build');
+      report.buildRunningStatus = running;
+      log('status bar: ' + running);
+      await waitFor(async () => hangingBackends().length > 0, 'the backend to start', BUILD_T);
+      await page.waitForTimeout(500);
+      check(await progress.isVisible(), 'the progress notification went away by itself');
+      report.buildProgress = squash(await progress.innerText());
+      log('progress notification: ' + report.buildProgress);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-build-running.png') }).catch(() => {});
+      const cancel = progress.locator('.monaco-button', { hasText: 'Cancel' });
+      check(await cancel.count() === 1, 'no Cancel button on the progress notification');
+      const t0 = Date.now();
+      await cancel.click();
+      const msg = await waitNotification(/Build package \(build-hang\/pixi\.toml\): cancelled|failed/, 20000);
+      const took = Date.now() - t0;
+      report.buildCancelled = msg;
+      log(`notification after ${took} ms: ${msg}`);
+      check(/cancelled\.$/.test(msg), 'not cancelled: ' + msg);
+      // the server ended the build on the progress cancel (not the $/cancelRequest fallback after 5 s)
+      check(took < 5000, `the build ended ${took} ms after Cancel`);
+      await waitStatus((l) => !/building/.test(l), 'dropped the build');
+      await waitFor(async () => hangingBackends().length === 0, 'the hanging backend to be stopped', 5000);
+    });
+
+    await test('the server environment setting back to normal (restart)', null, async () => {
+      await clearNotifications();
+      await setSettings({ 'pixiLsp.server.env': {} });
+      await openFile('build-hello/pixi.toml');
+      await waitStatus(serverUp, 'showed a running server after the restart');
     });
 
     // channel data from a local file:// channel (tests/e2e/run.sh builds it with pixi-lsp-make-channel
