@@ -248,38 +248,58 @@ fn preview_reports_backend_errors_and_exits_one() {
     );
 }
 
-#[test]
-fn build_produces_a_conda_and_prints_its_path() {
-    let dir = tempfile::tempdir().unwrap();
-    let channel = pixi_lsp_test_utils::LocalChannel::new(dir.path().join("channel"))
+/// A workspace in `dir` whose channel (next to it, `channel/`) holds what backends need;
+/// `channels` is how the manifest names it (`None`: its file:// URL).
+fn build_workspace(dir: &std::path::Path, channels: Option<&str>) -> String {
+    let channel = pixi_lsp_test_utils::LocalChannel::new(dir.join("channel"))
         .package(pixi_lsp_test_utils::Package::new(
             "pixi-build-api-version",
             "7",
         ))
         .write(pixi_lsp_test_utils::IndexOptions::JSON_ONLY)
         .unwrap();
-    let manifest = format!(
-        "[workspace]\nname = \"demo\"\nchannels = [\"{}\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n\n[package]\nname = \"clibuild\"\nversion = \"1.0.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-lsp-example\" }}\n",
-        channel.url()
-    );
-    let path = write(dir.path(), "pkg/pixi.toml", manifest.as_bytes());
-    write(dir.path(), "pkg/data.txt", b"data\n");
-    let out_dir = dir.path().join("out");
+    let url = channel.url().to_string();
+    format!(
+        "[workspace]\nname = \"demo\"\nchannels = [\"{}\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n",
+        channels.unwrap_or(&url)
+    )
+}
+
+/// `[package]` + `[package.build]` with our example backend, then `extra`.
+fn example_package(name: &str, extra: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"1.0.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-lsp-example\" }}\n{extra}"
+    )
+}
+
+/// `pixi-lsp build ARGS` with our example backend as the override and caches in `dir`.
+fn build_cli(dir: &std::path::Path, args: &[&str]) -> Command {
     let backend = env!("CARGO_BIN_EXE_test-backend-under-test");
-    let out = Command::new(binary())
-        .args([
-            "build",
-            &path,
-            "--output-dir",
-            &out_dir.display().to_string(),
-        ])
+    let mut command = Command::new(binary());
+    command
+        .arg("build")
+        .args(args)
         .env(
             "PIXI_BUILD_BACKEND_OVERRIDE",
             format!("pixi-build-lsp-example={backend}"),
         )
-        .env("RATTLER_CACHE_DIR", dir.path().join("cache"))
-        .output()
-        .unwrap();
+        .env("RATTLER_CACHE_DIR", dir.join("cache"));
+    command
+}
+
+#[test]
+fn build_produces_a_conda_and_prints_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = build_workspace(dir.path(), None) + "\n" + &example_package("clibuild", "");
+    let path = write(dir.path(), "pkg/pixi.toml", manifest.as_bytes());
+    write(dir.path(), "pkg/data.txt", b"data\n");
+    let out_dir = dir.path().join("out");
+    let out = build_cli(
+        dir.path(),
+        &[&path, "--output-dir", &out_dir.display().to_string()],
+    )
+    .output()
+    .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let artifact = String::from_utf8_lossy(&out.stdout).trim().to_owned();
@@ -300,54 +320,27 @@ fn build_produces_a_conda_and_prints_its_path() {
 #[test]
 fn build_with_deps_builds_run_time_path_dependencies_first() {
     let dir = tempfile::tempdir().unwrap();
-    let channel = pixi_lsp_test_utils::LocalChannel::new(dir.path().join("channel"))
-        .package(pixi_lsp_test_utils::Package::new(
-            "pixi-build-api-version",
-            "7",
-        ))
-        .write(pixi_lsp_test_utils::IndexOptions::JSON_ONLY)
-        .unwrap();
-    write(
-        dir.path(),
-        "pixi.toml",
-        format!(
-            // Relative to the workspace manifest, not to the package being built
-            // (regression: it was resolved against the package's directory).
-            "[workspace]\nname = \"demo\"\nchannels = [\"./{}\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n",
-            channel.path().file_name().unwrap().to_string_lossy()
-        )
-        .as_bytes(),
-    );
-    let package = |name: &str, extra: &str| {
-        format!(
-            "[package]\nname = \"{name}\"\nversion = \"1.0.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-lsp-example\" }}\n{extra}"
-        )
-    };
+    // Relative to the workspace manifest, not to the package being built (regression: it
+    // was resolved against the package's directory).
+    let workspace = build_workspace(dir.path(), Some("./channel"));
+    write(dir.path(), "pixi.toml", workspace.as_bytes());
     write(
         dir.path(),
         "greet/pixi.toml",
-        package("greet", "").as_bytes(),
+        example_package("greet", "").as_bytes(),
     );
     write(dir.path(), "greet/greet.txt", b"hello\n");
     let app = write(
         dir.path(),
         "app/pixi.toml",
-        package(
+        example_package(
             "app",
             "\n[package.host-dependencies]\npixi-build-api-version = \">=7\"\n\n[package.run-dependencies]\ngreet = { path = \"../greet\" }\n",
         )
         .as_bytes(),
     );
-    let backend = env!("CARGO_BIN_EXE_test-backend-under-test");
     let run = |extra: &[&str]| {
-        let out = Command::new(binary())
-            .args(["build", &app])
-            .args(extra)
-            .env(
-                "PIXI_BUILD_BACKEND_OVERRIDE",
-                format!("pixi-build-lsp-example={backend}"),
-            )
-            .env("RATTLER_CACHE_DIR", dir.path().join("cache"))
+        let out = build_cli(dir.path(), &[&[app.as_str()], extra].concat())
             .output()
             .unwrap();
         assert!(
@@ -374,30 +367,14 @@ fn build_with_deps_builds_run_time_path_dependencies_first() {
 #[test]
 fn ctrl_c_during_a_build_stops_the_backend_and_exits_130() {
     let dir = tempfile::tempdir().unwrap();
-    let channel = pixi_lsp_test_utils::LocalChannel::new(dir.path().join("channel"))
-        .package(pixi_lsp_test_utils::Package::new(
-            "pixi-build-api-version",
-            "7",
-        ))
-        .write(pixi_lsp_test_utils::IndexOptions::JSON_ONLY)
-        .unwrap();
-    let manifest = format!(
-        "[workspace]\nname = \"demo\"\nchannels = [\"{}\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n\n[package]\nname = \"interrupted\"\nversion = \"1.0.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-lsp-example\" }}\n",
-        channel.url()
-    );
+    let manifest = build_workspace(dir.path(), None) + "\n" + &example_package("interrupted", "");
     let path = write(dir.path(), "pkg/pixi.toml", manifest.as_bytes());
     let backend = env!("CARGO_BIN_EXE_test-backend-under-test");
     // A marker in the backend's environment, to find exactly this test's backend.
     let marker = format!("PIXI_LSP_CTRL_C_TEST={}", std::process::id());
-    let child = Command::new(binary())
-        .args(["build", &path])
-        .env(
-            "PIXI_BUILD_BACKEND_OVERRIDE",
-            format!("pixi-build-lsp-example={backend}"),
-        )
+    let child = build_cli(dir.path(), &[&path])
         .env("PIXI_BUILD_LSP_EXAMPLE_MODE", "hang-on-outputs")
         .env("PIXI_LSP_CTRL_C_TEST", std::process::id().to_string())
-        .env("RATTLER_CACHE_DIR", dir.path().join("cache"))
         .stderr(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .spawn()

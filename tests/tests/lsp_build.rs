@@ -69,6 +69,24 @@ impl Project {
     }
 }
 
+/// The first `backend-error` diagnostic published for `uri` whose message contains `text`.
+fn backend_error(c: &mut Client, uri: &str, text: &str) -> Value {
+    let is_it = |x: &Value| {
+        x["code"] == "backend-error" && x["message"].as_str().is_some_and(|m| m.contains(text))
+    };
+    let params = c.wait_for("textDocument/publishDiagnostics", |d| {
+        d["uri"] == uri
+            && d["diagnostics"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(is_it))
+    });
+    params["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| is_it(x)))
+        .cloned()
+        .unwrap_or_default()
+}
+
 fn build(c: &mut Client, uri: &str, token: &str, args: Value) -> Value {
     let mut arguments = vec![json!(uri)];
     if !args.is_null() {
@@ -225,19 +243,7 @@ fn an_unsatisfiable_host_dependency_is_a_diagnostic() {
             .contains("tinypy"),
         "{response}"
     );
-    let params = c.wait_for("textDocument/publishDiagnostics", |d| {
-        d["uri"] == p.uri()
-            && d["diagnostics"]
-                .as_array()
-                .is_some_and(|a| a.iter().any(|x| x["code"] == "backend-error"))
-    });
-    let d = params["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["code"] == "backend-error")
-        .unwrap()
-        .clone();
+    let d = backend_error(&mut c, &p.uri(), "");
     assert!(
         d["message"].as_str().unwrap().contains("host environment"),
         "{d}"
@@ -404,19 +410,7 @@ fn a_failing_path_dependency_is_a_diagnostic_on_its_entry() {
         message.contains("`lib`") && message.contains("lib does not build"),
         "{response}"
     );
-    let params = c.wait_for("textDocument/publishDiagnostics", |d| {
-        d["uri"] == w.app()
-            && d["diagnostics"]
-                .as_array()
-                .is_some_and(|a| a.iter().any(|x| x["code"] == "backend-error"))
-    });
-    let d = params["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["code"] == "backend-error")
-        .unwrap()
-        .clone();
+    let d = backend_error(&mut c, &w.app(), "");
     // On `lib` of [package.host-dependencies] (line 8), the first that needs building.
     assert_eq!(d["range"]["start"]["line"], 8, "{d}");
     assert_eq!(d["range"]["start"]["character"], 0, "{d}");
@@ -502,16 +496,5 @@ fn an_unwritable_output_directory_is_a_message_and_a_diagnostic() {
         message.contains("cannot write to the output directory"),
         "{response}"
     );
-    let params = c.wait_for("textDocument/publishDiagnostics", |d| {
-        d["uri"] == p.uri()
-            && d["diagnostics"].as_array().is_some_and(|a| {
-                a.iter().any(|x| {
-                    x["code"] == "backend-error"
-                        && x["message"]
-                            .as_str()
-                            .is_some_and(|m| m.contains("output directory"))
-                })
-            })
-    });
-    assert!(params["diagnostics"].is_array());
+    backend_error(&mut c, &p.uri(), "output directory");
 }
