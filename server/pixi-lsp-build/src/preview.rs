@@ -30,7 +30,8 @@ pub struct PreviewRequest {
     pub target_configuration: Value,
     /// The channels outputs are resolved against (the workspace's).
     pub channels: Vec<Url>,
-    pub host_platform: String,
+    /// The platform the package is built for.
+    pub host_platform: crate::Subdir,
     pub work_dir: PathBuf,
 }
 
@@ -182,8 +183,8 @@ impl BackendPool {
         })?;
         let params = CondaOutputsParams {
             channels: request.channels.iter().map(Url::to_string).collect(),
-            host_platform: request.host_platform.clone(),
-            build_platform: request.host_platform.clone(),
+            host_platform: request.host_platform.to_string(),
+            build_platform: request.host_platform.to_string(),
             variant_configuration: None,
             variant_files: None,
             work_directory: request.work_dir.clone(),

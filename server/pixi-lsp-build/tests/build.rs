@@ -64,7 +64,7 @@ async fn builds_a_conda_with_the_host_dependency_installed_then_reuses_it() {
     assert_eq!(index.depends, ["tinypy >=3"]);
 
     // The host prefix got the host dependency (the newest matching).
-    let work = &fx.request.work_dir;
+    let work = &fx.request.package.work_dir;
     assert!(work.starts_with(fx.root.join("ws/.pixi/build/work")));
     assert!(
         work.file_name()
@@ -237,7 +237,13 @@ async fn backend_failing_in_the_build_leaves_no_artifact() {
     );
     assert!(Events::stages(&events.take()).contains(&BuildStage::Building));
     assert!(fx.conda_files().is_empty(), "{:?}", fx.conda_files());
-    assert!(fx.request.work_dir.join("debug/build_error.json").is_file());
+    assert!(
+        fx.request
+            .package
+            .work_dir
+            .join("debug/build_error.json")
+            .is_file()
+    );
 
     // An artifact from an earlier build that the failed one did not touch stays.
     std::fs::write(&good, &good_bytes).unwrap();
@@ -251,7 +257,7 @@ async fn backend_failing_on_outputs_is_reported_with_its_message() {
     let backend = require_backend!();
     let fx = Fixture::new(&backend, tinypy_host(), json!({}));
     let mut request = fx.request.clone();
-    request.configuration = json!({"fail": "refusing to build on purpose"});
+    request.package.configuration = json!({"fail": "refusing to build on purpose"});
     let err = fx
         .build_with(&request, &Events::default(), &Cancel::never())
         .await
@@ -321,7 +327,7 @@ async fn cancelled_before_starting_does_nothing() {
         .unwrap_err();
     assert!(matches!(err, BuildError::Cancelled));
     assert!(events.take().is_empty());
-    assert!(!fx.request.work_dir.exists());
+    assert!(!fx.request.package.work_dir.exists());
 }
 
 #[test]
@@ -338,11 +344,12 @@ fn host_platform_defaults_to_the_given_platform() {
     assert_eq!(request.build_platform, Subdir::Linux64);
     assert!(
         request
+            .package
             .work_dir
             .to_string_lossy()
             .starts_with("/ws/.pixi/build/work/hello--"),
         "{}",
-        request.work_dir.display()
+        request.package.work_dir.display()
     );
     assert!(!request.rebuild);
 }

@@ -32,14 +32,14 @@ impl PathDependencies for Workspace {
             .ok_or_else(|| format!("no package in {}", dir.display()))?;
         let mut request = BuildRequest::new(
             dir.join("pixi.toml"),
-            dependent.workspace_dir.clone(),
-            dependent.backend.clone(),
+            dependent.package.workspace_dir.clone(),
+            dependent.package.backend.clone(),
             model.clone(),
-            dependent.channels.clone(),
-            dependent.host_platform,
+            dependent.package.channels.clone(),
+            dependent.package.host_platform,
             dependent.output_dir.clone(),
         );
-        request.configuration = config.clone();
+        request.package.configuration = config.clone();
         request.call_timeout = dependent.call_timeout;
         Ok(request)
     }
@@ -71,7 +71,7 @@ fn workspace(backend: &Path, lib_host: Value, lib_config: Value) -> (Fixture, Wo
         json!({}),
     );
     let mut request = fx.request.clone();
-    request.project_model["targets"]["defaultTarget"]["runDependencies"]["tool"] =
+    request.package.project_model["targets"]["defaultTarget"]["runDependencies"]["tool"] =
         source("../tool");
     let fx = Fixture { request, ..fx };
     let ws = fx.root.join("ws");
@@ -226,7 +226,7 @@ async fn with_path_dependencies_the_artifacts_install_together_into_a_fresh_pref
     // Install `hello` into a fresh prefix from the new channel and the fixture's.
     let channels = vec![
         Channel::from_url(published.url()),
-        Channel::from_url(fx.request.channels[0].clone()),
+        Channel::from_url(fx.request.package.channels[0].clone()),
     ];
     let specs = vec![MatchSpec::from_str("hello", ParseStrictness::Strict).unwrap()];
     let gateway = rattler_repodata_gateway::Gateway::builder()
@@ -235,7 +235,10 @@ async fn with_path_dependencies_the_artifacts_install_together_into_a_fresh_pref
     let repodata = gateway
         .query(
             channels,
-            [fx.request.host_platform, pixi_lsp_build::Subdir::NoArch],
+            [
+                fx.request.package.host_platform,
+                pixi_lsp_build::Subdir::NoArch,
+            ],
             specs.clone(),
         )
         .recursive(true)
@@ -272,7 +275,7 @@ async fn a_cycle_of_path_dependencies_is_refused_with_its_members() {
     // `../pkg` is the fixture's package; give it hello's model.
     ws.packages.insert(
         "pkg".to_owned(),
-        (fx.request.project_model.clone(), Value::Null),
+        (fx.request.package.project_model.clone(), Value::Null),
     );
     let err = fx
         .build_with_paths(&fx.request, &ws, &Events::default(), &Cancel::never())

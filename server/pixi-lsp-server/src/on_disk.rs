@@ -86,7 +86,7 @@ impl PathDependencies for PathDependenciesOnDisk {
         let manifest = package_manifest(source)?;
         let (preview, _) = preview_request(&manifest, self.alias.as_ref())?;
         let mut request = BuildRequest::from_preview(preview, dependent.output_dir.clone());
-        request.host_platform = dependent.host_platform;
+        request.package.host_platform = dependent.package.host_platform;
         request.build_platform = dependent.build_platform;
         request.variant_configuration = dependent.variant_configuration.clone();
         request.call_timeout = dependent.call_timeout;

@@ -97,8 +97,7 @@ pub fn preview_request(
         configuration: inputs.configuration,
         target_configuration: inputs.target_configuration,
         channels: resolve(&inputs.workspace_channels, workspace_dir)?,
-        host_platform: pixi_lsp_build::Subdir::current()
-            .map_or_else(|| "noarch".to_owned(), |s| s.to_string()),
+        host_platform: pixi_lsp_build::Subdir::current().unwrap_or(pixi_lsp_build::Subdir::NoArch),
         work_dir: pixi_lsp_build::work_directory(workspace_dir, &package, manifest_path),
     })
 }

@@ -49,28 +49,17 @@ use url::Url;
 use crate::{BackendOverrides, BackendResolver, BackendSpec, Cancel, ResolveError, ResolveEvent};
 use env::{EnvKind, SolvedEnv};
 
-/// Everything a build needs, derived from the manifest by the caller.
+/// Everything a build needs, derived from the manifest by the caller: the package's
+/// backend inputs (as for a preview) and what only a build has.
 #[derive(Clone, Debug)]
 pub struct BuildRequest {
-    pub manifest_path: PathBuf,
-    pub workspace_dir: PathBuf,
-    pub backend: BackendSpec,
-    /// The `ProjectModel` for `initialize` (JSON).
-    pub project_model: Value,
-    /// `[package.build.config]`; `null` when absent.
-    pub configuration: Value,
-    /// `[package.build.target.<selector>.config]` by selector; `null` when absent.
-    pub target_configuration: Value,
-    /// The workspace channels build and host environments are solved from.
-    pub channels: Vec<Url>,
-    /// The platform the package is built for.
-    pub host_platform: Subdir,
+    /// The backend, its inputs, the workspace channels build and host environments are
+    /// solved from, the platform the package is built for, the work directory.
+    pub package: crate::PreviewRequest,
     /// The platform build tools run on (usually the resolver's tool platform).
     pub build_platform: Subdir,
     /// `[workspace.build-variants]`.
     pub variant_configuration: Option<BTreeMap<String, Vec<VariantValue>>>,
-    /// The backend's work directory; see [`crate::work_directory`].
-    pub work_dir: PathBuf,
     /// Where the `.conda` files go (`outputDirectory`).
     pub output_dir: PathBuf,
     /// Build even when the artifact cache has the result.
@@ -84,26 +73,23 @@ pub struct BuildRequest {
 }
 
 impl BuildRequest {
-    /// The build of what `preview` describes (same inputs, same work directory), for the
-    /// current platform, into `output_dir`.
+    /// The build of what `preview` describes (same inputs, same work directory, its host
+    /// platform also as build platform) into `output_dir`; no variants, no timeouts,
+    /// cache on.
     pub fn from_preview(preview: crate::PreviewRequest, output_dir: PathBuf) -> BuildRequest {
-        let platform = Subdir::current().unwrap_or(Subdir::NoArch);
-        let mut request = BuildRequest::new(
-            preview.manifest_path,
-            preview.workspace_dir,
-            preview.backend,
-            preview.project_model,
-            preview.channels,
-            platform,
+        BuildRequest {
+            build_platform: preview.host_platform,
+            package: preview,
+            variant_configuration: None,
             output_dir,
-        );
-        request.configuration = preview.configuration;
-        request.target_configuration = preview.target_configuration;
-        request
+            rebuild: false,
+            with_path_dependencies: false,
+            call_timeout: None,
+        }
     }
 
     /// A request with pixi's work directory for the package named in `project_model`,
-    /// host and build platform `platform`, no variants, no timeouts, cache on.
+    /// no configuration, host and build platform `platform`.
     pub fn new(
         manifest_path: PathBuf,
         workspace_dir: PathBuf,
@@ -119,7 +105,7 @@ impl BuildRequest {
             .unwrap_or("package")
             .to_owned();
         let work_dir = crate::work_directory(&workspace_dir, &name, &manifest_path);
-        Self {
+        let package = crate::PreviewRequest {
             manifest_path,
             workspace_dir,
             backend,
@@ -128,14 +114,9 @@ impl BuildRequest {
             target_configuration: Value::Null,
             channels,
             host_platform: platform,
-            build_platform: platform,
-            variant_configuration: None,
             work_dir,
-            output_dir,
-            rebuild: false,
-            with_path_dependencies: false,
-            call_timeout: None,
-        }
+        };
+        Self::from_preview(package, output_dir)
     }
 }
 
@@ -393,7 +374,7 @@ fn build_one<'a>(
         }
         // One build per work directory at a time (in this process): they share prefixes,
         // debug files and the artifact names in the output directory.
-        let work_lock = work_dir_lock(&request.work_dir);
+        let work_lock = work_dir_lock(&request.package.work_dir);
         let _guard = tokio::select! {
             biased;
             () = cancel.cancelled() => return Err(BuildError::Cancelled),
@@ -489,12 +470,12 @@ async fn run(
         events,
         BuildStage::InstallingBackend,
         0.0,
-        format!("installing build backend {}", request.backend.name),
+        format!("installing build backend {}", request.package.backend.name),
     );
     let sink = events.clone();
     let resolved = resolver
         .resolve(
-            &request.backend,
+            &request.package.backend,
             overrides,
             move |e| sink(BuildEvent::Backend(e)),
             cancel,
@@ -518,7 +499,7 @@ async fn run(
         command = command.env(k, v);
     }
     let label = match &resolved.backend_version {
-        Some(v) => format!("{}@{v}", request.backend.name),
+        Some(v) => format!("{}@{v}", request.package.backend.name),
         None => resolved.command.program.display().to_string(),
     };
     let backend_err = |stage: &'static str| move |source| BuildError::Backend { stage, source };
@@ -538,16 +519,21 @@ async fn run(
         .map_err(backend_err("initialize"))?;
     check(cancel)?;
 
-    let work = &request.work_dir;
+    let work = &request.package.work_dir;
     std::fs::create_dir_all(work).map_err(io_error(work))?;
     write_json(
         &work.join("debug/project_model.json"),
-        &request.project_model,
+        &request.package.project_model,
     )?;
-    let channels: Vec<String> = request.channels.iter().map(Url::to_string).collect();
+    let channels: Vec<String> = request
+        .package
+        .channels
+        .iter()
+        .map(Url::to_string)
+        .collect();
     let outputs_params = CondaOutputsParams {
         channels: channels.clone(),
-        host_platform: request.host_platform.to_string(),
+        host_platform: request.package.host_platform.to_string(),
         build_platform: request.build_platform.to_string(),
         variant_configuration: request.variant_configuration.clone(),
         variant_files: None,
@@ -593,7 +579,11 @@ async fn run(
             initialize: serde_json::to_value(&init).unwrap_or_default(),
             outputs_params: serde_json::to_value(&outputs_params).unwrap_or_default(),
             sources: cache::sources_fingerprint(
-                request.manifest_path.parent().unwrap_or(Path::new(".")),
+                request
+                    .package
+                    .manifest_path
+                    .parent()
+                    .unwrap_or(Path::new(".")),
                 &[work.as_path(), request.output_dir.as_path()],
             ),
         },
@@ -614,12 +604,13 @@ async fn run(
     }
     Ok(BuildOutcome {
         package: request
+            .package
             .project_model
             .get("name")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned(),
-        manifest_path: request.manifest_path.clone(),
+        manifest_path: request.package.manifest_path.clone(),
         artifacts,
         backend: label,
         work_dir: work.clone(),
@@ -643,7 +634,7 @@ async fn build_path_dependencies(
     for output in outputs {
         for n in path_deps::needed(
             output,
-            &request.manifest_path,
+            &request.package.manifest_path,
             request.with_path_dependencies,
         )? {
             if !needed.iter().any(|m| m.name == n.name) {
@@ -663,8 +654,8 @@ async fn build_path_dependencies(
             })?;
         dep_request.rebuild = request.rebuild && request.with_path_dependencies;
         dep_request.with_path_dependencies = request.with_path_dependencies;
-        let manifest = canonical(&dep_request.manifest_path);
-        let this = canonical(&request.manifest_path);
+        let manifest = canonical(&dep_request.package.manifest_path);
+        let this = canonical(&request.package.manifest_path);
         let in_progress = |m: &Path| m == this || session.stack.iter().any(|(_, p)| p == m);
         if in_progress(&manifest) {
             let mut names: Vec<&str> = session.stack.iter().map(|(n, _)| n.as_str()).collect();
@@ -710,7 +701,7 @@ async fn build_path_dependencies(
                     | BuildError::DependencyCycle { .. }) => e,
                     e => BuildError::DependencyFailed {
                         name: dep.name.clone(),
-                        manifest_path: dep_request.manifest_path.clone(),
+                        manifest_path: dep_request.package.manifest_path.clone(),
                         source: Box::new(e),
                     },
                 })?;
@@ -743,6 +734,7 @@ async fn build_path_dependencies(
 
 fn package_name(request: &BuildRequest) -> &str {
     request
+        .package
         .project_model
         .get("name")
         .and_then(Value::as_str)
@@ -896,7 +888,7 @@ async fn build_output(
     let (build_specs, build_constraints) =
         deps(output.build_dependencies.as_ref()).map_err(invalid_spec(name))?;
     let sources = env::Sources {
-        channels: &request.channels,
+        channels: &request.package.channels,
         built: shared.built,
     };
     let build_env = env::solve(
@@ -929,7 +921,7 @@ async fn build_output(
         name,
         EnvKind::Host,
         &sources,
-        request.host_platform,
+        request.package.host_platform,
         host_specs,
         host_constraints,
     )
@@ -964,7 +956,7 @@ async fn build_output(
     };
 
     // The artifact cache.
-    let cache_dir = request.work_dir.join("artifact-cache");
+    let cache_dir = request.package.work_dir.join("artifact-cache");
     let key = shared.key_base.sources.as_deref().map(|sources| {
         let mut run_key = run_dependencies.clone();
         run_key.extend(
@@ -1102,11 +1094,11 @@ async fn build_output(
 
 fn initialize_params(request: &BuildRequest) -> Result<InitializeParams, BuildError> {
     crate::preview::initialize_params_for(
-        &request.manifest_path,
-        &request.workspace_dir,
-        &request.project_model,
-        &request.configuration,
-        &request.target_configuration,
+        &request.package.manifest_path,
+        &request.package.workspace_dir,
+        &request.package.project_model,
+        &request.package.configuration,
+        &request.package.target_configuration,
     )
     .map_err(BuildError::InvalidModel)
 }

@@ -178,12 +178,12 @@ async fn build_package(
         NumberOrString::String(s) => s.clone(),
     });
     let (running, cancel) = server.builds.start(&path, token_key).map_err(failed)?;
-    let log_path = request.work_dir.join("build.log");
+    let log_path = request.package.work_dir.join("build.log");
     let log = Arc::new(crate::build::BuildLog::create(&log_path));
     server.builds.set_log(&path, log_path.clone());
     let overrides = settings.backends.overrides().map_err(failed)?;
     let resolver = server.previews.resolver_for(&settings);
-    let name = request.project_model["name"]
+    let name = request.package.project_model["name"]
         .as_str()
         .unwrap_or("package")
         .to_owned();
