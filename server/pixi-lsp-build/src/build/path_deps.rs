@@ -14,7 +14,12 @@ use rattler_conda_types::package::{DistArchiveIdentifier, IndexJson};
 use rattler_conda_types::{MatchSpec, PackageRecord, ParseStrictness, RepoDataRecord};
 use url::Url;
 
-use super::{BuildError, BuildRequest};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{BuildError, BuildEvent, BuildRequest, BuildStage, Events, Session, build_one, stage};
+use crate::{BackendOverrides, BackendResolver, Cancel};
 
 /// Turns the source of a path dependency into its build request; the caller knows how a
 /// manifest becomes a request (the server and the CLI read it from disk with its workspace).
@@ -140,6 +145,145 @@ pub(crate) fn depends_of(records: &[RepoDataRecord]) -> Vec<MatchSpec> {
         .flat_map(|r| &r.package_record.depends)
         .filter_map(|d| MatchSpec::from_str(d, ParseStrictness::Lenient).ok())
         .collect()
+}
+
+/// Builds (or finds already built in this session) the path dependencies the outputs
+/// need, and returns their archives as solver records.
+pub(super) async fn build_path_dependencies(
+    resolver: &BackendResolver,
+    overrides: &BackendOverrides,
+    request: &BuildRequest,
+    outputs: &[CondaOutput],
+    session: &mut Session<'_>,
+    events: &Events,
+    cancel: &Cancel,
+) -> Result<Vec<rattler_conda_types::RepoDataRecord>, BuildError> {
+    let mut all: Vec<Needed> = Vec::new();
+    for output in outputs {
+        for n in needed(
+            output,
+            &request.package.manifest_path,
+            request.with_path_dependencies,
+        )? {
+            if !all.iter().any(|m| m.name == n.name) {
+                all.push(n);
+            }
+        }
+    }
+    let mut records = Vec::new();
+    for dep in all {
+        let mut dep_request = session
+            .paths
+            .request(&dep.source, request)
+            .map_err(|message| BuildError::PathDependency {
+                name: dep.name.clone(),
+                path: Some(dep.source.clone()),
+                message,
+            })?;
+        dep_request.rebuild = request.rebuild && request.with_path_dependencies;
+        dep_request.with_path_dependencies = request.with_path_dependencies;
+        let manifest = canonical(&dep_request.package.manifest_path);
+        let this = canonical(&request.package.manifest_path);
+        let in_progress = |m: &Path| m == this || session.stack.iter().any(|(_, p)| p == m);
+        if in_progress(&manifest) {
+            let mut names: Vec<&str> = session.stack.iter().map(|(n, _)| n.as_str()).collect();
+            names.push(package_name(request));
+            names.push(&dep.name);
+            return Err(BuildError::DependencyCycle {
+                cycle: names.join(" → "),
+            });
+        }
+        let done = session
+            .built
+            .iter()
+            .find(|o| canonical(&o.manifest_path) == manifest)
+            .map(|o| o.artifacts.clone());
+        let artifacts = match done {
+            Some(artifacts) => artifacts,
+            None => {
+                stage(
+                    events,
+                    BuildStage::BuildingDependencies,
+                    15.0,
+                    format!("building path dependency {}", dep.name),
+                );
+                let parent = events.clone();
+                let name = dep.name.clone();
+                let dep_events: Events = Arc::new(move |e| parent(as_dependency_event(&name, e)));
+                session
+                    .stack
+                    .push((package_name(request).to_owned(), this.clone()));
+                let result = build_one(
+                    resolver,
+                    overrides,
+                    &dep_request,
+                    session,
+                    &dep_events,
+                    cancel,
+                )
+                .await;
+                session.stack.pop();
+                let outcome = result.map_err(|e| match e {
+                    BuildError::Cancelled => BuildError::Cancelled,
+                    e @ (BuildError::DependencyFailed { .. }
+                    | BuildError::DependencyCycle { .. }) => e,
+                    e => BuildError::DependencyFailed {
+                        name: dep.name.clone(),
+                        manifest_path: dep_request.package.manifest_path.clone(),
+                        source: Box::new(e),
+                    },
+                })?;
+                let artifacts = outcome.artifacts.clone();
+                session.built.push(outcome);
+                artifacts
+            }
+        };
+        for artifact in artifacts.iter().filter(|a| a.name == dep.name) {
+            records.push(record(&artifact.path)?);
+        }
+        if !artifacts.iter().any(|a| a.name == dep.name) {
+            return Err(BuildError::PathDependency {
+                name: dep.name.clone(),
+                path: Some(dep.source.clone()),
+                message: format!(
+                    "the package there builds {}, not `{}`",
+                    artifacts
+                        .iter()
+                        .map(|a| format!("`{}`", a.name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    dep.name
+                ),
+            });
+        }
+    }
+    Ok(records)
+}
+
+pub(super) fn package_name(request: &BuildRequest) -> &str {
+    request
+        .package
+        .project_model
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("package")
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A path dependency's event as part of its dependent's build: its stages become one
+/// stage of the dependent's (the percentage stays where the dependent is).
+fn as_dependency_event(name: &str, event: BuildEvent) -> BuildEvent {
+    match event {
+        BuildEvent::Stage { message, .. } => BuildEvent::Stage {
+            stage: BuildStage::BuildingDependencies,
+            percent: 15,
+            message: format!("{name}: {message}"),
+        },
+        other => other,
+    }
 }
 
 #[cfg(test)]
