@@ -94,6 +94,20 @@ fn prefix_param(env: &SolvedEnv, prefix: &Path) -> CondaBuildV1Prefix {
     }
 }
 
+/// The host prefix, where pixi puts it: `<work>/host_env_placehold_placehold…`, padded so
+/// the whole path is 255 bytes long, which leaves room for relocating the prefix baked
+/// into built binaries when the package is installed (Windows: `<work>/host`).
+fn host_prefix(work: &Path) -> PathBuf {
+    const LENGTH: usize = 255;
+    if cfg!(windows) {
+        return work.join("host");
+    }
+    let base = work.join("host_env");
+    let room = LENGTH.saturating_sub(base.as_os_str().len());
+    let padding: String = "_placehold".chars().cycle().take(room).collect();
+    work.join(format!("host_env{padding}"))
+}
+
 pub(super) async fn build_output(
     shared: &Shared<'_>,
     output: &CondaOutput,
@@ -188,7 +202,7 @@ pub(super) async fn build_output(
     let run_dependencies: Vec<String> = run.depends.iter().map(|d| d.spec.to_string()).collect();
 
     let build_prefix = work.join("bld");
-    let host_prefix = work.join("host");
+    let host_prefix = host_prefix(work);
     let artifact = |path: PathBuf, cached: bool, key: Option<String>| BuiltArtifact {
         path,
         name: meta.name.clone(),
@@ -339,4 +353,22 @@ pub(super) async fn build_output(
     done.build = built.build;
     done.subdir = built.subdir;
     Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_prefix;
+    use std::path::Path;
+
+    #[test]
+    #[cfg(unix)]
+    fn the_host_prefix_is_padded_to_255_bytes_like_pixi() {
+        let prefix = host_prefix(Path::new("/ws/.pixi/build/work/pkg--abc"));
+        assert_eq!(prefix.as_os_str().len(), 255);
+        let name = prefix.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with("host_env_placehold_placehold"), "{name}");
+        // A work directory too long to pad keeps the plain name.
+        let long = "x".repeat(300);
+        assert!(host_prefix(Path::new(&long)).ends_with("host_env"));
+    }
 }
