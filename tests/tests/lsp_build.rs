@@ -248,6 +248,9 @@ fn an_unsatisfiable_host_dependency_is_a_diagnostic() {
         d["message"].as_str().unwrap().contains("host environment"),
         "{d}"
     );
+    // On the dependency that does not solve: `tinypy` in [package.host-dependencies].
+    assert_eq!(d["range"]["start"]["line"], 14, "{d}");
+    assert_eq!(d["range"]["end"]["character"], 6, "{d}");
     assert!(
         std::fs::read_dir(p.dir.path().join("out"))
             .map(|mut d| d.next().is_none())

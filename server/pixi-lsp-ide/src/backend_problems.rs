@@ -15,6 +15,9 @@ pub struct BackendProblem {
     pub about_backend: bool,
     /// The problem is in building this path dependency of the package.
     pub dependency: Option<String>,
+    /// The problem is about this table's dependencies (`host-dependencies` for a host
+    /// environment that does not solve): it lands on the first one the message names.
+    pub dependency_table: Option<&'static str>,
 }
 
 impl FileAnalysis {
@@ -54,11 +57,8 @@ impl FileAnalysis {
                     .flat_map(|&c| tree.entries(c))
                     .find(|e| names_key(&p.message, &e.key))
                     .map(|e| e.key_range);
-                let dependency_range = p
-                    .dependency
-                    .as_deref()
-                    .and_then(|name| self.dependency_key_range(name));
-                let range = dependency_range
+                let range = self
+                    .dependency_range(p)
                     .or(key_range)
                     .or(if p.about_backend { backend_range } else { None })
                     .unwrap_or(build_range);
@@ -74,39 +74,65 @@ impl FileAnalysis {
     }
 }
 
+const DEPENDENCY_TABLES: [&str; 3] = [
+    "build-dependencies",
+    "host-dependencies",
+    "run-dependencies",
+];
+
 impl FileAnalysis {
-    /// The key of `name` in the package's build, host or run dependencies (also
-    /// target-specific ones), in that order.
-    fn dependency_key_range(&self, name: &str) -> Option<TextRange> {
-        let m = self.manifest()?;
+    /// The package's dependency entries of the `kinds` tables (also target-specific ones),
+    /// in that order: (name, key range).
+    fn dependency_entries(&self, kinds: &[&str]) -> Vec<(String, TextRange)> {
+        let Some(m) = self.manifest() else {
+            return Vec::new();
+        };
         let tree = m.tree;
-        let package = tree.get(m.pixi, "package")?;
-        let mut tables = Vec::new();
-        for kind in [
-            "build-dependencies",
-            "host-dependencies",
-            "run-dependencies",
-        ] {
-            tables.extend(tree.get(package, kind));
-        }
-        for target in tree
+        let Some(package) = tree.get(m.pixi, "package") else {
+            return Vec::new();
+        };
+        let targets = tree
             .get(package, "target")
             .map(|t| tree.entries(t))
-            .unwrap_or_default()
-        {
-            for kind in [
-                "build-dependencies",
-                "host-dependencies",
-                "run-dependencies",
-            ] {
-                tables.extend(tree.get(target.value, kind));
-            }
+            .unwrap_or_default();
+        let mut tables = Vec::new();
+        for kind in kinds {
+            tables.extend(tree.get(package, kind));
+            tables.extend(targets.iter().filter_map(|t| tree.get(t.value, kind)));
         }
         tables
             .into_iter()
-            .find_map(|t| tree.entry(t, name))
-            .map(|e| e.key_range)
+            .flat_map(|t| tree.entries(t))
+            .map(|e| (e.key.clone(), e.key_range))
+            .collect()
     }
+
+    /// Where a problem about one of the package's dependencies belongs: the entry it
+    /// names, or the first entry of its table that the message mentions.
+    fn dependency_range(&self, p: &BackendProblem) -> Option<TextRange> {
+        if let Some(name) = &p.dependency {
+            return self
+                .dependency_entries(&DEPENDENCY_TABLES)
+                .into_iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, range)| range);
+        }
+        let table = p.dependency_table?;
+        self.dependency_entries(&[table])
+            .into_iter()
+            .find(|(key, _)| mentions(&p.message, key))
+            .map(|(_, range)| range)
+    }
+}
+
+/// Whether `text` has `name` as a whole package name (not inside a longer one).
+fn mentions(text: &str, name: &str) -> bool {
+    let part_of_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(part_of_name) && !after.is_some_and(|c| part_of_name(c) && c != '.')
+    })
 }
 
 /// Whether a backend message names `key` (serde quotes field names in backticks).
@@ -130,16 +156,19 @@ mod tests {
                 message: "failed to parse configuration: unknown field `noarhc`".into(),
                 about_backend: false,
                 dependency: None,
+                dependency_table: None,
             },
             BackendProblem {
                 message: "the backend crashed".into(),
                 about_backend: false,
                 dependency: None,
+                dependency_table: None,
             },
             BackendProblem {
                 message: "could not install the backend".into(),
                 about_backend: true,
                 dependency: None,
+                dependency_table: None,
             },
         ];
         let ranges: Vec<&str> = a
@@ -158,6 +187,7 @@ mod tests {
             message: "building path dependency `lib` failed".into(),
             about_backend: false,
             dependency: Some(dependency.into()),
+            dependency_table: None,
         };
         let ranges: Vec<&str> = a
             .backend_diagnostics(&[problem("lib"), problem("gone")])
@@ -165,5 +195,33 @@ mod tests {
             .map(|d| &text[d.range.as_usize()])
             .collect();
         assert_eq!(ranges, ["lib", "[package.build]"]);
+    }
+
+    #[test]
+    fn an_unsolvable_environment_lands_on_the_dependency_it_names() {
+        let text = "[package]\nname = \"x\"\n[package.build]\nbackend = { name = \"b\" }\n[package.host-dependencies]\npy = \"*\"\ntinypy = \">=99\"\n[package.run-dependencies]\nzlib = \"*\"\n";
+        let a = FileAnalysis::new(FileKind::PixiToml, Arc::from(text));
+        let problem = |message: &str| BackendProblem {
+            message: message.into(),
+            about_backend: false,
+            dependency: None,
+            dependency_table: Some("host-dependencies"),
+        };
+        let ranges: Vec<String> = a
+            .backend_diagnostics(&[
+                problem("could not solve:\nNo candidates were found for tinypy >=99."),
+                // `zlib` is not a host dependency; `py` only inside a longer name.
+                problem("could not solve: zlib and tinypy-extra and py-lib"),
+            ])
+            .iter()
+            .map(|d| format!("{}@{}", &text[d.range.as_usize()], d.range.as_usize().start))
+            .collect();
+        assert_eq!(
+            ranges,
+            [
+                format!("tinypy@{}", text.find("tinypy").unwrap()),
+                format!("[package.build]@{}", text.find("[package.build]").unwrap())
+            ]
+        );
     }
 }

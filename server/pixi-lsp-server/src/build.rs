@@ -234,10 +234,16 @@ pub(crate) fn problem(error: &BuildError) -> BackendProblem {
         }
         _ => None,
     };
+    let dependency_table = match error {
+        BuildError::Unsolvable { env: "build", .. } => Some("build-dependencies"),
+        BuildError::Unsolvable { env: "host", .. } => Some("host-dependencies"),
+        _ => None,
+    };
     BackendProblem {
         message,
         about_backend: matches!(error, BuildError::Resolve(_)),
         dependency,
+        dependency_table,
     }
 }
 

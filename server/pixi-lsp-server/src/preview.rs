@@ -124,6 +124,7 @@ pub fn problem(error: &PreviewError) -> BackendProblem {
         message,
         about_backend,
         dependency: None,
+        dependency_table: None,
     }
 }
 
