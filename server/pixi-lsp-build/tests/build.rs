@@ -466,3 +466,25 @@ async fn cancelling_kills_the_processes_the_backend_started() {
         std::fs::read_to_string(format!("/proc/{helper}/stat")).unwrap_or_default()
     );
 }
+
+#[tokio::test]
+async fn the_cache_fingerprints_only_the_files_the_backend_names_as_inputs() {
+    let backend = require_backend!();
+    let mut fx = Fixture::new(&backend, tinypy_host(), json!({}));
+    // The example backend reports `files` as its input globs.
+    fx.request.package.configuration = json!({"files": ["src/**"]});
+    let events = Events::default();
+    let first = fx.build(&events).await.unwrap();
+    assert!(!first.artifacts[0].cached);
+    // Not an input: still a cache hit.
+    std::fs::write(fx.root.join("ws/pkg/NOTES.md"), "not packaged\n").unwrap();
+    let again = fx.build(&events).await.unwrap();
+    assert!(
+        again.artifacts[0].cached,
+        "an unrelated file forced a rebuild"
+    );
+    // An input: built again.
+    std::fs::write(fx.root.join("ws/pkg/src/new.txt"), "packaged\n").unwrap();
+    let changed = fx.build(&events).await.unwrap();
+    assert!(!changed.artifacts[0].cached);
+}

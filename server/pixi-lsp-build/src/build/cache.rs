@@ -5,7 +5,8 @@
 //! (`docs/backend-resolution.md` §5 step 6) as far as we know it at that point: the
 //! backend's identity, the `initialize` and `conda/outputs` parameters (project model,
 //! configuration, channels, platforms, variants), the output as the backend described it,
-//! a fingerprint of the package's files, the solved build and host records (url and
+//! a fingerprint of the package's files (those the backend's input globs select; all of
+//! them when it names none), the solved build and host records (url and
 //! hash), and the run requirements. The entry is a small JSON sidecar under
 //! `<work>/artifact-cache/`; it is only a hit while the artifact it names still has the
 //! sha256 recorded.
@@ -65,16 +66,118 @@ pub(crate) fn sources_fingerprint(root: &Path, skip: &[&Path]) -> Option<String>
                 stack.push(path);
                 continue;
             }
-            let mtime = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            lines.push(format!("{}\t{}\t{mtime}", rel.display(), meta.len()));
+            lines.push(file_line(rel, &meta));
         }
     }
     Some(sha256_hex(lines.join("\n").as_bytes()))
+}
+
+/// The backend's input globs (`conda/outputs`): gitignore-style patterns relative to
+/// `root`, later ones winning, `!` excluding.
+pub(crate) struct InputGlobs {
+    pub(crate) root: PathBuf,
+    pub(crate) patterns: Vec<String>,
+    pub(crate) exclude_hidden: bool,
+}
+
+/// The files the input globs select (path, size, mtime), with the globs themselves; `None`
+/// when a pattern is invalid or there are too many files (then nothing is cached).
+/// Directories in `skip` (work and output directories), `.git` and `.pixi` are never
+/// entered.
+pub(crate) fn globbed_fingerprint(sets: &[InputGlobs], skip: &[&Path]) -> Option<String> {
+    let mut lines = Vec::new();
+    for set in sets {
+        lines.push(format!(
+            "globs\t{}\t{}",
+            set.root.display(),
+            set.patterns.join("\t")
+        ));
+        let rules = compile(&set.patterns)?;
+        let mut stack = vec![set.root.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut entries: Vec<_> = entries.flatten().collect();
+            entries.sort_by_key(|e| e.file_name());
+            for entry in entries {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                let path = entry.path();
+                if matches!(name.as_ref(), ".git" | ".pixi")
+                    || (set.exclude_hidden && name.starts_with('.'))
+                    || skip.iter().any(|s| *s == path)
+                {
+                    continue;
+                }
+                let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                    continue;
+                };
+                if meta.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let rel = path.strip_prefix(&set.root).unwrap_or(&path);
+                if !selected(&rules, rel) {
+                    continue;
+                }
+                if lines.len() >= FINGERPRINT_LIMIT {
+                    return None;
+                }
+                lines.push(file_line(rel, &meta));
+            }
+        }
+    }
+    Some(sha256_hex(lines.join("\n").as_bytes()))
+}
+
+/// Each pattern as (include?, matcher). A pattern without `/` matches at any depth, as in
+/// gitignore; one with a leading `/` only at the root.
+fn compile(patterns: &[String]) -> Option<Vec<(bool, globset::GlobMatcher)>> {
+    patterns
+        .iter()
+        .map(|p| {
+            let (include, p) = match p.strip_prefix('!') {
+                Some(rest) => (false, rest),
+                None => (true, p.as_str()),
+            };
+            let p = p.trim_end_matches('/');
+            let anchored = match p.strip_prefix('/') {
+                Some(rest) => rest.to_owned(),
+                None if p.contains('/') => p.to_owned(),
+                None => format!("**/{p}"),
+            };
+            let glob = globset::GlobBuilder::new(&anchored)
+                .literal_separator(true)
+                .build()
+                .ok()?;
+            Some((include, glob.compile_matcher()))
+        })
+        .collect()
+}
+
+/// The last pattern that matches decides; a file under a matched directory pattern counts.
+fn selected(rules: &[(bool, globset::GlobMatcher)], rel: &Path) -> bool {
+    let mut verdict = false;
+    for (include, matcher) in rules {
+        if rel
+            .ancestors()
+            .any(|a| !a.as_os_str().is_empty() && matcher.is_match(a))
+        {
+            verdict = *include;
+        }
+    }
+    verdict
+}
+
+fn file_line(rel: &Path, meta: &std::fs::Metadata) -> String {
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("{}\t{}\t{mtime}", rel.display(), meta.len())
 }
 
 /// Everything the key is computed from; serialized to JSON and hashed.
@@ -155,4 +258,62 @@ pub(crate) fn store(cache_dir: &Path, entry: &Entry) -> std::io::Result<()> {
 /// Forgets the entry for `key` (a rebuild replaces the artifact).
 pub(crate) fn forget(cache_dir: &Path, name: &str, key: &str) {
     let _ = std::fs::remove_file(entry_path(cache_dir, name, key));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{InputGlobs, compile, globbed_fingerprint, selected};
+    use std::path::Path;
+
+    fn picks(patterns: &[&str], path: &str) -> bool {
+        let patterns: Vec<String> = patterns.iter().map(|p| (*p).to_owned()).collect();
+        selected(&compile(&patterns).unwrap(), Path::new(path))
+    }
+
+    #[test]
+    fn globs_are_gitignore_style_and_the_last_match_wins() {
+        assert!(picks(&["src/**"], "src/a/b.py"));
+        assert!(!picks(&["src/**"], "docs/a.md"));
+        // No slash: any depth; a leading slash: the root only.
+        assert!(picks(&["*.py"], "pkg/deep/x.py"));
+        assert!(picks(&["/pixi.toml"], "pixi.toml"));
+        assert!(!picks(&["/pixi.toml"], "sub/pixi.toml"));
+        // A directory pattern takes what is under it; `!` excludes, later wins.
+        assert!(picks(&["src"], "src/x/y.c"));
+        assert!(!picks(&["src/**", "!src/gen/**"], "src/gen/out.c"));
+        assert!(picks(
+            &["src/**", "!src/gen/**", "src/gen/keep.c"],
+            "src/gen/keep.c"
+        ));
+    }
+
+    #[test]
+    fn only_selected_files_change_the_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("src/a.txt"), "a").unwrap();
+        let globs = || {
+            [InputGlobs {
+                root: root.to_path_buf(),
+                patterns: vec!["src/**".into()],
+                exclude_hidden: true,
+            }]
+        };
+        let first = globbed_fingerprint(&globs(), &[]).unwrap();
+        std::fs::write(root.join("notes.md"), "not an input").unwrap();
+        assert_eq!(globbed_fingerprint(&globs(), &[]).unwrap(), first);
+        std::fs::write(root.join("src/a.txt"), "changed").unwrap();
+        assert_ne!(globbed_fingerprint(&globs(), &[]).unwrap(), first);
+        let bad = [InputGlobs {
+            root: root.to_path_buf(),
+            patterns: vec!["src/[".into()],
+            exclude_hidden: true,
+        }];
+        assert_eq!(
+            globbed_fingerprint(&bad, &[]),
+            None,
+            "an invalid glob caches nothing"
+        );
+    }
 }

@@ -282,11 +282,12 @@ async fn run(
         12.0,
         "asking the backend for its outputs".into(),
     );
-    let outputs = process
+    let described = process
         .conda_outputs(&outputs_params, &call)
         .await
-        .map_err(backend_err("conda/outputs"))?
-        .outputs;
+        .map_err(backend_err("conda/outputs"))?;
+    let globs = input_globs(&described, &request.package.manifest_path);
+    let outputs = described.outputs;
     if outputs.is_empty() {
         return Err(BuildError::NoOutputs);
     }
@@ -315,14 +316,21 @@ async fn run(
             backend: backend_identity,
             initialize: serde_json::to_value(&init).unwrap_or_default(),
             outputs_params: serde_json::to_value(&outputs_params).unwrap_or_default(),
-            sources: cache::sources_fingerprint(
-                request
-                    .package
-                    .manifest_path
-                    .parent()
-                    .unwrap_or(Path::new(".")),
-                &[work.as_path(), request.output_dir.as_path()],
-            ),
+            sources: {
+                let skip = [work.as_path(), request.output_dir.as_path()];
+                if globs.is_empty() {
+                    cache::sources_fingerprint(
+                        request
+                            .package
+                            .manifest_path
+                            .parent()
+                            .unwrap_or(Path::new(".")),
+                        &skip,
+                    )
+                } else {
+                    cache::globbed_fingerprint(&globs, &skip)
+                }
+            },
         },
     };
     let count = outputs.len();
@@ -354,6 +362,40 @@ async fn run(
         stderr_tail: process.stderr_tail(),
         dependencies: Vec::new(),
     })
+}
+
+/// The input globs `conda/outputs` returned: its glob sets if any, else its list plus the
+/// outputs' own lists, relative to the manifest's directory. Empty when it named none.
+fn input_globs(
+    described: &pixi_lsp_backend_client::types::CondaOutputsResult,
+    manifest: &Path,
+) -> Vec<cache::InputGlobs> {
+    let base = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
+    if let Some(sets) = described.input_glob_sets.as_ref().filter(|s| !s.is_empty()) {
+        return sets
+            .iter()
+            .map(|set| cache::InputGlobs {
+                root: set
+                    .root
+                    .as_ref()
+                    .map_or_else(|| base.clone(), |r| base.join(r)),
+                patterns: set.patterns.clone(),
+                exclude_hidden: set.exclude_hidden,
+            })
+            .collect();
+    }
+    let mut patterns = described.input_globs.clone();
+    for output in &described.outputs {
+        patterns.extend(output.input_globs.iter().flatten().cloned());
+    }
+    if patterns.is_empty() {
+        return Vec::new();
+    }
+    vec![cache::InputGlobs {
+        root: base,
+        patterns,
+        exclude_hidden: true,
+    }]
 }
 
 /// The output directory exists (or can be made) and takes files.
