@@ -94,7 +94,7 @@ fn build(
                 percent, message, ..
             } => {
                 if terminal {
-                    eprint!("\r\x1b[2K[{percent:>3}%] {message}");
+                    eprint!("\r\x1b[2K{} {percent:>3}% {message}", bar(percent));
                     if percent >= 100 {
                         eprintln!();
                     }
@@ -132,4 +132,25 @@ fn build(
                 Failure::Message(message)
             })
     })
+}
+
+/// A 20-cell progress bar for the terminal.
+fn bar(percent: u8) -> String {
+    const CELLS: usize = 20;
+    let full = usize::from(percent.min(100)) * CELLS / 100;
+    format!("{}{}", "█".repeat(full), "░".repeat(CELLS - full))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_bar_fills_with_the_percentage() {
+        assert_eq!(super::bar(0), "░".repeat(20));
+        assert_eq!(
+            super::bar(42),
+            format!("{}{}", "█".repeat(8), "░".repeat(12))
+        );
+        assert_eq!(super::bar(100), "█".repeat(20));
+        assert_eq!(super::bar(250), "█".repeat(20));
+    }
 }
