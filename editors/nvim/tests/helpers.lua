@@ -308,4 +308,28 @@ H.fixtures.other_toml = [[
 backend = "x"
 ]]
 
+--- Captures vim.notify: N.list holds { msg, level } in order, N.last(pattern) is the newest match,
+--- N.clear() empties the list, N.restore() puts vim.notify back.
+function H.capture_notifications()
+  local N = { list = {} }
+  local orig = vim.notify
+  vim.notify = function(msg, level)
+    table.insert(N.list, { msg = msg, level = level })
+  end
+  function N.last(pattern)
+    for i = #N.list, 1, -1 do
+      if N.list[i].msg:find(pattern) then
+        return N.list[i]
+      end
+    end
+  end
+  function N.clear()
+    N.list = {}
+  end
+  function N.restore()
+    vim.notify = orig
+  end
+  return N
+end
+
 return H

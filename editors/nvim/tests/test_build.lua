@@ -7,18 +7,7 @@ local pixi = require('pixi_lsp')
 
 local BUILD_TIMEOUT = tonumber(os.getenv('PIXI_LSP_TEST_BUILD_TIMEOUT_MS') or '') or 120000
 
-local notes = {}
-local orig_notify = vim.notify
-vim.notify = function(msg, level)
-  table.insert(notes, { msg = msg, level = level })
-end
-local function last_note(pattern)
-  for i = #notes, 1, -1 do
-    if notes[i].msg:find(pattern) then
-      return notes[i]
-    end
-  end
-end
+local N = H.capture_notifications()
 
 local tmp = vim.fn.tempname()
 vim.fn.mkdir(tmp, 'p')
@@ -103,11 +92,11 @@ local function run_build(cmdline)
   local au_progress = vim.api.nvim_create_autocmd('LspProgress', {
     callback = function(ev) table.insert(progress, ev.data.params) end,
   })
-  notes = {}
+  N.clear()
   start()
-  H.ok(pixi.running_builds() == 1, 'no build started; notes: %s', vim.inspect(notes))
+  H.ok(pixi.running_builds() == 1, 'no build started; notes: %s', vim.inspect(N.list))
   H.wait(BUILD_TIMEOUT, function() return done ~= nil end)
-  H.ok(done, 'the build did not finish within %d ms; notes: %s', BUILD_TIMEOUT, vim.inspect(notes))
+  H.ok(done, 'the build did not finish within %d ms; notes: %s', BUILD_TIMEOUT, vim.inspect(N.list))
   local mine = {}
   H.wait(5000, function()
     mine = vim.tbl_map(function(p) return p.value end,
@@ -138,7 +127,7 @@ H.test(':PixiBuild builds a .conda: $/progress begin/report/end, the artifact on
   local buf = H.open(ws .. '/hello/pixi.toml')
   H.client(buf)
   local done, progress = run_build('PixiBuild')
-  H.ok(done.result, 'the build failed: %s; notes: %s', vim.inspect(done.error), vim.inspect(notes))
+  H.ok(done.result, 'the build failed: %s; notes: %s', vim.inspect(done.error), vim.inspect(N.list))
   first = done.result
   H.artifact('nvim-build-result.json', done.result)
   H.eq(vim.uri_from_bufnr(buf), done.manifest, 'manifest of the build')
@@ -159,11 +148,11 @@ H.test(':PixiBuild builds a .conda: $/progress begin/report/end, the artifact on
     H.ok(v.percentage >= 0 and v.percentage <= 100, 'percentage %s', v.percentage)
   end
   -- the user is told what was built and where the log is
-  local n = last_note('build finished')
+  local n = N.last('build finished')
   H.ok(n and n.msg:find(done.result.artifacts[1], 1, true) and n.msg:find(':PixiBuildLog', 1, true),
-    'no "build finished" notification naming the artifact; notes: %s', vim.inspect(notes))
-  H.ok(last_note('^pixi%-lsp: building hello/pixi.toml') or last_note('building .*hello/pixi%.toml'),
-    'no "building" notification; notes: %s', vim.inspect(notes))
+    'no "build finished" notification naming the artifact; notes: %s', vim.inspect(N.list))
+  H.ok(N.last('^pixi%-lsp: building hello/pixi.toml') or N.last('building .*hello/pixi%.toml'),
+    'no "building" notification; notes: %s', vim.inspect(N.list))
   H.eq(0, pixi.running_builds(), 'running builds afterwards')
 end)
 
@@ -174,7 +163,7 @@ H.test(':PixiBuild again answers from the artifact cache; :PixiBuild! rebuilds',
   H.ok(again.result, 'the second build failed: %s', vim.inspect(again.error))
   H.eq(true, again.result.cached, 'cached (unchanged inputs)')
   H.eq(first.artifacts, again.result.artifacts, 'artifacts of the cached build')
-  H.ok(last_note('build finished %(cached%)'), 'the notification does not say cached; notes: %s', vim.inspect(notes))
+  H.ok(N.last('build finished %(cached%)'), 'the notification does not say cached; notes: %s', vim.inspect(N.list))
   local re = run_build('PixiBuild!')
   H.ok(re.result, 'the rebuild failed: %s', vim.inspect(re.error))
   H.eq(false, re.result.cached, 'cached (rebuild)')
@@ -208,7 +197,7 @@ H.test('the code lens "Rebuild (ignore cache)" runs the build like :PixiBuild! (
   H.ok(done.result, 'the build failed: %s', vim.inspect(done.error))
   H.eq(false, done.result.cached, 'cached (a rebuild)')
   H.eq('end', (progress[#progress] or {}).kind, 'the build reported $/progress on its own token')
-  H.ok(last_note('build finished'), 'no notification; notes: %s', vim.inspect(notes))
+  H.ok(N.last('build finished'), 'no notification; notes: %s', vim.inspect(N.list))
 end)
 
 H.test(':PixiBuildLog opens the log of the last build, read-only', function()
@@ -216,11 +205,11 @@ H.test(':PixiBuildLog opens the log of the last build, read-only', function()
   local buf = H.open(ws .. '/hello/pixi.toml')
   H.client(buf)
   local wins = #vim.api.nvim_tabpage_list_wins(0)
-  notes = {}
+  N.clear()
   pixi.last_log_buf = nil
   vim.cmd('PixiBuildLog')
   H.wait(H.timeout, function() return pixi.last_log_buf ~= nil end)
-  H.ok(pixi.last_log_buf, 'no log buffer; notes: %s', vim.inspect(notes))
+  H.ok(pixi.last_log_buf, 'no log buffer; notes: %s', vim.inspect(N.list))
   local log = vim.api.nvim_buf_get_name(pixi.last_log_buf)
   H.eq(vim.fs.normalize(first.log), vim.fs.normalize(log), 'log buffer name')
   H.eq(pixi.last_log_buf, vim.api.nvim_get_current_buf(), 'current buffer')
@@ -243,11 +232,11 @@ H.test(':PixiBuildLog before any build of the manifest warns', function()
   need_setup()
   local buf = H.open(ws .. '/unsat/pixi.toml')
   H.client(buf)
-  notes = {}
+  N.clear()
   vim.cmd('PixiBuildLog')
-  H.wait(H.timeout, function() return last_note('no build log yet') ~= nil end)
-  local n = last_note('no build log yet')
-  H.ok(n and n.level == vim.log.levels.WARN, 'no warning; notes: %s', vim.inspect(notes))
+  H.wait(H.timeout, function() return N.last('no build log yet') ~= nil end)
+  local n = N.last('no build log yet')
+  H.ok(n and n.level == vim.log.levels.WARN, 'no warning; notes: %s', vim.inspect(N.list))
   H.eq(vim.api.nvim_get_current_buf(), buf, 'current buffer')
 end)
 
@@ -258,9 +247,9 @@ H.test(':PixiBuild with an unsatisfiable host dependency: an error and a backend
   local done = run_build('PixiBuild')
   H.ok(done.error and not done.result, 'the build did not fail: %s', vim.inspect(done))
   H.eq(false, done.cancelled, 'cancelled')
-  local n = last_note('pixi%-lsp%.build failed')
+  local n = N.last('pixi%-lsp%.build failed')
   H.ok(n and n.level == vim.log.levels.ERROR and n.msg:find('python', 1, true),
-    'no error notification naming python; notes: %s', vim.inspect(notes))
+    'no error notification naming python; notes: %s', vim.inspect(N.list))
   local ok, diags = H.wait_diagnostics(buf, function(d)
     return #vim.tbl_filter(function(x) return x.code == 'backend-error' end, d) > 0
   end)
@@ -290,10 +279,10 @@ H.test(':PixiBuild builds pkg-b alone; :PixiBuild deps builds its path dependenc
   end
   H.eq(false, packages[1].cached, 'pkg-a cached (first build)')
   H.eq(packages[2].artifacts, done.result.artifacts, 'result.artifacts: those of the package itself')
-  local n = last_note('build finished: 2 package')
+  local n = N.last('build finished: 2 package')
   H.ok(n and n.msg:find('pkg-a', 1, true) and n.msg:find('pkg-b', 1, true)
       and n.msg:find('pkg-a', 1, true) < n.msg:find('  pkg-b', 1, true),
-    'the notification does not list both packages in order; notes: %s', vim.inspect(notes))
+    'the notification does not list both packages in order; notes: %s', vim.inspect(N.list))
 end)
 
 --- Processes of our test backend started in hang mode (their environment says so).
@@ -341,10 +330,10 @@ H.test(':PixiBuildCancel stops a hanging build: the build ends cancelled, the ba
   local au_progress = vim.api.nvim_create_autocmd('LspProgress', {
     callback = function(ev) table.insert(progress, ev.data.params) end,
   })
-  notes = {}
+  N.clear()
   vim.cmd('PixiBuild')
   local token = next(pixi.builds)
-  H.ok(token, 'no build started; notes: %s', vim.inspect(notes))
+  H.ok(token, 'no build started; notes: %s', vim.inspect(N.list))
   H.wait(BUILD_TIMEOUT, function() return #hanging_backends() > 0 end)
   H.ok(#hanging_backends() > 0, 'the backend did not start')
   vim.wait(300, function() return false end)
@@ -352,10 +341,10 @@ H.test(':PixiBuildCancel stops a hanging build: the build ends cancelled, the ba
   H.eq(1, pixi.running_builds(), 'running builds')
   local t0 = vim.uv.hrtime()
   vim.cmd('PixiBuildCancel')
-  H.ok(last_note('cancelling 1 build'), 'no "cancelling" message; notes: %s', vim.inspect(notes))
+  H.ok(N.last('cancelling 1 build'), 'no "cancelling" message; notes: %s', vim.inspect(N.list))
   H.wait(20000, function() return done ~= nil end)
   local took = (vim.uv.hrtime() - t0) / 1e6
-  H.ok(done, 'the build did not end after :PixiBuildCancel; notes: %s', vim.inspect(notes))
+  H.ok(done, 'the build did not end after :PixiBuildCancel; notes: %s', vim.inspect(N.list))
   H.eq(token, done.token, 'token')
   H.eq(true, done.cancelled, 'cancelled')
   H.ok(done.result == nil, 'a result: %s', vim.inspect(done.result))
@@ -363,8 +352,8 @@ H.test(':PixiBuildCancel stops a hanging build: the build ends cancelled, the ba
   H.ok(took < pixi.cancel_grace_ms, 'took %d ms', took)
   H.ok(done.error.code ~= -32800 and (done.error.message or ''):find('cancelled', 1, true),
     'error: %s', vim.inspect(done.error))
-  H.ok(last_note('build of .*hang/pixi%.toml cancelled'), 'no "cancelled" message; notes: %s', vim.inspect(notes))
-  H.ok(not last_note('failed'), 'a failure was reported: %s', vim.inspect(notes))
+  H.ok(N.last('build of .*hang/pixi%.toml cancelled'), 'no "cancelled" message; notes: %s', vim.inspect(N.list))
+  H.ok(not N.last('failed'), 'a failure was reported: %s', vim.inspect(N.list))
   H.eq(0, pixi.running_builds(), 'running builds')
   local mine = {}
   H.wait(5000, function()
@@ -382,11 +371,11 @@ H.test(':PixiBuildCancel stops a hanging build: the build ends cancelled, the ba
 end)
 
 H.test(':PixiBuildCancel without a running build says so', function()
-  notes = {}
+  N.clear()
   vim.cmd('PixiBuildCancel')
-  H.ok(last_note('no build is running'), 'notes: %s', vim.inspect(notes))
+  H.ok(N.last('no build is running'), 'notes: %s', vim.inspect(N.list))
 end)
 
-vim.notify = orig_notify
+N.restore()
 vim.fn.delete(tmp, 'rf')
 H.finish()

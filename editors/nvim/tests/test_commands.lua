@@ -4,18 +4,7 @@
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/helpers.lua')
 local pixi = require('pixi_lsp')
 
-local notes = {}
-local orig_notify = vim.notify
-vim.notify = function(msg, level)
-  table.insert(notes, { msg = msg, level = level })
-end
-local function last_note(pattern)
-  for i = #notes, 1, -1 do
-    if notes[i].msg:find(pattern) then
-      return notes[i]
-    end
-  end
-end
+local N = H.capture_notifications()
 
 local ws = H.workspace({
   ['pixi.toml'] = H.fixtures.package_ok,
@@ -37,12 +26,12 @@ end)
 
 H.test('without a pixi manifest the commands say so', function()
   H.open(ws .. '/other.toml')
-  notes = {}
+  N.clear()
   vim.cmd('PixiBuild')
-  local n = last_note('no pixi%-lsp client')
-  H.ok(n and n.level == vim.log.levels.WARN, 'no warning; notes: %s', vim.inspect(notes))
+  local n = N.last('no pixi%-lsp client')
+  H.ok(n and n.level == vim.log.levels.WARN, 'no warning; notes: %s', vim.inspect(N.list))
   vim.cmd('PixiPreviewRecipe')
-  H.ok(last_note('no pixi%-lsp client'), 'no warning for preview')
+  H.ok(N.last('no pixi%-lsp client'), 'no warning for preview')
 end)
 
 -- ---- an older server: no commands advertised ---------------------------------------------------
@@ -92,11 +81,11 @@ for _, spec in ipairs({
     vim.api.nvim_set_current_buf(old_buf)
     local client = H.client(old_buf)
     H.eq(old_client_id, client.id, 'the stand-in client')
-    notes = {}
+    N.clear()
     old_requests = {}
     vim.cmd(spec.cmd)
-    local n = last_note('does not support')
-    H.ok(n and n.level == vim.log.levels.WARN, 'no "does not support" warning; notes: %s', vim.inspect(notes))
+    local n = N.last('does not support')
+    H.ok(n and n.level == vim.log.levels.WARN, 'no "does not support" warning; notes: %s', vim.inspect(N.list))
     H.ok(n.msg:find(spec.command, 1, true), 'message names the command: %s', n.msg)
     H.ok(n.msg:find('pixi-lsp 0.0.1', 1, true), 'message names the server version: %s', n.msg)
     H.eq({}, old_requests, 'requests sent to a server that does not advertise the command')
@@ -107,15 +96,15 @@ H.test('a server that advertises a command but answers "unknown command" gets th
   local client = H.client(old_buf)
   local caps = client.server_capabilities
   caps.executeCommandProvider = { commands = { 'pixi-lsp.build' } }
-  notes = {}
+  N.clear()
   old_requests = {}
   vim.api.nvim_set_current_buf(old_buf)
   vim.cmd('PixiBuild')
-  H.wait(H.timeout, function() return last_note('does not support') ~= nil end)
+  H.wait(H.timeout, function() return N.last('does not support') ~= nil end)
   caps.executeCommandProvider = nil
   H.eq({ 'workspace/executeCommand' }, old_requests, 'requests')
-  local n = last_note('does not support')
-  H.ok(n and n.msg:find('pixi-lsp.build', 1, true), 'no "does not support" message; notes: %s', vim.inspect(notes))
+  local n = N.last('does not support')
+  H.ok(n and n.msg:find('pixi-lsp.build', 1, true), 'no "does not support" message; notes: %s', vim.inspect(N.list))
   H.eq(0, pixi.running_builds(), 'running builds after the answer')
 end)
 
@@ -177,10 +166,10 @@ end
 --- Run :PixiPreviewRecipe in the current buffer; wait for a new preview buffer or an error note.
 local function run_preview()
   pixi.last_preview_buf = nil
-  notes = {}
+  N.clear()
   vim.cmd('PixiPreviewRecipe')
   vim.wait(60000, function()
-    return pixi.last_preview_buf ~= nil or last_note('pixi%-lsp%.previewRecipe failed') ~= nil
+    return pixi.last_preview_buf ~= nil or N.last('pixi%-lsp%.previewRecipe failed') ~= nil
   end, 20)
   return pixi.last_preview_buf
 end
@@ -195,7 +184,7 @@ H.test(':PixiPreviewRecipe opens the generated recipe in a read-only YAML buffer
     callback = function(ev) table.insert(progress, ev.data.params) end,
   })
   local pbuf = run_preview()
-  H.ok(pbuf, 'no preview buffer; notes: %s', vim.inspect(notes))
+  H.ok(pbuf, 'no preview buffer; notes: %s', vim.inspect(N.list))
   H.eq('yaml', vim.bo[pbuf].filetype, 'filetype')
   H.eq(false, vim.bo[pbuf].modifiable, 'modifiable')
   H.eq(true, vim.bo[pbuf].readonly, 'readonly')
@@ -226,13 +215,13 @@ H.test(':PixiPreviewRecipe opens the generated recipe in a read-only YAML buffer
   H.ok(lens and lens.command and lens.command.command == 'pixi-lsp.previewRecipe', 'code lens: %s', vim.inspect(lenses))
   H.eq(H.line_of(buf, '^%[package%.build%]$') - 1, lens.range.start.line, 'code lens line')
   -- refresh in the preview buffer (pixi/recipeContent) keeps the buffer and its content
-  notes = {}
+  N.clear()
   vim.cmd('PixiPreviewRecipe')
   vim.wait(2000, function() return false end, 50)
   H.eq(pbuf, vim.fn.bufnr(name), 'same buffer after refresh')
   H.eq(text, buf_text(pbuf), 'content after refresh')
   H.eq(2, #vim.api.nvim_tabpage_list_wins(0), 'windows after refresh')
-  H.ok(not last_note('could not refresh'), 'refresh failed: %s', vim.inspect(notes))
+  H.ok(not N.last('could not refresh'), 'refresh failed: %s', vim.inspect(N.list))
   vim.cmd('silent! only')
 end)
 
@@ -244,8 +233,8 @@ H.test(':PixiPreviewRecipe in an untrusted workspace is refused', function()
   local pbuf = run_preview()
   use_test_backend({ trusted = true })
   H.ok(not pbuf, 'a preview buffer was opened in an untrusted workspace')
-  local n = last_note('pixi%-lsp%.previewRecipe failed')
-  H.ok(n and n.level == vim.log.levels.ERROR, 'no refusal; notes: %s', vim.inspect(notes))
+  local n = N.last('pixi%-lsp%.previewRecipe failed')
+  H.ok(n and n.level == vim.log.levels.ERROR, 'no refusal; notes: %s', vim.inspect(N.list))
   H.ok(n.msg:find('untrusted workspace', 1, true), 'refusal: %s', n.msg)
 end)
 
@@ -255,12 +244,12 @@ H.test(':PixiPreviewRecipe with a failing backend: vim.notify and a backend-erro
   H.client(buf)
   local pbuf = run_preview()
   H.ok(not pbuf, 'a preview buffer was opened for a failing backend')
-  local n = last_note('pixi%-lsp%.previewRecipe failed')
-  H.ok(n and n.level == vim.log.levels.ERROR, 'no error notification; notes: %s', vim.inspect(notes))
+  local n = N.last('pixi%-lsp%.previewRecipe failed')
+  H.ok(n and n.level == vim.log.levels.ERROR, 'no error notification; notes: %s', vim.inspect(N.list))
   H.ok(n.msg:find('boom', 1, true), 'the error does not carry the backend message: %s', n.msg)
   -- the server also says so itself (window/showMessage, which Neovim shows through vim.notify)
-  local shown = last_note('^LSP%[pixi_lsp%] Recipe preview failed')
-  H.ok(shown and shown.msg:find('boom', 1, true), 'no window/showMessage; notes: %s', vim.inspect(notes))
+  local shown = N.last('^LSP%[pixi_lsp%] Recipe preview failed')
+  H.ok(shown and shown.msg:find('boom', 1, true), 'no window/showMessage; notes: %s', vim.inspect(N.list))
   local ok, diags = H.wait_diagnostics(buf, function(d)
     for _, x in ipairs(d) do
       if x.code == 'backend-error' then
@@ -281,5 +270,5 @@ H.test(':PixiPreviewRecipe with a failing backend: vim.notify and a backend-erro
   H.eq(H.line_of(buf, '^%[package%.build%]$') - 1, d.lnum, 'diagnostic line ([package.build])')
 end)
 
-vim.notify = orig_notify
+N.restore()
 H.finish()
