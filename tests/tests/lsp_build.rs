@@ -156,9 +156,13 @@ fn builds_a_real_conda_with_progress_cache_and_log() {
 #[test]
 fn one_build_per_package_and_cancel_stops_the_backend() {
     let p = Project::new(">=3");
+    let marker = format!("one-build-{}", std::process::id());
     let mut c = p.client(
         json!({}),
-        &[("PIXI_BUILD_LSP_EXAMPLE_MODE", "hang-on-outputs")],
+        &[
+            ("PIXI_BUILD_LSP_EXAMPLE_MODE", "hang-on-outputs"),
+            ("PIXI_LSP_TEST_MARKER", &marker),
+        ],
     );
     let first = c.send_request(
         "workspace/executeCommand",
@@ -191,7 +195,11 @@ fn one_build_per_package_and_cancel_stops_the_backend() {
     );
     // No backend process is left behind.
     std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(hanging_backends(), Vec::<String>::new(), "stray backend");
+    assert_eq!(
+        backends_with_marker(&marker),
+        Vec::<String>::new(),
+        "stray backend"
+    );
     // And a new build can start (it hangs too; cancel it again).
     let next = c.send_request(
         "workspace/executeCommand",
@@ -210,25 +218,6 @@ fn one_build_per_package_and_cancel_stops_the_backend() {
             .unwrap()
             .contains("cancelled")
     );
-}
-
-/// Backend processes started in hang mode (only this file's cancel test starts those; other
-/// tests running at the same time use the same binary in normal mode).
-fn hanging_backends() -> Vec<String> {
-    let ps = std::process::Command::new("pgrep")
-        .args(["-f", &backend_binary().display().to_string()])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&ps.stdout)
-        .split_whitespace()
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/environ")).is_ok_and(|env| {
-                String::from_utf8_lossy(&env)
-                    .contains("PIXI_BUILD_LSP_EXAMPLE_MODE=hang-on-outputs")
-            })
-        })
-        .map(str::to_owned)
-        .collect()
 }
 
 #[test]
@@ -281,6 +270,11 @@ struct TwoPackages {
 
 impl TwoPackages {
     fn new(lib_config: &str) -> TwoPackages {
+        TwoPackages::with_lib_backend(BACKEND, lib_config)
+    }
+
+    /// `lib` built by the backend named `lib_backend` (see [`TwoPackages::client`]).
+    fn with_lib_backend(lib_backend: &str, lib_config: &str) -> TwoPackages {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
         let channel = LocalChannel::new(root.join("channel"))
@@ -299,7 +293,7 @@ impl TwoPackages {
             (
                 "lib/pixi.toml".to_owned(),
                 format!(
-                    "[package]\nname = \"lib\"\nversion = \"0.3.0\"\n\n[package.build]\nbackend = {{ name = \"{BACKEND}\" }}\n{lib_config}\n[package.run-dependencies]\ntinypy = \">=3\"\n"
+                    "[package]\nname = \"lib\"\nversion = \"0.3.0\"\n\n[package.build]\nbackend = {{ name = \"{lib_backend}\" }}\n{lib_config}\n[package.run-dependencies]\ntinypy = \">=3\"\n"
                 ),
             ),
             ("lib/lib.txt".to_owned(), "lib\n".to_owned()),
@@ -327,19 +321,101 @@ impl TwoPackages {
         file_uri(&self.root().join("app/pixi.toml"))
     }
 
-    fn client(&self) -> Client {
+    /// A server with our backend, and `HANGING_BACKEND`: the same one hanging in
+    /// `conda/outputs`; `marker` goes into the server's (and so the backends') environment.
+    fn client_with_marker(&self, marker: &str) -> Client {
+        let hanging = self.root().join("hanging-backend");
+        std::fs::write(
+            &hanging,
+            format!(
+                "#!/bin/sh\nexport PIXI_BUILD_LSP_EXAMPLE_MODE=hang-on-outputs\nexec '{}' \"$@\"\n",
+                backend_binary().display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(
+            &hanging,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
         let mut c = ClientBuilder::new(&binary())
             .initialization_options(json!({
                 "channels": { "enabled": false },
-                "backends": { "overrides": { BACKEND: backend_binary() }, "timeoutSeconds": 20,
-                              "cacheDir": self.root().join("cache") },
+                "backends": { "overrides": { BACKEND: backend_binary(), HANGING_BACKEND: hanging },
+                              "timeoutSeconds": 20, "cacheDir": self.root().join("cache") },
                 "build": { "outputDir": self.root().join("out") },
             }))
+            .env("PIXI_LSP_TEST_MARKER", marker)
             .start();
         let app = self.root().join("app/pixi.toml");
         c.open(&self.app(), &std::fs::read_to_string(app).unwrap());
         c
     }
+
+    fn client(&self) -> Client {
+        self.client_with_marker("")
+    }
+}
+
+const HANGING_BACKEND: &str = "pixi-build-lsp-example-hanging";
+
+/// Backend processes whose environment carries `PIXI_LSP_TEST_MARKER=<marker>`.
+fn backends_with_marker(marker: &str) -> Vec<String> {
+    let ps = std::process::Command::new("pgrep")
+        .args(["-f", &backend_binary().display().to_string()])
+        .output()
+        .unwrap();
+    let needle = format!("PIXI_LSP_TEST_MARKER={marker}");
+    String::from_utf8_lossy(&ps.stdout)
+        .split_whitespace()
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| String::from_utf8_lossy(&env).contains(&needle))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn cancelling_while_the_path_dependency_builds_leaves_no_backend() {
+    let w = TwoPackages::with_lib_backend(HANGING_BACKEND, "");
+    let marker = format!("two-packages-{}", std::process::id());
+    let mut c = w.client_with_marker(&marker);
+    let id = c.send_request(
+        "workspace/executeCommand",
+        json!({ "command": "pixi-lsp.build", "arguments": [w.app()], "workDoneToken": "mid" }),
+    );
+    // `lib`'s backend is asked for its outputs (and hangs); `app`'s waits for it.
+    c.wait_for("$/progress", |p| {
+        p["token"] == "mid"
+            && p["value"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("lib: asking the backend"))
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        backends_with_marker(&marker).len(),
+        2,
+        "app's and lib's backends run"
+    );
+    c.notify("window/workDoneProgress/cancel", json!({ "token": "mid" }));
+    let response = c.response(id);
+    assert!(
+        response["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("cancelled")),
+        "{response}"
+    );
+    c.wait_for("$/progress", |p| {
+        p["token"] == "mid" && p["value"]["kind"] == "end"
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        backends_with_marker(&marker),
+        Vec::<String>::new(),
+        "stray backends"
+    );
+    assert!(!w.root().join("out").join("noarch").exists(), "no artifact");
 }
 
 #[test]
