@@ -30,6 +30,10 @@ use crate::types::{
 /// Longest stdout line we accept; a backend that streams more without a
 /// newline is broken, and we must not buffer it forever.
 const MAX_LINE_BYTES: usize = 256 * 1024 * 1024;
+/// After an error response, how long the stderr reader gets to take in the backend's last
+/// log lines (only on that path).
+const STDERR_SETTLE: Duration = Duration::from_millis(20);
+
 /// How long a process that closed stdout may take to exit before we kill it.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
 /// How long to wait for the last stderr lines after the process ended
@@ -405,13 +409,21 @@ impl BackendProcess {
                 return Err(self.protocol(io, message).await);
             }
             io.pending = None;
-            return response.outcome.map_err(|e| BackendError::Backend {
-                method: method.to_owned(),
-                code: e.code,
-                message: e.message,
-                data: e.data.map(Box::new),
-                stderr_tail: self.stderr.text(),
-            });
+            return match response.outcome {
+                Ok(value) => Ok(value),
+                Err(e) => {
+                    // Backends log the failure to stderr just before they answer: give the
+                    // stderr reader a moment to catch up, so the tail ends with it.
+                    tokio::time::sleep(STDERR_SETTLE).await;
+                    Err(BackendError::Backend {
+                        method: method.to_owned(),
+                        code: e.code,
+                        message: e.message,
+                        data: e.data.map(Box::new),
+                        stderr_tail: self.stderr.text(),
+                    })
+                }
+            };
         }
     }
 

@@ -136,6 +136,15 @@ async fn error_on_outputs_carries_the_backend_message_chain() {
     assert_eq!(message, "the example backend failed on purpose");
     assert_eq!(data.as_ref().unwrap()["severity"], "error");
     assert!(stderr_tail.contains("handling initialize"), "{stderr_tail}");
+    // The line it logged just before answering is in the tail (regression: it raced the
+    // response and was often missing).
+    assert!(
+        stderr_tail
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("ERROR the example backend failed on purpose")),
+        "{stderr_tail}"
+    );
     assert_eq!(
         err.to_string(),
         "the example backend failed on purpose\n  caused by: PIXI_BUILD_LSP_EXAMPLE_MODE=error-on-outputs"
