@@ -24,5 +24,17 @@ export function isManifest(fileName: string, text: () => string): boolean {
   return false;
 }
 
+/** The parts of a `vscode.TextDocument` that decide whether it is a manifest. */
+export interface DocumentLike {
+  readonly uri: { readonly scheme: string };
+  readonly fileName: string;
+  getText(): string;
+}
+
+/** An open document the server gets: a manifest on disk (not an untitled buffer, a diff side, a recipe preview). */
+export function isManifestDocument(d: DocumentLike): boolean {
+  return d.uri.scheme === 'file' && isManifest(d.fileName, () => d.getText());
+}
+
 /** Manifests larger than this are still sent to the server, but the user is told why things may be slow. */
 export const LARGE_MANIFEST_BYTES = 2 * 1024 * 1024;

@@ -51,6 +51,16 @@ export interface BuildResult {
   packages?: BuiltPackage[];
 }
 
+/** The title of a build command (progress notification, toasts, log lines). */
+export function buildTitle(withPathDependencies: boolean, rebuild: boolean): string {
+  return withPathDependencies ? 'Build package and its path dependencies' : rebuild ? 'Rebuild package' : 'Build package';
+}
+
+/** Every artifact of a build: those of all its packages, else the top-level list. */
+export function builtArtifacts(result: BuildResult | null | undefined): string[] {
+  return result?.packages?.flatMap((p) => p.artifacts ?? []) ?? result?.artifacts ?? [];
+}
+
 const fileName = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
 /** The message shown when a build finished. */
@@ -97,4 +107,12 @@ export class FailureToasts {
     this.seen.push({ source, text: t, at: now });
     return true;
   }
+}
+
+/** The text of a thrown value, for the log and toasts. */
+export function errText(e: unknown): string {
+  if (e instanceof Error) {
+    return e.message;
+  }
+  return String(e);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { basename, hasToolPixi, isManifest } from '../manifest';
+import { basename, hasToolPixi, isManifest, isManifestDocument } from '../manifest';
 
 test('pixi.toml is a manifest whatever its content', () => {
   assert.equal(isManifest('/a/b/pixi.toml', () => ''), true);
@@ -31,4 +31,14 @@ test('hasToolPixi / basename', () => {
   assert.equal(hasToolPixi('x = 1\n[tool.pixi.dependencies]\n'), true);
   assert.equal(basename('/x/y/z.toml'), 'z.toml');
   assert.equal(basename('z.toml'), 'z.toml');
+});
+
+test('only manifest files on disk are manifest documents', () => {
+  const doc = (scheme: string, fileName: string, text: string) => ({ uri: { scheme }, fileName, getText: () => text });
+  assert.equal(isManifestDocument(doc('file', '/w/pixi.toml', '')), true);
+  assert.equal(isManifestDocument(doc('file', '/w/pyproject.toml', '[tool.pixi.workspace]\n')), true);
+  assert.equal(isManifestDocument(doc('file', '/w/pyproject.toml', '[project]\n')), false);
+  assert.equal(isManifestDocument(doc('untitled', '/w/pixi.toml', '')), false);
+  assert.equal(isManifestDocument(doc('git', '/w/pixi.toml', '')), false);
+  assert.equal(isManifestDocument(doc('pixi-recipe', '/w/pixi.toml/recipe.yaml', '')), false);
 });

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildSummary, isCancelled, isNoBuildYet, FailureToasts, isUnknownCommand, unsupportedMessage } from '../messages';
+import {
+  buildSummary,
+  buildTitle,
+  builtArtifacts,
+  errText,
+  FailureToasts,
+  isCancelled,
+  isNoBuildYet,
+  isUnknownCommand,
+  unsupportedMessage,
+} from '../messages';
 
 test('unknown command detection', () => {
   assert.equal(isUnknownCommand({ code: -32601, message: 'Method not found' }), true);
@@ -69,4 +79,33 @@ test('a failure the server showed and the command error of the same text make on
   // too late to be the same failure
   assert.equal(f.shouldShow('server', 'late', 100), true);
   assert.equal(f.shouldShow('client', 'late', 1101), true);
+});
+
+test('build titles', () => {
+  assert.equal(buildTitle(false, false), 'Build package');
+  assert.equal(buildTitle(false, true), 'Rebuild package');
+  // with path dependencies wins over rebuild
+  assert.equal(buildTitle(true, false), 'Build package and its path dependencies');
+  assert.equal(buildTitle(true, true), 'Build package and its path dependencies');
+});
+
+test('built artifacts: every package\'s, else the top-level list', () => {
+  assert.deepEqual(builtArtifacts(null), []);
+  assert.deepEqual(builtArtifacts({ artifacts: ['/o/a.conda'] }), ['/o/a.conda']);
+  assert.deepEqual(
+    builtArtifacts({
+      artifacts: ['/o/b.conda'],
+      packages: [{ name: 'a', artifacts: ['/o/a.conda'] }, { name: 'b' }, { name: 'c', artifacts: ['/o/c.conda'] }],
+    }),
+    ['/o/a.conda', '/o/c.conda'],
+  );
+  // an empty `packages` list is the answer: no fallback to `artifacts`
+  assert.deepEqual(builtArtifacts({ artifacts: ['/o/b.conda'], packages: [] }), []);
+});
+
+test('error text', () => {
+  assert.equal(errText(new Error('boom')), 'boom');
+  assert.equal(errText('plain'), 'plain');
+  assert.equal(errText(42), '42');
+  assert.equal(errText(undefined), 'undefined');
 });

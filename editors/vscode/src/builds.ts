@@ -1,0 +1,147 @@
+// The build commands (build, rebuild, with path dependencies) and "Open build log".
+import * as vscode from 'vscode';
+import {
+  ExecuteCommandRequest,
+  ResponseError,
+  WorkDoneProgress,
+  WorkDoneProgressCancelNotification,
+} from 'vscode-languageclient/node';
+import { buildToken, ProgressSteps } from './buildProgress';
+import { CommandSupport } from './commands';
+import { buildSummary, BuildResult, buildTitle, builtArtifacts, errText, isNoBuildYet } from './messages';
+import { SERVER_COMMANDS } from './serverCommands';
+import { StatusBar } from './status';
+
+/** After "Cancel" on a build, how long the server gets to end it (window/workDoneProgress/cancel)
+ *  before the request itself is cancelled ($/cancelRequest). */
+const CANCEL_GRACE_MS = 5000;
+
+export class Builds {
+  constructor(
+    private readonly commands: CommandSupport,
+    private readonly status: StatusBar,
+    private readonly output: vscode.OutputChannel,
+  ) {}
+
+  /** Builds the manifest's package in a progress notification with Cancel; the running build shows
+   *  in the status bar. */
+  async build(arg: vscode.Uri | undefined, withPathDependencies: boolean, rebuild = false): Promise<BuildResult | undefined> {
+    const title = buildTitle(withPathDependencies, rebuild);
+    const command = SERVER_COMMANDS.build;
+    if (this.commands.needsTrust(title)) {
+      return undefined;
+    }
+    const manifest = await this.commands.pickManifest(arg);
+    if (!manifest) {
+      return undefined;
+    }
+    const client = await this.commands.clientFor(command, title);
+    if (!client) {
+      return undefined;
+    }
+    const token = buildToken();
+    const name = vscode.workspace.asRelativePath(manifest);
+    this.status.setBuild(token, { name });
+    try {
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `pixi-lsp: ${title} (${name})`, cancellable: true },
+        async (progress, cancel) => {
+          const steps = new ProgressSteps();
+          const sub = client.onProgress(WorkDoneProgress.type, token, (v) => {
+            const step = steps.next(v);
+            if (!step) {
+              return;
+            }
+            if (step.percent !== undefined) {
+              this.status.setBuild(token, { name, percent: step.percent });
+            }
+            progress.report({ message: step.message, increment: step.increment });
+          });
+          // "Cancel": the server stops the backend and answers; a server that does not answer in
+          // time gets $/cancelRequest too
+          const request = new vscode.CancellationTokenSource();
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const onCancel = cancel.onCancellationRequested(() => {
+            this.output.appendLine(`[pixi-lsp] ${title} (${name}): cancel requested`);
+            void client.sendNotification(WorkDoneProgressCancelNotification.type, { token });
+            timer = setTimeout(() => request.cancel(), CANCEL_GRACE_MS);
+          });
+          try {
+            const result = (await client.sendRequest(
+              ExecuteCommandRequest.type,
+              {
+                command,
+                arguments: [client.code2ProtocolConverter.asUri(manifest), { withPathDependencies, rebuild }],
+                workDoneToken: token,
+              },
+              request.token,
+            )) as BuildResult | null;
+            const summary = buildSummary(result);
+            this.output.appendLine(`[pixi-lsp] ${title} (${name}): ${summary}`);
+            for (const a of builtArtifacts(result)) {
+              this.output.appendLine(`    ${a}`);
+            }
+            const actions = result?.log ? ['Open build log'] : [];
+            void vscode.window.showInformationMessage(summary, ...actions).then((c) => {
+              if (c) {
+                void this.openBuildLog(manifest);
+              }
+            });
+            return result ?? undefined;
+          } catch (e) {
+            if (cancel.isCancellationRequested) {
+              this.output.appendLine(`[pixi-lsp] ${title} (${name}): cancelled (${errText(e)})`);
+              void vscode.window.showInformationMessage(`${title} (${name}): cancelled.`);
+            } else {
+              this.commands.reportError(e, title, command);
+            }
+            return undefined;
+          } finally {
+            if (timer) {
+              clearTimeout(timer);
+            }
+            sub.dispose();
+            onCancel.dispose();
+            request.dispose();
+          }
+        },
+      );
+    } finally {
+      this.status.endBuild(token);
+    }
+  }
+
+  /** Opens the log of the manifest's last build in this session. */
+  async openBuildLog(arg?: vscode.Uri): Promise<void> {
+    const title = 'Open build log';
+    const command = SERVER_COMMANDS.openBuildLog;
+    const manifest = await this.commands.pickManifest(arg);
+    if (!manifest) {
+      return;
+    }
+    const client = await this.commands.clientFor(command, title);
+    if (!client) {
+      return;
+    }
+    try {
+      const r = (await client.sendRequest(ExecuteCommandRequest.type, {
+        command,
+        arguments: [client.code2ProtocolConverter.asUri(manifest)],
+      })) as { path?: string } | null;
+      if (!r?.path) {
+        void vscode.window.showInformationMessage('No build log yet: build the package first.');
+        return;
+      }
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(r.path));
+      await vscode.window.showTextDocument(doc, { preview: true });
+    } catch (e) {
+      if (e instanceof ResponseError && isNoBuildYet(e)) {
+        void vscode.window.showInformationMessage(
+          `No build log yet for ${vscode.workspace.asRelativePath(manifest)}: build the package first ("Pixi: Build package").`,
+        );
+        return;
+      }
+      this.commands.reportError(e, title, command);
+    }
+  }
+}
