@@ -11,7 +11,7 @@ use rattler_conda_types::package::{IndexJson, PathsJson, RunExportsJson};
 use rattler_conda_types::{MatchSpec, ParseStrictness};
 use serde_json::{Value, json};
 
-use crate::support::{EXE, Fixture, spawn};
+use crate::support::{EXE, Fixture, ready};
 
 fn spec(text: &str) -> Value {
     let spec = MatchSpec::from_str(text, ParseStrictness::Lenient).unwrap();
@@ -72,12 +72,8 @@ fn init_with_pins(fx: &Fixture) -> InitializeParams {
 #[tokio::test]
 async fn pixi_prepared_prefixes_are_used_as_is() {
     let fx = Fixture::new();
-    let backend = spawn(None);
+    let backend = ready(None, &init_with_pins(&fx)).await;
     let options = CallOptions::default();
-    backend
-        .handshake(&init_with_pins(&fx), &options)
-        .await
-        .unwrap();
     let host = fx.root().join("prefixes/host");
     let build = fx.root().join("prefixes/build");
     let mut params = fx.build(Some("h4616a5c_0"));
@@ -133,12 +129,8 @@ async fn pixi_prepared_prefixes_are_used_as_is() {
 #[tokio::test]
 async fn build_errors_from_rendering_are_backend_errors() {
     let fx = Fixture::new();
-    let backend = spawn(None);
+    let backend = ready(None, &init_with_pins(&fx)).await;
     let options = CallOptions::default();
-    backend
-        .handshake(&init_with_pins(&fx), &options)
-        .await
-        .unwrap();
     // pin_compatible('tinyb') needs tinyb in the host prefix; this one is empty.
     let mut params = fx.build(None);
     params.host_prefix = Some(CondaBuildV1Prefix {

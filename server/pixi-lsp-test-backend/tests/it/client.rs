@@ -6,7 +6,7 @@ use pixi_lsp_backend_client::{BackendError, CallOptions, ProcessConfig};
 use rattler_conda_types::package::{IndexJson, PathsJson};
 use serde_json::json;
 
-use crate::support::{Fixture, reaped, spawn, spawn_with};
+use crate::support::{Fixture, ready, reaped, spawn, spawn_with};
 
 #[tokio::test]
 async fn handshake_outputs_and_build_produce_a_conda() {
@@ -112,12 +112,8 @@ async fn handshake_outputs_and_build_produce_a_conda() {
 #[tokio::test]
 async fn files_config_selects_and_wrong_output_is_rejected() {
     let fx = Fixture::new();
-    let backend = spawn(None);
+    let backend = ready(None, &fx.init(Some(json!({"files": ["docs/**"]})))).await;
     let options = CallOptions::default();
-    backend
-        .handshake(&fx.init(Some(json!({"files": ["docs/**"]}))), &options)
-        .await
-        .unwrap();
     let result = backend
         .conda_outputs(&fx.outputs(), &options)
         .await
@@ -144,12 +140,8 @@ async fn files_config_selects_and_wrong_output_is_rejected() {
 #[tokio::test]
 async fn fail_config_makes_outputs_and_build_fail() {
     let fx = Fixture::new();
-    let backend = spawn(None);
+    let backend = ready(None, &fx.init(Some(json!({"fail": "nope, not today"})))).await;
     let options = CallOptions::default();
-    backend
-        .handshake(&fx.init(Some(json!({"fail": "nope, not today"}))), &options)
-        .await
-        .unwrap();
     let err = backend
         .conda_outputs(&fx.outputs(), &options)
         .await

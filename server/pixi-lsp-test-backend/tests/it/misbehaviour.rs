@@ -4,7 +4,7 @@ use pixi_lsp_backend_client::{
     BackendCommand, BackendError, BackendProcess, CallOptions, CancelToken,
 };
 
-use crate::support::{Fixture, reaped, spawn};
+use crate::support::{Fixture, ready, reaped, spawn};
 
 #[tokio::test]
 async fn crash_on_initialize_reports_exit_code_and_stderr() {
@@ -37,12 +37,8 @@ async fn crash_on_initialize_reports_exit_code_and_stderr() {
 #[tokio::test]
 async fn hang_on_outputs_times_out_and_kills() {
     let fx = Fixture::new();
-    let backend = spawn(Some("hang-on-outputs"));
+    let backend = ready(Some("hang-on-outputs"), &fx.init(None)).await;
     let pid = backend.pid().unwrap();
-    backend
-        .handshake(&fx.init(None), &CallOptions::default())
-        .await
-        .unwrap();
     let started = Instant::now();
     let err = backend
         .conda_outputs(
@@ -69,12 +65,8 @@ async fn hang_on_outputs_times_out_and_kills() {
 #[tokio::test]
 async fn cancelling_a_call_kills_the_backend() {
     let fx = Fixture::new();
-    let backend = spawn(Some("hang-on-outputs"));
+    let backend = ready(Some("hang-on-outputs"), &fx.init(None)).await;
     let pid = backend.pid().unwrap();
-    backend
-        .handshake(&fx.init(None), &CallOptions::default())
-        .await
-        .unwrap();
     let cancel = CancelToken::new();
     let trigger = cancel.clone();
     tokio::spawn(async move {
@@ -113,11 +105,7 @@ async fn garbage_on_stdout_is_a_protocol_error() {
 #[tokio::test]
 async fn error_on_outputs_carries_the_backend_message_chain() {
     let fx = Fixture::new();
-    let backend = spawn(Some("error-on-outputs"));
-    backend
-        .handshake(&fx.init(None), &CallOptions::default())
-        .await
-        .unwrap();
+    let backend = ready(Some("error-on-outputs"), &fx.init(None)).await;
     let err = backend
         .conda_outputs(&fx.outputs(), &CallOptions::default())
         .await
@@ -159,11 +147,7 @@ async fn error_on_outputs_carries_the_backend_message_chain() {
 #[tokio::test]
 async fn bad_recipe_succeeds_but_writes_invalid_yaml() {
     let fx = Fixture::new();
-    let backend = spawn(Some("bad-recipe"));
-    backend
-        .handshake(&fx.init(None), &CallOptions::default())
-        .await
-        .unwrap();
+    let backend = ready(Some("bad-recipe"), &fx.init(None)).await;
     let result = backend
         .conda_outputs(&fx.outputs(), &CallOptions::default())
         .await
@@ -188,11 +172,7 @@ async fn missing_executable_is_a_spawn_error() {
 #[tokio::test]
 async fn dropping_the_handle_kills_and_reaps() {
     let fx = Fixture::new();
-    let backend = spawn(None);
-    backend
-        .handshake(&fx.init(None), &CallOptions::default())
-        .await
-        .unwrap();
+    let backend = ready(None, &fx.init(None)).await;
     let pid = backend.pid().unwrap();
     drop(backend);
     assert!(reaped(pid));
@@ -201,11 +181,7 @@ async fn dropping_the_handle_kills_and_reaps() {
 #[tokio::test]
 async fn an_abandoned_call_does_not_desynchronise_the_next_one() {
     let fx = Fixture::new();
-    let backend = spawn(None);
-    backend
-        .handshake(&fx.init(None), &CallOptions::default())
-        .await
-        .unwrap();
+    let backend = ready(None, &fx.init(None)).await;
     // Drop the future right after the request went out (a caller-side select).
     let abandoned = tokio::time::timeout(
         Duration::from_micros(1),

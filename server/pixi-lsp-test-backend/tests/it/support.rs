@@ -97,6 +97,16 @@ impl Fixture {
     }
 }
 
+/// A backend in `mode` that has answered `negotiateCapabilities` and `initialize`.
+pub async fn ready(mode: Option<&str>, init: &InitializeParams) -> BackendProcess {
+    let backend = spawn(mode);
+    backend
+        .handshake(init, &pixi_lsp_backend_client::CallOptions::default())
+        .await
+        .unwrap();
+    backend
+}
+
 pub fn spawn(mode: Option<&str>) -> BackendProcess {
     spawn_with(mode, ProcessConfig::default())
 }
