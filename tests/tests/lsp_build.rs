@@ -577,3 +577,38 @@ fn an_unwritable_output_directory_is_a_message_and_a_diagnostic() {
     );
     backend_error(&mut c, &p.uri(), "output directory");
 }
+
+#[test]
+fn a_build_is_of_the_saved_manifest_and_says_so_when_the_editor_differs() {
+    let p = Project::new(">=3");
+    let mut c = p.client(json!({}), &[]);
+    let saved = std::fs::read_to_string(p.manifest()).unwrap();
+    // Saved: no warning, the editor's text is the file.
+    let first = build(&mut c, &p.uri(), "saved", Value::Null);
+    assert!(
+        first["result"]["artifacts"][0]
+            .as_str()
+            .is_some_and(|a| a.contains("hello-0.1.0-"))
+    );
+    // An unsaved edit of the version: the build is of the file, with a warning.
+    c.change(
+        &p.uri(),
+        2,
+        json!([{ "text": saved.replace("version = \"0.1.0\"", "version = \"9.9.9\"") }]),
+    );
+    let second = build(&mut c, &p.uri(), "unsaved", Value::Null);
+    assert!(
+        second["result"]["artifacts"][0]
+            .as_str()
+            .is_some_and(|a| a.contains("hello-0.1.0-")),
+        "{second}"
+    );
+    let shown = c.wait_for("window/showMessage", |m| {
+        m["message"]
+            .as_str()
+            .is_some_and(|t| t.contains("unsaved changes"))
+    });
+    assert_eq!(shown["type"], 2, "a warning: {shown}");
+    let log = std::fs::read_to_string(second["result"]["log"].as_str().unwrap()).unwrap();
+    assert!(log.contains("unsaved changes"), "{log}");
+}

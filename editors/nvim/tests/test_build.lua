@@ -200,6 +200,38 @@ H.test('the code lens "Rebuild (ignore cache)" runs the build like :PixiBuild! (
   H.ok(N.last('build finished'), 'no notification; notes: %s', vim.inspect(N.list))
 end)
 
+H.test(':PixiBuild with unsaved edits: a warning and the saved manifest; with autowrite it saves first', function()
+  need_setup()
+  local buf = H.open(ws .. '/hello/pixi.toml')
+  local function set_version(v)
+    local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+    for i, l in ipairs(lines) do
+      if l:match('^version = ') then
+        vim.api.nvim_buf_set_lines(buf, i - 1, i, false, { ('version = "%s"'):format(v) })
+      end
+    end
+  end
+  set_version('0.2.0')
+  local done = run_build('PixiBuild')
+  H.ok(done.result, 'the build failed: %s', vim.inspect(done.error))
+  H.ok(done.result.artifacts[1]:find('hello-0.1.0-', 1, true), 'not the saved version: %s', done.result.artifacts[1])
+  H.wait(5000, function() return N.last('unsaved changes') ~= nil end)
+  local warned = N.last('unsaved changes')
+  H.ok(warned and warned.level == vim.log.levels.WARN, 'no warning about unsaved changes; notes: %s',
+    vim.inspect(N.list))
+  H.ok(vim.bo[buf].modified, 'the buffer was saved without autowrite')
+  vim.o.autowrite = true
+  set_version('0.2.0')
+  local saved = run_build('PixiBuild')
+  vim.o.autowrite = false
+  H.ok(saved.result, 'the build failed: %s', vim.inspect(saved.error))
+  H.ok(not vim.bo[buf].modified, 'autowrite: the manifest was not saved')
+  H.ok(saved.result.artifacts[1]:find('hello-0.2.0-', 1, true), 'not the edited version: %s', saved.result.artifacts[1])
+  -- back to the version the other tests expect
+  set_version('0.1.0')
+  vim.api.nvim_buf_call(buf, function() vim.cmd('silent write') end)
+end)
+
 H.test(':PixiBuildLog opens the log of the last build, read-only', function()
   H.ok(first, 'needs the first build')
   local buf = H.open(ws .. '/hello/pixi.toml')

@@ -35,6 +35,12 @@ export class Builds {
     if (!manifest) {
       return undefined;
     }
+    // the server builds the saved manifest (as pixi does): save it first, as VS Code does
+    // before running a task
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === manifest.toString());
+    if (doc?.isDirty) {
+      await doc.save();
+    }
     const client = await this.commands.clientFor(command, title);
     if (!client) {
       return undefined;

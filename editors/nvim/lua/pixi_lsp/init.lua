@@ -64,6 +64,17 @@ function M.config()
     end,
     init_options = s,
     settings = { pixiLsp = s },
+    handlers = {
+      -- every server message through vim.notify with its level (Neovim echoes all but errors),
+      -- so warnings such as "building the saved manifest" reach notification plugins too
+      ['window/showMessage'] = function(_, params, ctx)
+        local levels = { vim.log.levels.ERROR, vim.log.levels.WARN, vim.log.levels.INFO, vim.log.levels.DEBUG }
+        local client = vim.lsp.get_client_by_id(ctx.client_id)
+        vim.notify(('LSP[%s] %s'):format(client and client.name or M.name, params.message),
+          levels[params.type] or vim.log.levels.INFO)
+        return vim.NIL
+      end,
+    },
     capabilities = {
       window = { workDoneProgress = true },
       experimental = { pixiRecipePreview = true },
@@ -335,6 +346,14 @@ end
 ---@return string token the progress token of this build
 function M.build(opts, bufnr)
   opts = opts or {}
+  -- The server builds the saved manifest (as pixi does) and warns about unsaved changes; with
+  -- 'autowrite' (as for :make) the manifest is saved first.
+  local buf = bufnr or vim.api.nvim_get_current_buf()
+  if vim.api.nvim_buf_is_valid(buf) and vim.bo[buf].modified and (vim.o.autowrite or vim.o.autowriteall) then
+    vim.api.nvim_buf_call(buf, function()
+      vim.cmd('silent update')
+    end)
+  end
   build_seq = build_seq + 1
   local token = ('pixi-lsp-build-%d-%d'):format(vim.uv.os_getpid(), build_seq)
   local deps = opts.with_path_dependencies == true

@@ -478,6 +478,26 @@ async function lineText(hasText) {
       check(fs.statSync(condaFiles('hello-0.1.0-')[0]).mtimeMs > before, 'the rebuild did not write the .conda again');
     });
 
+    await test('Pixi: Build package saves an edited manifest first (the server builds the saved file)', null, async () => {
+      check(built, 'needs the first build');
+      const file = path.join(process.env.RUN_DIR || '', 'ws', 'build-hello', 'pixi.toml');
+      const before = fs.readFileSync(file, 'utf8');
+      await clearNotifications();
+      await openFile('build-hello/pixi.toml');
+      await gotoLine('1:1');
+      await page.keyboard.type('# edited before the build\n');
+      await waitFor(async () => (await activeEditorText()).includes('# edited before the build'), 'the edit in the editor');
+      check(!fs.readFileSync(file, 'utf8').includes('# edited before the build'), 'the edit was saved before the build command');
+      await runCommand('Pixi: Build package');
+      const msg = await waitNotification(/^Built \d+ package|failed/, BUILD_T);
+      check(/^Built 1 package/.test(msg), 'build: ' + msg);
+      check(fs.readFileSync(file, 'utf8').includes('# edited before the build'), 'the manifest was not saved before the build');
+      check(!(await toast(/unsaved changes/).count()), 'the server warned about unsaved changes');
+      // back as it was, for the tests after this one
+      fs.writeFileSync(file, before);
+      await runCommand('File: Revert File');
+    });
+
     await test('the code lens "Rebuild (ignore cache)" rebuilds, with the same progress and result toasts', null, async () => {
       check(built, 'needs the first build');
       await clearNotifications();

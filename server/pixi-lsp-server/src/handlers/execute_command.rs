@@ -149,6 +149,13 @@ async fn backend_inputs(
     Ok((settings, path, request))
 }
 
+/// The editor's text and the file say the same (line endings and the final newline aside:
+/// editors add or keep them on their own).
+fn same_text(disk: &str, editor: &str) -> bool {
+    let normal = |t: &str| t.replace("\r\n", "\n").trim_end_matches('\n').to_owned();
+    disk == editor || normal(disk) == normal(editor)
+}
+
 fn manifest_uri(args: &[Value]) -> Result<Uri> {
     args.first()
         .and_then(Value::as_str)
@@ -166,6 +173,37 @@ async fn build_package(
     let uri = manifest_uri(args)?;
     let options = crate::build::BuildOptions::from_json(args.get(1));
     let (settings, path, preview) = backend_inputs(server, &uri, "Build").await?;
+    // A build is of the saved manifest, like pixi's (backends read the files on disk too);
+    // unsaved changes in the editor are left out, and the user is told.
+    let unsaved = match server.snapshot(&uri).await {
+        Some(snap) => {
+            std::fs::read_to_string(&path).is_ok_and(|disk| !same_text(&disk, snap.analysis.text()))
+        }
+        None => false,
+    };
+    let preview = if unsaved {
+        let alias = settings.channels.config(None).channel_alias;
+        let disk_path = path.clone();
+        let from_disk = tokio::task::spawn_blocking(move || {
+            crate::on_disk::preview_request(&disk_path, Some(&alias))
+        })
+        .await
+        .map_err(|e| failed(format!("cannot read the saved manifest: {e}")))?
+        .map_err(failed)?;
+        server
+            .client
+            .show_message(
+                MessageType::WARNING,
+                format!(
+                    "Building the saved {}: unsaved changes in the editor are not part of this build.",
+                    path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                ),
+            )
+            .await;
+        from_disk.0
+    } else {
+        preview
+    };
     let output_dir = settings
         .build
         .output_dir
@@ -181,6 +219,9 @@ async fn build_package(
     let log_path = request.package.work_dir.join("build.log");
     let log = Arc::new(crate::build::BuildLog::create(&log_path));
     server.builds.set_log(&path, log_path.clone());
+    if unsaved {
+        log.line("== note: the manifest has unsaved changes; building the saved file");
+    }
     let overrides = settings.backends.overrides().map_err(failed)?;
     let resolver = server.previews.resolver_for(&settings);
     let name = request.package.project_model["name"]
