@@ -34,7 +34,7 @@ pub(crate) fn check(
     }
     for dep in &packages.deps {
         if let Some((spec, range)) = &dep.spec {
-            if let Err(e) = NamelessMatchSpec::from_str(spec, ParseStrictness::Lenient) {
+            if let Some(e) = super::spec_check::spec_error(spec) {
                 out.push(diag(
                     Severity::Error,
                     "invalid-version-spec",

@@ -8,6 +8,7 @@ pub(crate) mod completion;
 pub(crate) mod diagnostics;
 pub(crate) mod hover;
 pub(crate) mod scopes;
+mod spec_check;
 pub(crate) mod versions;
 
 use std::collections::HashMap;
