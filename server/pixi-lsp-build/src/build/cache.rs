@@ -40,24 +40,35 @@ pub(crate) fn file_sha256(path: &Path) -> Option<String> {
 /// directories inside the package). `None` when there are too many files.
 pub(crate) fn sources_fingerprint(root: &Path, skip: &[&Path]) -> Option<String> {
     let mut lines = Vec::new();
+    let enter = |name: &str| {
+        !(name.starts_with('.')
+            || matches!(name, "target" | "node_modules")
+            || name.ends_with(".conda")
+            || name.ends_with(".tar.bz2"))
+    };
+    file_lines(root, skip, enter, |_| true, &mut lines)?;
+    Some(sha256_hex(lines.join("\n").as_bytes()))
+}
+
+/// Adds a (path, size, mtime) line, relative to `root`, for each file under `root` that
+/// `take` admits, in a stable order. Entries whose name `enter` refuses and the `skip`
+/// directories are left out. `None` when a directory cannot be read or there are more
+/// than [`FINGERPRINT_LIMIT`] lines (then nothing is cached).
+fn file_lines(
+    root: &Path,
+    skip: &[&Path],
+    enter: impl Fn(&str) -> bool,
+    take: impl Fn(&Path) -> bool,
+    lines: &mut Vec<String>,
+) -> Option<()> {
     let mut stack = vec![root.to_owned()];
     while let Some(dir) = stack.pop() {
         let mut entries: Vec<_> = std::fs::read_dir(&dir).ok()?.flatten().collect();
         entries.sort_by_key(|e| e.file_name());
         for entry in entries {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
             let path = entry.path();
-            if name.starts_with('.')
-                || matches!(name.as_ref(), "target" | "node_modules")
-                || name.ends_with(".conda")
-                || name.ends_with(".tar.bz2")
-                || skip.iter().any(|s| *s == path)
-            {
+            if !enter(&entry.file_name().to_string_lossy()) || skip.iter().any(|s| *s == path) {
                 continue;
-            }
-            if lines.len() >= FINGERPRINT_LIMIT {
-                return None;
             }
             let Ok(meta) = std::fs::symlink_metadata(&path) else {
                 continue;
@@ -67,10 +78,16 @@ pub(crate) fn sources_fingerprint(root: &Path, skip: &[&Path]) -> Option<String>
                 continue;
             }
             let rel = path.strip_prefix(root).unwrap_or(&path);
+            if !take(rel) {
+                continue;
+            }
+            if lines.len() >= FINGERPRINT_LIMIT {
+                return None;
+            }
             lines.push(file_line(rel, &meta));
         }
     }
-    Some(sha256_hex(lines.join("\n").as_bytes()))
+    Some(())
 }
 
 /// The backend's input globs (`conda/outputs`): gitignore-style patterns relative to
@@ -82,7 +99,8 @@ pub(crate) struct InputGlobs {
 }
 
 /// The files the input globs select (path, size, mtime), with the globs themselves; `None`
-/// when a pattern is invalid or there are too many files (then nothing is cached).
+/// when a pattern is invalid, a directory cannot be read or there are too many files (then
+/// nothing is cached).
 /// Directories in `skip` (work and output directories), `.git` and `.pixi` are never
 /// entered.
 pub(crate) fn globbed_fingerprint(sets: &[InputGlobs], skip: &[&Path]) -> Option<String> {
@@ -94,40 +112,16 @@ pub(crate) fn globbed_fingerprint(sets: &[InputGlobs], skip: &[&Path]) -> Option
             set.patterns.join("\t")
         ));
         let rules = compile(&set.patterns)?;
-        let mut stack = vec![set.root.clone()];
-        while let Some(dir) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            let mut entries: Vec<_> = entries.flatten().collect();
-            entries.sort_by_key(|e| e.file_name());
-            for entry in entries {
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                let path = entry.path();
-                if matches!(name.as_ref(), ".git" | ".pixi")
-                    || (set.exclude_hidden && name.starts_with('.'))
-                    || skip.iter().any(|s| *s == path)
-                {
-                    continue;
-                }
-                let Ok(meta) = std::fs::symlink_metadata(&path) else {
-                    continue;
-                };
-                if meta.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let rel = path.strip_prefix(&set.root).unwrap_or(&path);
-                if !selected(&rules, rel) {
-                    continue;
-                }
-                if lines.len() >= FINGERPRINT_LIMIT {
-                    return None;
-                }
-                lines.push(file_line(rel, &meta));
-            }
-        }
+        let enter = |name: &str| {
+            !(matches!(name, ".git" | ".pixi") || (set.exclude_hidden && name.starts_with('.')))
+        };
+        file_lines(
+            &set.root,
+            skip,
+            enter,
+            |rel| selected(&rules, rel),
+            &mut lines,
+        )?;
     }
     Some(sha256_hex(lines.join("\n").as_bytes()))
 }
