@@ -5,12 +5,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use pixi_lsp_build::PreviewRequest;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{MessageType, NumberOrString, Uri};
 
-use super::{backend_inputs, failed, manifest_uri};
+use super::{BackendInputs, backend_inputs, failed, manifest_uri};
 use crate::backend::Inner;
 
 /// The editor's text and the file say the same (line endings and the final newline aside:
@@ -28,8 +27,14 @@ pub(super) async fn build_package(
 ) -> Result<Value> {
     let uri = manifest_uri(args)?;
     let options = crate::build::BuildOptions::from_json(args.get(1));
-    let (settings, path, preview) = backend_inputs(server, &uri, "Build").await?;
-    let (preview, unsaved) = saved_inputs(server, &uri, &path, &settings, preview).await?;
+    let (inputs, unsaved) =
+        saved_inputs(server, backend_inputs(server, &uri, "Build").await?).await?;
+    let BackendInputs {
+        settings,
+        path,
+        request: preview,
+        ..
+    } = inputs;
     let output_dir = settings
         .build
         .output_dir
@@ -102,22 +107,15 @@ pub(super) async fn build_package(
 /// when the editor's text differs, the inputs are read from disk and the user is told.
 async fn saved_inputs(
     server: &Arc<Inner>,
-    uri: &Uri,
-    path: &Path,
-    settings: &crate::settings::Settings,
-    from_editor: PreviewRequest,
-) -> Result<(PreviewRequest, bool)> {
-    let unsaved = match server.snapshot(uri).await {
-        Some(snap) => {
-            std::fs::read_to_string(path).is_ok_and(|disk| !same_text(&disk, snap.analysis.text()))
-        }
-        None => false,
-    };
+    mut inputs: BackendInputs,
+) -> Result<(BackendInputs, bool)> {
+    let path = &inputs.path;
+    let unsaved = std::fs::read_to_string(path).is_ok_and(|disk| !same_text(&disk, &inputs.text));
     if !unsaved {
-        return Ok((from_editor, false));
+        return Ok((inputs, false));
     }
-    let alias = settings.channels.config(None).channel_alias;
-    let disk_path = path.to_path_buf();
+    let alias = inputs.settings.channels.config(None).channel_alias;
+    let disk_path = path.clone();
     let (from_disk, _) = tokio::task::spawn_blocking(move || {
         crate::on_disk::preview_request(&disk_path, Some(&alias))
     })
@@ -136,7 +134,8 @@ async fn saved_inputs(
             ),
         )
         .await;
-    Ok((from_disk, true))
+    inputs.request = from_disk;
+    Ok((inputs, true))
 }
 
 /// The command's answer, the log's last line and the manifest's diagnostics.

@@ -40,17 +40,23 @@ pub(super) fn failed(message: impl Into<String>) -> Error {
     }
 }
 
-/// What running a backend for `uri` needs (shared by previews and builds): the settings,
-/// refused in an untrusted workspace; the manifest on disk; the backend's inputs.
+/// What running a backend for a manifest needs (shared by previews and builds).
+pub(super) struct BackendInputs {
+    pub(super) settings: crate::settings::Settings,
+    /// The manifest on disk.
+    pub(super) path: std::path::PathBuf,
+    pub(super) request: pixi_lsp_build::PreviewRequest,
+    /// The editor's text `request` was derived from.
+    pub(super) text: Arc<str>,
+}
+
+/// The [`BackendInputs`] of `uri`, from the editor's text; refused in an untrusted
+/// workspace.
 pub(super) async fn backend_inputs(
     server: &Arc<Inner>,
     uri: &Uri,
     what: &str,
-) -> Result<(
-    crate::settings::Settings,
-    std::path::PathBuf,
-    pixi_lsp_build::PreviewRequest,
-)> {
+) -> Result<BackendInputs> {
     let settings = server.settings.read().clone();
     if !settings.trusted {
         return Err(failed(format!(
@@ -71,7 +77,12 @@ pub(super) async fn backend_inputs(
             .workspace_dir(&path, snap.analysis.kind(), snap.analysis.text());
     let alias = settings.channels.config(None).channel_alias;
     let request = preview_request(&snap.analysis, &path, &workspace_dir, &alias).map_err(failed)?;
-    Ok((settings, path, request))
+    Ok(BackendInputs {
+        settings,
+        path,
+        request,
+        text: snap.analysis.text().clone(),
+    })
 }
 
 pub(super) fn manifest_uri(args: &[Value]) -> Result<Uri> {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{MessageType, NumberOrString};
 
-use super::{backend_inputs, failed, manifest_uri};
+use super::{BackendInputs, backend_inputs, failed, manifest_uri};
 use crate::backend::Inner;
 use crate::preview::recipe_uri;
 
@@ -39,7 +39,12 @@ pub(crate) async fn preview_recipe(
     notify: Notify,
 ) -> Result<Value> {
     let uri = manifest_uri(args)?;
-    let (settings, path, request) = backend_inputs(server, &uri, "Recipe preview").await?;
+    let BackendInputs {
+        settings,
+        path,
+        request,
+        ..
+    } = backend_inputs(server, &uri, "Recipe preview").await?;
     let progress = match token {
         Some(token) => Some(
             server
