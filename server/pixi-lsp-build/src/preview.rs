@@ -35,6 +35,16 @@ pub struct PreviewRequest {
     pub work_dir: PathBuf,
 }
 
+impl PreviewRequest {
+    /// The package's name from its project model (`package` when it has none).
+    pub fn package_name(&self) -> &str {
+        self.project_model
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("package")
+    }
+}
+
 /// One output, as the backend described it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutputSummary {

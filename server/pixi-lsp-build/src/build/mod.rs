@@ -47,7 +47,6 @@ use std::time::Duration;
 use pixi_lsp_backend_client::types::{CondaOutputsParams, InitializeParams};
 use pixi_lsp_backend_client::{BackendProcess, CallOptions};
 use serde::Serialize;
-use serde_json::Value;
 use url::Url;
 
 use crate::{BackendOverrides, BackendResolver, Cancel};
@@ -348,13 +347,7 @@ async fn run(
         artifacts.push(build_output(&shared, output, &output_work, progress).await?);
     }
     Ok(BuildOutcome {
-        package: request
-            .package
-            .project_model
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
+        package: request.package.package_name().to_owned(),
         manifest_path: request.package.manifest_path.clone(),
         artifacts,
         backend: label,

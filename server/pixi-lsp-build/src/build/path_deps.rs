@@ -16,7 +16,6 @@ use url::Url;
 
 use std::sync::Arc;
 
-use serde_json::Value;
 
 use super::{BuildError, BuildEvent, BuildRequest, BuildStage, Events, Session, build_one, stage};
 use crate::{BackendOverrides, BackendResolver, Cancel};
@@ -170,6 +169,7 @@ pub(super) async fn build_path_dependencies(
             }
         }
     }
+    let this = canonical(&request.package.manifest_path);
     let mut records = Vec::new();
     for dep in all {
         let mut dep_request = session
@@ -183,11 +183,10 @@ pub(super) async fn build_path_dependencies(
         dep_request.rebuild = request.rebuild && request.with_path_dependencies;
         dep_request.with_path_dependencies = request.with_path_dependencies;
         let manifest = canonical(&dep_request.package.manifest_path);
-        let this = canonical(&request.package.manifest_path);
         let in_progress = |m: &Path| m == this || session.stack.iter().any(|(_, p)| p == m);
         if in_progress(&manifest) {
             let mut names: Vec<&str> = session.stack.iter().map(|(n, _)| n.as_str()).collect();
-            names.push(package_name(request));
+            names.push(request.package.package_name());
             names.push(&dep.name);
             return Err(BuildError::DependencyCycle {
                 cycle: names.join(" → "),
@@ -212,7 +211,7 @@ pub(super) async fn build_path_dependencies(
                 let dep_events: Events = Arc::new(move |e| parent(as_dependency_event(&name, e)));
                 session
                     .stack
-                    .push((package_name(request).to_owned(), this.clone()));
+                    .push((request.package.package_name().to_owned(), this.clone()));
                 let result = build_one(
                     resolver,
                     overrides,
@@ -258,15 +257,6 @@ pub(super) async fn build_path_dependencies(
         }
     }
     Ok(records)
-}
-
-pub(super) fn package_name(request: &BuildRequest) -> &str {
-    request
-        .package
-        .project_model
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or("package")
 }
 
 fn canonical(path: &Path) -> PathBuf {

@@ -55,10 +55,7 @@ pub(super) async fn build_package(
     }
     let overrides = settings.backends.overrides().map_err(failed)?;
     let resolver = server.previews.resolver_for(&settings);
-    let name = request.package.project_model["name"]
-        .as_str()
-        .unwrap_or("package")
-        .to_owned();
+    let name = request.package.package_name().to_owned();
     let progress = match token {
         Some(token) => Some(
             server
