@@ -129,6 +129,10 @@ async fn host_path_dependency_is_built_first_and_installed_into_the_host_prefix(
     assert_eq!(names(&outcome.dependencies), ["lib"]);
     let lib = &outcome.dependencies[0].artifacts[0];
     assert_eq!(index(lib).name.as_normalized(), "lib");
+    // The hash the artifact cache took is the one the solver gets (not taken twice).
+    let digest = rattler_digest::compute_file_digest::<rattler_digest::Sha256>(&lib.path).unwrap();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(lib.sha256.as_deref(), Some(hex.as_str()));
     let [hello] = outcome.artifacts.as_slice() else {
         panic!("{outcome:?}")
     };

@@ -216,6 +216,7 @@ pub(super) async fn build_output(
         host_packages: package_list(&host_env),
         run_dependencies: run_dependencies.clone(),
         cache_key: key,
+        sha256: None,
     };
 
     // The artifact cache.
@@ -251,6 +252,7 @@ pub(super) async fn build_output(
             let mut hit = artifact(entry.output_file, true, Some(key.clone()));
             hit.build = entry.build;
             hit.subdir = entry.subdir;
+            hit.sha256 = Some(entry.sha256);
             return Ok(hit);
         }
     }
@@ -334,11 +336,14 @@ pub(super) async fn build_output(
             path: built.output_file,
         });
     }
-    if let (Some(key), Some(sha256)) = (&key, cache::file_sha256(&built.output_file)) {
+    let sha256 = key
+        .as_ref()
+        .and_then(|_| cache::file_sha256(&built.output_file));
+    if let (Some(key), Some(sha256)) = (&key, &sha256) {
         let entry = cache::Entry {
             key: key.clone(),
             output_file: built.output_file.clone(),
-            sha256,
+            sha256: sha256.clone(),
             name: name.to_owned(),
             version: built.version.clone(),
             build: built.build.clone(),
@@ -352,6 +357,7 @@ pub(super) async fn build_output(
     done.version = built.version;
     done.build = built.build;
     done.subdir = built.subdir;
+    done.sha256 = sha256;
     Ok(done)
 }
 

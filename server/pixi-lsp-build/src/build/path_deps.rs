@@ -16,7 +16,6 @@ use url::Url;
 
 use std::sync::Arc;
 
-
 use super::{BuildError, BuildEvent, BuildRequest, BuildStage, Events, Session, build_one, stage};
 use crate::{BackendOverrides, BackendResolver, Cancel};
 
@@ -98,7 +97,8 @@ fn expand_home(path: &str) -> PathBuf {
 
 /// A built archive as a record the solver can pick and the installer can fetch
 /// (`file://` URL; name, version and dependencies from the archive's own `info/index.json`).
-pub(crate) fn record(artifact: &Path) -> Result<RepoDataRecord, BuildError> {
+/// `sha256` (hex) is the archive's hash when known; otherwise the archive is hashed here.
+pub(crate) fn record(artifact: &Path, sha256: Option<&str>) -> Result<RepoDataRecord, BuildError> {
     let unreadable = |message: String| BuildError::PathDependency {
         name: artifact
             .file_name()
@@ -109,8 +109,12 @@ pub(crate) fn record(artifact: &Path) -> Result<RepoDataRecord, BuildError> {
     };
     let index: IndexJson = rattler_package_streaming::seek::read_package_file(artifact)
         .map_err(|e| unreadable(format!("cannot read info/index.json: {e}")))?;
-    let sha256 = rattler_digest::compute_file_digest::<rattler_digest::Sha256>(artifact)
-        .map_err(|e| unreadable(e.to_string()))?;
+    let known = sha256.and_then(rattler_digest::parse_digest_from_hex::<rattler_digest::Sha256>);
+    let sha256 = match known {
+        Some(digest) => digest,
+        None => rattler_digest::compute_file_digest::<rattler_digest::Sha256>(artifact)
+            .map_err(|e| unreadable(e.to_string()))?,
+    };
     let size = std::fs::metadata(artifact).map(|m| m.len()).ok();
     let package_record = PackageRecord::from_index_json(index, size, Some(sha256), None)
         .map_err(|e| unreadable(e.to_string()))?;
@@ -238,7 +242,7 @@ pub(super) async fn build_path_dependencies(
             }
         };
         for artifact in artifacts.iter().filter(|a| a.name == dep.name) {
-            records.push(record(&artifact.path)?);
+            records.push(record(&artifact.path, artifact.sha256.as_deref())?);
         }
         if !artifacts.iter().any(|a| a.name == dep.name) {
             return Err(BuildError::PathDependency {

@@ -137,6 +137,8 @@ pub struct BuiltArtifact {
     pub run_dependencies: Vec<String>,
     /// The artifact cache key.
     pub cache_key: Option<String>,
+    /// The archive's sha256 (hex), when the artifact cache already hashed it.
+    pub sha256: Option<String>,
 }
 
 #[derive(Clone, Debug)]
