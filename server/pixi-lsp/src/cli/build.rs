@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use pixi_lsp_build::{BackendOverrides, BackendResolver, BuildEvent, BuildRequest, ResolveConfig};
+use pixi_lsp_build::{BuildEvent, BuildRequest};
 use pixi_lsp_server::on_disk::PathDependenciesOnDisk;
 
 pub(crate) fn run(args: &[String]) -> ExitCode {
@@ -70,25 +70,22 @@ fn build(
     rebuild: bool,
     with_deps: bool,
 ) -> Result<Vec<PathBuf>, Failure> {
-    let (preview, channels) = pixi_lsp_server::on_disk::preview_request(manifest, None)?;
+    let super::BackendSetup {
+        request: preview,
+        channels,
+        overrides,
+        runtime,
+        cancel,
+    } = super::BackendSetup::new(manifest)?;
     let output_dir = output_dir
         .map(|d| std::path::absolute(&d).unwrap_or(d))
         .unwrap_or_else(|| preview.workspace_dir.join(".pixi/build/out"));
     let mut request = BuildRequest::from_preview(preview, output_dir);
     request.rebuild = rebuild;
     request.with_path_dependencies = with_deps;
-    let overrides = BackendOverrides::from_env().map_err(|e| e.to_string())?;
     let terminal = std::io::stderr().is_terminal();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let cancel = super::cancel_on_interrupt(&runtime);
     runtime.block_on(async {
-        let resolver = BackendResolver::new(ResolveConfig::new(
-            pixi_lsp_channels::default_cache_dir(),
-            channels,
-        ));
+        let resolver = super::resolver(channels);
         let on_event = move |e: BuildEvent| match e {
             BuildEvent::Stage {
                 percent, message, ..

@@ -29,9 +29,50 @@ CHECK OPTIONS:
 
 Exit status of check: 0 when no errors (warnings allowed), 1 when errors, 2 on bad usage.";
 
+/// What the commands that run backends (`preview`, `build`) set up first: the manifest's
+/// inputs read from disk with its workspace, pixi's override variables, and a runtime in
+/// which Ctrl-C cancels.
+pub(crate) struct BackendSetup {
+    pub(crate) request: pixi_lsp_build::PreviewRequest,
+    pub(crate) channels: pixi_lsp_build::ChannelsConfig,
+    pub(crate) overrides: pixi_lsp_build::BackendOverrides,
+    pub(crate) runtime: tokio::runtime::Runtime,
+    pub(crate) cancel: pixi_lsp_build::Cancel,
+}
+
+impl BackendSetup {
+    pub(crate) fn new(manifest: &std::path::Path) -> Result<BackendSetup, String> {
+        let (request, channels) = pixi_lsp_server::on_disk::preview_request(manifest, None)?;
+        let overrides = pixi_lsp_build::BackendOverrides::from_env().map_err(|e| e.to_string())?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        let cancel = cancel_on_interrupt(&runtime);
+        Ok(BackendSetup {
+            request,
+            channels,
+            overrides,
+            runtime,
+            cancel,
+        })
+    }
+}
+
+/// The resolver over pixi's cache and the workspace's channel configuration (made inside
+/// the runtime).
+pub(crate) fn resolver(
+    channels: pixi_lsp_build::ChannelsConfig,
+) -> pixi_lsp_build::BackendResolver {
+    pixi_lsp_build::BackendResolver::new(pixi_lsp_build::ResolveConfig::new(
+        pixi_lsp_channels::default_cache_dir(),
+        channels,
+    ))
+}
+
 /// Ctrl-C / SIGTERM cancel what runs backends: they run in process groups of their own
 /// (so a terminal's Ctrl-C does not reach them), and cancelling kills those groups.
-pub(crate) fn cancel_on_interrupt(runtime: &tokio::runtime::Runtime) -> pixi_lsp_build::Cancel {
+fn cancel_on_interrupt(runtime: &tokio::runtime::Runtime) -> pixi_lsp_build::Cancel {
     let (handle, cancel) = pixi_lsp_build::Cancel::new();
     let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     #[cfg(unix)]

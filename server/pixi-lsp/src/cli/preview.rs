@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use pixi_lsp_backend_client::CallOptions;
-use pixi_lsp_build::{BackendOverrides, BackendPool, BackendResolver, ResolveConfig, ResolveEvent};
+use pixi_lsp_build::{BackendPool, ResolveEvent};
 
 pub(crate) fn run(args: &[String]) -> ExitCode {
     let [manifest] = args else {
@@ -26,18 +26,15 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
 }
 
 fn preview(path: &Path) -> Result<String, String> {
-    let (request, channels) = pixi_lsp_server::on_disk::preview_request(path, None)?;
-    let overrides = BackendOverrides::from_env().map_err(|e| e.to_string())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let cancel = super::cancel_on_interrupt(&runtime);
+    let super::BackendSetup {
+        request,
+        channels,
+        overrides,
+        runtime,
+        cancel,
+    } = super::BackendSetup::new(path)?;
     runtime.block_on(async {
-        let resolver = BackendResolver::new(ResolveConfig::new(
-            pixi_lsp_channels::default_cache_dir(),
-            channels,
-        ));
+        let resolver = super::resolver(channels);
         let pool = BackendPool::default();
         let on_event = |e: ResolveEvent| match e {
             ResolveEvent::Solving => eprintln!("solving the backend environment…"),
