@@ -379,20 +379,7 @@ fn ctrl_c_during_a_build_stops_the_backend_and_exits_130() {
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let backends = || -> Vec<String> {
-        let ps = Command::new("pgrep")
-            .args(["-f", backend])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&ps.stdout)
-            .split_whitespace()
-            .filter(|pid| {
-                std::fs::read(format!("/proc/{pid}/environ"))
-                    .is_ok_and(|env| String::from_utf8_lossy(&env).contains(&marker))
-            })
-            .map(str::to_owned)
-            .collect()
-    };
+    let backends = || common::processes_with_env(std::path::Path::new(backend), &marker);
     // Wait for the backend to hang on `conda/outputs`.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while backends().is_empty() && std::time::Instant::now() < deadline {

@@ -361,19 +361,7 @@ const HANGING_BACKEND: &str = "pixi-build-lsp-example-hanging";
 
 /// Backend processes whose environment carries `PIXI_LSP_TEST_MARKER=<marker>`.
 fn backends_with_marker(marker: &str) -> Vec<String> {
-    let ps = std::process::Command::new("pgrep")
-        .args(["-f", &backend_binary().display().to_string()])
-        .output()
-        .unwrap();
-    let needle = format!("PIXI_LSP_TEST_MARKER={marker}");
-    String::from_utf8_lossy(&ps.stdout)
-        .split_whitespace()
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/environ"))
-                .is_ok_and(|env| String::from_utf8_lossy(&env).contains(&needle))
-        })
-        .map(str::to_owned)
-        .collect()
+    processes_with_env(&backend_binary(), &format!("PIXI_LSP_TEST_MARKER={marker}"))
 }
 
 #[test]

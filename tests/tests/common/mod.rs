@@ -86,3 +86,20 @@ backend = { name = "pixi-build-python", version = "*" }
 [package.host-dependencies]
 python = ">=3.11"
 "#;
+
+/// The pids of running `program`s whose environment contains `entry` (`NAME=value`): how a
+/// test finds its own backends while other tests run the same binary.
+pub fn processes_with_env(program: &std::path::Path, entry: &str) -> Vec<String> {
+    let ps = std::process::Command::new("pgrep")
+        .args(["-f", &program.display().to_string()])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&ps.stdout)
+        .split_whitespace()
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| String::from_utf8_lossy(&env).contains(entry))
+        })
+        .map(str::to_owned)
+        .collect()
+}
