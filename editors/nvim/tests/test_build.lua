@@ -78,34 +78,47 @@ pixi.update_settings({
   build = { outputDir = out_dir },
 })
 
+--- Records builds until w.stop(): w.done is the data of the last `User PixiBuildDone`; w.values(token) waits for the
+--- token's $/progress to end and returns its values.
+local function watch_builds()
+  local w = { progress = {} }
+  local au_done = vim.api.nvim_create_autocmd('User', {
+    pattern = 'PixiBuildDone',
+    callback = function(ev) w.done = ev.data end,
+  })
+  local au_progress = vim.api.nvim_create_autocmd('LspProgress', {
+    callback = function(ev) table.insert(w.progress, ev.data.params) end,
+  })
+  function w.values(token)
+    local mine = {}
+    H.wait(5000, function()
+      mine = vim.tbl_map(function(p) return p.value end,
+        vim.tbl_filter(function(p) return p.token == token end, w.progress))
+      return #mine > 0 and mine[#mine].kind == 'end'
+    end)
+    return mine
+  end
+  function w.stop()
+    vim.api.nvim_del_autocmd(au_done)
+    vim.api.nvim_del_autocmd(au_progress)
+  end
+  return w
+end
+
 --- Run an Ex command (or a function) that starts a build; wait for `User PixiBuildDone`. Returns its data and the
 --- $/progress values of the build's token (waiting for the end of the progress as well).
 local function run_build(cmdline)
   local start = type(cmdline) == 'function' and cmdline or function() vim.cmd(cmdline) end
   H.client(vim.api.nvim_get_current_buf()) -- (re)attached after :edit
-  local done
-  local progress = {}
-  local au_done = vim.api.nvim_create_autocmd('User', {
-    pattern = 'PixiBuildDone',
-    callback = function(ev) done = ev.data end,
-  })
-  local au_progress = vim.api.nvim_create_autocmd('LspProgress', {
-    callback = function(ev) table.insert(progress, ev.data.params) end,
-  })
+  local w = watch_builds()
   N.clear()
   start()
   H.ok(pixi.running_builds() == 1, 'no build started; notes: %s', vim.inspect(N.list))
-  H.wait(BUILD_TIMEOUT, function() return done ~= nil end)
-  H.ok(done, 'the build did not finish within %d ms; notes: %s', BUILD_TIMEOUT, vim.inspect(N.list))
-  local mine = {}
-  H.wait(5000, function()
-    mine = vim.tbl_map(function(p) return p.value end,
-      vim.tbl_filter(function(p) return p.token == done.token end, progress))
-    return #mine > 0 and mine[#mine].kind == 'end'
-  end)
-  vim.api.nvim_del_autocmd(au_done)
-  vim.api.nvim_del_autocmd(au_progress)
-  return done, mine
+  H.wait(BUILD_TIMEOUT, function() return w.done ~= nil end)
+  H.ok(w.done, 'the build did not finish within %d ms; notes: %s', BUILD_TIMEOUT, vim.inspect(N.list))
+  local mine = w.values(w.done.token)
+  w.stop()
+  return w.done, mine
 end
 
 local function kinds(values)
@@ -353,15 +366,7 @@ H.test(':PixiBuildCancel stops a hanging build: the build ends cancelled, the ba
   pixi.setup(saved) -- clients started from now on: the normal environment
   H.ok(ok, tostring(client))
   H.eq('hang-on-outputs', (client.config.cmd_env or {}).PIXI_BUILD_LSP_EXAMPLE_MODE, 'cmd_env of the client')
-  local done
-  local progress = {}
-  local au_done = vim.api.nvim_create_autocmd('User', {
-    pattern = 'PixiBuildDone',
-    callback = function(ev) done = ev.data end,
-  })
-  local au_progress = vim.api.nvim_create_autocmd('LspProgress', {
-    callback = function(ev) table.insert(progress, ev.data.params) end,
-  })
+  local w = watch_builds()
   N.clear()
   vim.cmd('PixiBuild')
   local token = next(pixi.builds)
@@ -369,12 +374,13 @@ H.test(':PixiBuildCancel stops a hanging build: the build ends cancelled, the ba
   H.wait(BUILD_TIMEOUT, function() return #hanging_backends() > 0 end)
   H.ok(#hanging_backends() > 0, 'the backend did not start')
   vim.wait(300, function() return false end)
-  H.ok(done == nil, 'the build ended by itself: %s', vim.inspect(done))
+  H.ok(w.done == nil, 'the build ended by itself: %s', vim.inspect(w.done))
   H.eq(1, pixi.running_builds(), 'running builds')
   local t0 = vim.uv.hrtime()
   vim.cmd('PixiBuildCancel')
   H.ok(N.last('cancelling 1 build'), 'no "cancelling" message; notes: %s', vim.inspect(N.list))
-  H.wait(20000, function() return done ~= nil end)
+  H.wait(20000, function() return w.done ~= nil end)
+  local done = w.done
   local took = (vim.uv.hrtime() - t0) / 1e6
   H.ok(done, 'the build did not end after :PixiBuildCancel; notes: %s', vim.inspect(N.list))
   H.eq(token, done.token, 'token')
@@ -387,18 +393,12 @@ H.test(':PixiBuildCancel stops a hanging build: the build ends cancelled, the ba
   H.ok(N.last('build of .*hang/pixi%.toml cancelled'), 'no "cancelled" message; notes: %s', vim.inspect(N.list))
   H.ok(not N.last('failed'), 'a failure was reported: %s', vim.inspect(N.list))
   H.eq(0, pixi.running_builds(), 'running builds')
-  local mine = {}
-  H.wait(5000, function()
-    mine = kinds(vim.tbl_map(function(p) return p.value end,
-      vim.tbl_filter(function(p) return p.token == token end, progress)))
-    return mine[#mine] == 'end'
-  end)
+  local mine = kinds(w.values(token))
   H.eq('begin', mine[1], 'first progress kind')
   H.eq('end', mine[#mine], 'last progress kind')
   H.wait(5000, function() return #hanging_backends() == 0 end)
   H.eq({}, hanging_backends(), 'backend processes left in hang mode')
-  vim.api.nvim_del_autocmd(au_done)
-  vim.api.nvim_del_autocmd(au_progress)
+  w.stop()
   client:stop(true)
 end)
 
