@@ -90,8 +90,7 @@ impl LocalChannel {
         self
     }
 
-    /// Writes every archive, runs `rattler_index::index_fs`, removes the empty
-    /// `.tmp/` it leaves behind and checks the output.
+    /// Writes every archive, runs `rattler_index::index_fs` and checks the output.
     ///
     /// Writing again into a directory that already holds a channel adds the
     /// new packages and re-indexes everything (`force: true`), e.g. to test
@@ -112,11 +111,6 @@ impl LocalChannel {
         let noarch = root.join("noarch");
         fs::create_dir_all(&noarch).map_err(io_err(&noarch))?;
         run_index(&root, options)?;
-        let tmp = root.join(".tmp");
-        match fs::remove_dir_all(&tmp) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(io_err(&tmp)(e)),
-            _ => {}
-        }
         let channel = WrittenChannel { root, archives };
         channel.verify(&self.packages, options)?;
         Ok(channel)
@@ -152,7 +146,6 @@ pub fn index_archives(
         archives.push(copy);
     }
     run_index(&root, options)?;
-    let _ = fs::remove_dir_all(root.join(".tmp"));
     Ok(WrittenChannel { root, archives })
 }
 
@@ -183,8 +176,14 @@ fn run_index(root: &Path, options: IndexOptions) -> Result<(), ChannelError> {
             .map_err(|e| format!("{e:#}"))
     });
     match thread.join() {
-        Ok(result) => result.map_err(index_error),
-        Err(_) => Err(index_error("indexing thread panicked".to_owned())),
+        Ok(result) => result.map_err(index_error)?,
+        Err(_) => return Err(index_error("indexing thread panicked".to_owned())),
+    }
+    // index_fs leaves an empty `.tmp/` behind.
+    let tmp = root.join(".tmp");
+    match fs::remove_dir_all(&tmp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_err(&tmp)(e)),
+        _ => Ok(()),
     }
 }
 
