@@ -25,7 +25,7 @@ EXPECTED_BACKENDS = [
 ]
 
 TOP_REQUIRED = ["backend", "title", "description", "docs", "unknownKeys", "releases", "keys", "phantomKeys", "notes"]
-TOP_OPTIONAL = ["unknownKeysHistory", "targetConfigSince"]
+TOP_OPTIONAL = ["unknownKeysHistory", "targetConfigSince", "refuses"]
 KEY_REQUIRED = ["description", "schema", "default", "since", "until", "target", "targetMessage", "targetMerge",
                 "deprecated", "aliases"]
 KEY_OPTIONAL = ["deprecatedSince", "targetUntil", "aliasRanges", "requiredRanges"]

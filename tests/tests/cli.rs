@@ -400,3 +400,48 @@ fn ctrl_c_during_a_build_stops_the_backend_and_exits_130() {
     std::thread::sleep(std::time::Duration::from_millis(100));
     assert_eq!(backends(), Vec::<String>::new(), "stray backend");
 }
+
+#[test]
+fn summary_starts_its_own_line_when_streams_are_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "pixi.toml",
+        b"[workspace]\nchannels = []\nplatforms = []\nlicense = \"MIT OR FOOBAR\"\n",
+    );
+    let log = dir.path().join("log.txt");
+    let file = std::fs::File::create(&log).unwrap();
+    let status = Command::new(binary())
+        .args(["check", &path])
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let out = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        out.contains("'license' is not a valid SPDX expression"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("checked 1 manifest: 1 error(s)")),
+        "summary glued to a diagnostic:\n{out}"
+    );
+}
+
+#[test]
+fn a_pyproject_without_tool_pixi_is_refused_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "pyproject.toml",
+        b"[project]\nname = \"plain\"\n",
+    );
+    let (code, stdout, _) = check(&[&path]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("Missing field `tool.pixi`"), "{stdout}");
+    // A directory walk skips it: it is not a pixi manifest.
+    let (code, _, stderr) = check(&[&dir.path().display().to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+}

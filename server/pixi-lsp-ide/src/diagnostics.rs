@@ -25,6 +25,11 @@ pub(crate) fn compute(analysis: &FileAnalysis) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let mut out = analysis.parse.errors.clone();
+    if let Some(unmet) = pixi_lsp_rules::requires_pixi(&manifest) {
+        // pixi stops here: the rest may be written for the newer pixi it asks for.
+        out.push(unmet);
+        return out;
+    }
     let schema = crate::manifest_schema();
     let anchor = analysis
         .parse

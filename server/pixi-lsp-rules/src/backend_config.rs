@@ -7,7 +7,7 @@
 use pixi_lsp_syntax::{Diagnostic, Entry, NodeId, Origin, Severity, Tag, TextRange, closest};
 
 use crate::backends::{BackendProfile, KeyInfo, Release, TargetRule, UnknownKeys, registry};
-use crate::ctx::{Ctx, rename_fix};
+use crate::ctx::{Ctx, is_source_spec, rename_fix};
 
 /// The backend a manifest builds with, and the releases its spec admits.
 struct Backend<'p> {
@@ -32,6 +32,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
     let Some(backend) = resolve_backend(ctx, build) else {
         return;
     };
+    refused_content(ctx, &backend);
     for key in ["config", "configuration"] {
         if let Some(config) = tree.get(build, key) {
             config_table(ctx, &backend, config, false);
@@ -297,6 +298,91 @@ fn version_message(
         ),
         None => format!("{subject} is accepted by {accepted}, but not by {versions}"),
     }
+}
+
+/// What the backend refuses in `[package]` (the rattler-build backend: binary dependencies
+/// and run-exports, which belong in its recipe). Fails when the package is built, so the
+/// severity follows [`Backend::built_here`].
+fn refused_content(ctx: &mut Ctx, backend: &Backend) {
+    let tree = ctx.tree;
+    let refuses = &backend.profile.refuses;
+    let Some(package) = ctx.package else { return };
+    let sev = if backend.built_here {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let name = backend.profile.backend.clone();
+    if refuses.run_exports {
+        if let Some(entry) = tree.entry(package, "run-exports").cloned() {
+            if !tree.entries(entry.value).is_empty() {
+                let range = ctx.anchor(&entry);
+                let msg = format!(
+                    "`[package.run-exports]` is not supported in {name}; declare run-exports in the recipe instead"
+                );
+                push(ctx, sev, "backend-refuses", range, msg);
+            }
+        }
+    }
+    if !refuses.binary_dependencies {
+        return;
+    }
+    let mut owners = vec![package];
+    if let Some(targets) = tree.get(package, "target") {
+        owners.extend(tree.entries(targets).iter().map(|e| e.value));
+    }
+    for owner in owners {
+        for key in [
+            "run-dependencies",
+            "host-dependencies",
+            "build-dependencies",
+        ] {
+            let Some(table) = tree.get(owner, key) else {
+                continue;
+            };
+            for entry in tree.entries(table) {
+                let specs: Vec<&Entry> = if entry.key.starts_with("if(") {
+                    tree.entries(entry.value).iter().collect()
+                } else {
+                    vec![entry]
+                };
+                for spec in specs {
+                    if is_binary_dependency(ctx, spec) {
+                        let msg = format!(
+                            "Binary dependency '{}' is not allowed in {name}. Please specify all binary dependencies in the recipe.",
+                            spec.key
+                        );
+                        push(ctx, sev, "backend-refuses", spec.key_range, msg);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A spec the backend receives as a binary package spec: a version string or a table that
+/// names no source (an inherited entry is judged by the workspace's spec; pins are not).
+fn is_binary_dependency(ctx: &Ctx, entry: &Entry) -> bool {
+    let tree = ctx.tree;
+    let value = entry.value;
+    if tree.str(value).is_some() {
+        return true;
+    }
+    if tree.table(value).is_none()
+        || tree.get(value, "pin-compatible").is_some()
+        || tree.get(value, "pin-subpackage").is_some()
+    {
+        return false;
+    }
+    if tree.get(value, "workspace").is_some() {
+        return ctx.workspace.is_some_and(|w| {
+            w.dependency(&entry.key).is_some_and(|d| {
+                let wt = w.tree();
+                wt.str(d).is_some() || (wt.table(d).is_some() && !is_source_spec(wt, d))
+            })
+        });
+    }
+    !is_source_spec(tree, value)
 }
 
 /// Unknown and misplaced keys fail the build where the backend rejects unknown fields, and

@@ -101,6 +101,15 @@ impl<'a> Ctx<'a> {
         self.out
     }
 
+    /// How many errors were reported so far: lets a rule tell whether a helper it called
+    /// found something.
+    pub fn error_count(&self) -> usize {
+        self.out
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
     pub fn push(&mut self, d: Diagnostic) {
         self.out.push(d);
     }
@@ -159,17 +168,15 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A `[workspace]` value pixi would use for package defaults, or `[project]` metadata in
-    /// a pyproject.toml (this one, or the workspace's: pixi fills a pyproject workspace from
-    /// its `[project]`).
+    /// Whether the workspace defines a value `{ workspace = true }` can inherit: a
+    /// `[workspace]` field, or for a pyproject.toml workspace its `[project]` metadata. A
+    /// package-only pyproject's own `[project]` is not the workspace: it only supplies
+    /// defaults for fields the package leaves out.
     pub fn workspace_defines(&self, field: &str) -> bool {
-        let in_workspace = self.workspace.is_some_and(|w| {
+        self.workspace.is_some_and(|w| {
             w.get(field).is_some()
                 || (w.m.kind == ManifestKind::Pyproject && pyproject_defines(w.tree(), field))
-        });
-        let in_pyproject =
-            self.m.kind == ManifestKind::Pyproject && pyproject_defines(self.tree, field);
-        in_workspace || in_pyproject
+        })
     }
 
     /// The package's own name: `[package] name`, inherited, or from `[project]`.

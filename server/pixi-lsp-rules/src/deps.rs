@@ -81,10 +81,15 @@ const PACKAGE_TARGET_KEYS: &[&str] = &[
 const PIN_KEYS: &[&str] = &["lower-bound", "upper-bound", "exact", "build"];
 
 pub(crate) fn check(ctx: &mut Ctx) {
-    let tree = ctx.tree;
     let Some(package) = ctx.package else { return };
     let own = ctx.own_name();
-    let own = own.as_deref();
+    package_tables(ctx, package, own.as_deref());
+}
+
+/// The dependency tables of a package: `[package]`, or an inline package definition on a
+/// dependency (whose name is the dependency's key).
+pub(crate) fn package_tables(ctx: &mut Ctx, package: NodeId, own: Option<&str>) {
+    let tree = ctx.tree;
     dependency_tables(ctx, package, own);
     if let Some(run_exports) = tree.get(package, "run-exports") {
         if ctx.expect(run_exports, &[ValueType::Table], "a table") {
@@ -195,7 +200,8 @@ fn spec(ctx: &mut Ctx, entry: &Entry, section: Section, own: Option<&str>) {
     }
 }
 
-fn workspace_marker(ctx: &mut Ctx, entry: &Entry, marker: NodeId) {
+/// `{ workspace = true }`, in a package's or the workspace's own dependency tables.
+pub(crate) fn workspace_marker(ctx: &mut Ctx, entry: &Entry, marker: NodeId) {
     let tree = ctx.tree;
     if !ctx.expect(marker, &[ValueType::Boolean], "a boolean") {
         return;

@@ -16,16 +16,22 @@ pub mod backends;
 mod backend_config;
 mod ctx;
 mod deps;
+mod environments;
 mod features;
 mod files;
 mod package;
 mod package_build;
+mod platforms;
+mod pypi_options;
 mod selector;
+mod tasks;
 mod workspace;
+mod workspace_deps;
 
 use pixi_lsp_syntax::{Diagnostic, NodeId, Tree};
 
 pub use files::{FileFacts, PathFact, PathKind, PathRef, PathUse, referenced_paths};
+pub use workspace::{PIXI_VERSION, requires_pixi};
 
 /// Which file a manifest lives in: the tables are the same, their root differs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +103,12 @@ pub fn check(manifest: &Manifest) -> Vec<Diagnostic> {
 pub fn check_with(manifest: &Manifest, context: &Context) -> Vec<Diagnostic> {
     let mut ctx = ctx::Ctx::new(manifest, context);
     workspace::check(&mut ctx);
+    workspace_deps::check(&mut ctx);
+    platforms::check(&mut ctx);
     features::check(&mut ctx);
+    environments::check(&mut ctx);
+    pypi_options::check(&mut ctx);
+    tasks::check(&mut ctx);
     package::check(&mut ctx);
     package_build::check(&mut ctx);
     deps::check(&mut ctx);

@@ -3,8 +3,9 @@
 
 use std::str::FromStr;
 
-use pixi_lsp_syntax::{NodeId, Tree, ValueType};
 use rattler_conda_types::Subdir;
+
+use crate::platforms::Platform;
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Selector {
@@ -54,54 +55,12 @@ impl Selector {
             Selector::Unix => family(Subdir::is_unix),
             Selector::Win => family(Subdir::is_windows),
             Selector::MacOs => family(Subdir::is_osx),
-            Selector::Subdir(s) => p.subdir.is_none_or(|ps| ps == *s) || p.name == s.as_str(),
-            Selector::Glob(g) => glob_match(g, &p.name),
-            Selector::Named(n) => &p.name == n,
+            Selector::Subdir(s) => p.subdir.is_none_or(|ps| ps == *s) || p.name() == s.as_str(),
+            Selector::Glob(g) => glob_match(g, p.name()),
+            Selector::Named(n) => p.name() == n,
             Selector::Expression => true,
         }
     }
-}
-
-/// One entry of `platforms`: `"linux-64"` or `{ name?, platform?, … }`.
-pub(crate) struct Platform {
-    name: String,
-    subdir: Option<Subdir>,
-}
-
-impl Platform {
-    /// The name features and selectors refer to it by.
-    pub(crate) fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-/// The platforms of a `platforms = [...]` array; `None` when it can't be read (then no
-/// selector is reported as unmatched).
-pub(crate) fn platforms(tree: &Tree, array: NodeId) -> Option<Vec<Platform>> {
-    if tree.value_type(array) != ValueType::Array {
-        return None;
-    }
-    tree.items(array)
-        .iter()
-        .map(|&item| {
-            if let Some(s) = tree.str(item) {
-                return Some(Platform {
-                    name: s.to_owned(),
-                    subdir: Subdir::from_str(s).ok(),
-                });
-            }
-            let subdir_str = tree.get(item, "platform").and_then(|p| tree.str(p));
-            let name = tree
-                .get(item, "name")
-                .and_then(|n| tree.str(n))
-                .or(subdir_str)?;
-            let subdir = Subdir::from_str(subdir_str.unwrap_or(name)).ok();
-            Some(Platform {
-                name: name.to_owned(),
-                subdir,
-            })
-        })
-        .collect()
 }
 
 pub(crate) fn matches_any(selector: &Selector, platforms: &[Platform]) -> bool {

@@ -2,31 +2,22 @@
 //! deprecated `[project]` alias, the legacy `[build-system]` tables, and `[target.*]`
 //! selectors of the workspace and its features.
 
-use pixi_lsp_syntax::{Entry, Fix, NodeId, Tag, ValueType, edit};
+use pixi_lsp_syntax::{Fix, NodeId, Tag, ValueType, edit};
 
 use crate::ManifestKind;
 use crate::ctx::{Ctx, is_source_spec};
 use crate::selector::{self, Selector};
 
 const KNOWN_PREVIEW_FLAGS: &[&str] = &["pixi-build"];
-const NEEDS_PREVIEW_HELP: &str =
+pub(crate) const NEEDS_PREVIEW_HELP: &str =
     "Run `pixi workspace preview add pixi-build` to enable the preview flag";
-
-/// Workspace dependency tables: source specs there need the preview flag, pins are
-/// not allowed at all.
-const DEPENDENCY_TABLES: &[&str] = &[
-    "dependencies",
-    "host-dependencies",
-    "build-dependencies",
-    "constraints",
-];
 
 pub(crate) fn check(ctx: &mut Ctx) {
     preview_value(ctx);
     project_alias(ctx);
     legacy_build_system(ctx);
     package_needs_preview(ctx);
-    workspace_dependency_tables(ctx);
+    license(ctx);
     target_selectors(ctx);
 }
 
@@ -197,69 +188,6 @@ pub(crate) fn enable_preview_fix(ctx: &Ctx) -> Option<Fix> {
     })
 }
 
-/// Source dependencies in the workspace's own tables need the preview flag; pins are
-/// package-only.
-fn workspace_dependency_tables(ctx: &mut Ctx) {
-    let tree = ctx.tree;
-    let root = ctx.m.pixi;
-    let mut owners = vec![root];
-    for target in tree
-        .get(root, "target")
-        .map(|t| tree.entries(t))
-        .unwrap_or_default()
-    {
-        owners.push(target.value);
-    }
-    for feature in tree
-        .get(root, "feature")
-        .map(|f| tree.entries(f))
-        .unwrap_or_default()
-    {
-        owners.push(feature.value);
-        for target in tree
-            .get(feature.value, "target")
-            .map(|t| tree.entries(t))
-            .unwrap_or_default()
-        {
-            owners.push(target.value);
-        }
-    }
-    for owner in owners {
-        for table in DEPENDENCY_TABLES {
-            let Some(deps) = tree.get(owner, table) else {
-                continue;
-            };
-            for entry in tree.entries(deps) {
-                workspace_dependency(ctx, entry);
-            }
-        }
-    }
-    if let Some(pool) = ctx.own_workspace.and_then(|w| tree.get(w, "dependencies")) {
-        for entry in tree.entries(pool) {
-            workspace_dependency(ctx, entry);
-        }
-    }
-}
-
-fn workspace_dependency(ctx: &mut Ctx, entry: &Entry) {
-    let tree = ctx.tree;
-    if tree.table(entry.value).is_none() {
-        return;
-    }
-    let range = tree.range(entry.value);
-    if tree.get(entry.value, "pin-subpackage").is_some()
-        || tree.get(entry.value, "pin-compatible").is_some()
-    {
-        ctx.error(
-            "invalid-pin",
-            range,
-            "`pin-subpackage` and `pin-compatible` are only supported in package dependency tables",
-        );
-        return;
-    }
-    source_needs_preview(ctx, entry.value);
-}
-
 /// pixi: `conda source dependencies are not allowed without enabling the 'pixi-build'
 /// preview flag`, at the spec.
 pub(crate) fn source_needs_preview(ctx: &mut Ctx, spec: NodeId) {
@@ -282,7 +210,7 @@ fn target_selectors(ctx: &mut Ctx) {
     let root = ctx.m.pixi;
     let workspace_platforms = ctx.workspace.and_then(|w| {
         w.get("platforms")
-            .and_then(|p| selector::platforms(w.tree(), p))
+            .and_then(|p| crate::platforms::declared(w.tree(), p))
     });
     if let Some(targets) = tree.get(root, "target") {
         check_targets(ctx, targets, workspace_platforms.as_deref(), "workspace");
@@ -297,7 +225,7 @@ fn target_selectors(ctx: &mut Ctx) {
         };
         let own = tree
             .get(feature.value, "platforms")
-            .and_then(|p| selector::platforms(tree, p));
+            .and_then(|p| crate::platforms::declared(tree, p));
         let platforms = own.as_deref().or(workspace_platforms.as_deref());
         let owner = if own.is_some() {
             format!("feature '{}'", feature.key)
@@ -311,7 +239,7 @@ fn target_selectors(ctx: &mut Ctx) {
 fn check_targets(
     ctx: &mut Ctx,
     targets: NodeId,
-    platforms: Option<&[selector::Platform]>,
+    platforms: Option<&[crate::platforms::Platform]>,
     owner: &str,
 ) {
     let tree = ctx.tree;
@@ -339,4 +267,53 @@ pub(crate) fn expression_selector_message(key: &str) -> String {
     format!(
         "`{key}` is not a valid target selector. Expression selectors (`if(...)`) are only supported inside the `[package]` dependency tables (e.g. `[package.build-dependencies.\"if(host_platform == 'linux-64')\"]`); `[target.*]` accepts platform names only"
     )
+}
+
+/// The pixi version whose rules these are: `requires-pixi` is judged against it.
+pub const PIXI_VERSION: &str = "0.77.0";
+
+/// pixi checks `[workspace] requires-pixi` before anything else and, when its own version
+/// does not satisfy it, reports only that (a newer pixi may define keys this one doesn't
+/// know). `None` when the requirement is absent, not a string, or satisfied.
+pub fn requires_pixi(m: &crate::Manifest) -> Option<pixi_lsp_syntax::Diagnostic> {
+    use rattler_conda_types::{ParseStrictness, Version, VersionSpec};
+    use std::str::FromStr;
+
+    let tree = m.tree;
+    let value = tree.get_path(m.pixi, &["workspace", "requires-pixi"])?;
+    let text = tree.str(value)?;
+    let range = tree.range(value);
+    let error = |msg: String| {
+        pixi_lsp_syntax::Diagnostic::error(
+            pixi_lsp_syntax::Origin::Pixi,
+            "requires-pixi",
+            range,
+            msg,
+        )
+    };
+    match VersionSpec::from_str(text, ParseStrictness::Strict) {
+        Err(e) => Some(error(format!(
+            "invalid version specifier in 'requires-pixi'\n{e}"
+        ))),
+        Ok(spec) => {
+            let current = Version::from_str(PIXI_VERSION).ok()?;
+            (!spec.matches(&current)).then(|| {
+                error(format!(
+                    "this project requires pixi '{spec}', but you have pixi {PIXI_VERSION}\ninstall a version of pixi that satisfies '{spec}' with `pixi self-update --version <version>`"
+                ))
+            })
+        }
+    }
+}
+
+/// `[workspace] license` is an SPDX expression, as for `[package]`.
+fn license(ctx: &mut Ctx) {
+    let tree = ctx.tree;
+    let Some(value) = ctx.own_workspace.and_then(|w| tree.get(w, "license")) else {
+        return;
+    };
+    if let Some(Err(e)) = tree.str(value).map(spdx::Expression::parse) {
+        let msg = format!("'license' is not a valid SPDX expression\n{}", e.reason);
+        ctx.error("invalid-license", tree.range(value), msg);
+    }
 }

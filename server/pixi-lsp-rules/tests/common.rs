@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use pixi_lsp_rules::{Manifest, ManifestKind, check};
+use pixi_lsp_rules::{Manifest, ManifestKind, check, requires_pixi};
 use pixi_lsp_syntax::{Diagnostic, Severity, parse};
 
 pub fn kind_for(file_name: &str) -> ManifestKind {
@@ -16,7 +16,8 @@ pub fn kind_for(file_name: &str) -> ManifestKind {
 pub fn diagnostics(text: &str, kind: ManifestKind) -> Vec<Diagnostic> {
     let parsed = parse(text);
     match Manifest::new(text, &parsed.tree, kind) {
-        Some(m) => check(&m),
+        // As the IDE does: an unmet `requires-pixi` is all pixi reports.
+        Some(m) => requires_pixi(&m).map_or_else(|| check(&m), |d| vec![d]),
         None => Vec::new(),
     }
 }

@@ -142,6 +142,22 @@ pub struct BackendProfile {
     pub phantom_keys: std::collections::BTreeMap<String, PhantomKey>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// What the backend refuses in the manifest itself, because the recipe it builds must
+    /// declare it instead (`conda/outputs` fails with these).
+    #[serde(default)]
+    pub refuses: Refusals,
+}
+
+/// Manifest content a backend refuses (pixi accepts the manifest; the backend fails).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refusals {
+    /// Binary (non-source) specs in `[package]` run/host/build dependencies.
+    #[serde(default)]
+    pub binary_dependencies: bool,
+    /// A non-empty `[package.run-exports]`.
+    #[serde(default)]
+    pub run_exports: bool,
 }
 
 impl BackendProfile {

@@ -97,7 +97,16 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     let mut json = Vec::new();
     let cache = DiskCache::default();
     for file in &files {
-        let (text, diagnostics) = check_file(file, &config, &cache);
+        let (text, mut diagnostics) = check_file(file, &config, &cache);
+        if is_plain_pyproject(file) {
+            // Named explicitly (directory walks skip these): pixi refuses to load it too.
+            diagnostics.push(Diagnostic::error(
+                Origin::Pixi,
+                "not-a-pixi-manifest",
+                TextRange::empty(0),
+                "Missing field `tool.pixi`\nthis pyproject.toml does not configure pixi: add a `[tool.pixi.workspace]` table",
+            ));
+        }
         errors += diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -122,6 +131,9 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         } else {
             format!("{} manifests", files.len())
         };
+        // The diagnostics went to stdout: flush them so the summary never lands mid-line
+        // when both streams share a terminal or a pipe.
+        let _ = std::io::Write::flush(&mut std::io::stdout());
         eprintln!("checked {checked}: {errors} error(s), {warnings} warning(s)");
     }
     if errors > 0 {
@@ -218,6 +230,11 @@ fn find_manifests(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// A `pyproject.toml` with no `[tool.pixi]` table: not a pixi manifest.
+fn is_plain_pyproject(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "pyproject.toml") && !has_tool_pixi(path)
 }
 
 /// Directory walks only pick up pyproject.toml files that configure pixi.

@@ -103,5 +103,9 @@ pub(crate) fn json(file: &Path, text: &str, d: &Diagnostic) -> serde_json::Value
         "code": d.code,
         "message": d.message,
         "fixes": d.fixes.iter().map(|f| f.title.clone()).collect::<Vec<_>>(),
+        "related": d.related.iter().map(|r| {
+            let at = index.position(r.range.start as usize);
+            json!({ "line": at.line + 1, "column": at.character + 1, "message": r.message })
+        }).collect::<Vec<_>>(),
     })
 }

@@ -1,0 +1,79 @@
+//! `[environments]`: each listed feature must exist (a `[feature.<name>]` table, `default`,
+//! or in a pyproject.toml an optional-dependency or dependency group), and none may be
+//! listed twice, since their order decides priority. Upstream:
+//! `crates/pixi_manifest/src/toml/manifest.rs` (`into_workspace_manifest`).
+
+use pixi_lsp_syntax::{NodeId, Tree};
+
+use crate::ManifestKind;
+use crate::ctx::Ctx;
+
+pub(crate) fn check(ctx: &mut Ctx) {
+    let tree = ctx.tree;
+    if ctx.own_workspace.is_none() {
+        return; // environments belong to a workspace manifest
+    }
+    let Some(environments) = tree.get(ctx.m.pixi, "environments") else {
+        return;
+    };
+    let defined = defined_features(ctx);
+    for env in tree.entries(environments) {
+        let list = if tree.table(env.value).is_some() {
+            tree.get(env.value, "features")
+        } else {
+            Some(env.value)
+        };
+        if let Some(list) = list {
+            features_of(ctx, list, &defined);
+        }
+    }
+}
+
+fn features_of(ctx: &mut Ctx, list: NodeId, defined: &[String]) {
+    let tree = ctx.tree;
+    let mut seen: Vec<&str> = Vec::new();
+    for &item in tree.items(list) {
+        let Some(name) = tree.str(item) else { continue };
+        let range = tree.range(item);
+        if !defined.iter().any(|d| d == name) {
+            ctx.error(
+                "undefined-feature",
+                range,
+                format!("The feature '{name}' is not defined in the manifest\nAdd the feature to the manifest"),
+            );
+        } else if seen.contains(&name) {
+            ctx.error(
+                "duplicate-feature",
+                range,
+                format!("The feature '{name}' is included more than once.\nSince the order of the features matters, a duplicate feature is ambiguous"),
+            );
+        }
+        seen.push(name);
+    }
+}
+
+/// Every feature name an environment may list.
+fn defined_features(ctx: &Ctx) -> Vec<String> {
+    let tree = ctx.tree;
+    let mut names = vec!["default".to_owned()];
+    let keys = |t: &Tree, path: &[&str]| -> Vec<String> {
+        t.get_path(t.root(), path)
+            .map(|n| t.entries(n).iter().map(|e| e.key.clone()).collect())
+            .unwrap_or_default()
+    };
+    if let Some(features) = tree.get(ctx.m.pixi, "feature") {
+        names.extend(tree.entries(features).iter().map(|e| e.key.clone()));
+    }
+    if ctx.m.kind == ManifestKind::Pyproject {
+        // pixi turns each group into a feature; accept the group's name as written and
+        // in its normalised spelling.
+        for group in keys(tree, &["project", "optional-dependencies"])
+            .into_iter()
+            .chain(keys(tree, &["dependency-groups"]))
+        {
+            names.push(group.to_lowercase().replace(['_', '.'], "-"));
+            names.push(group);
+        }
+    }
+    names
+}

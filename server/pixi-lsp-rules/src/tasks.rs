@@ -1,0 +1,78 @@
+//! Task argument definitions (`args = [{ arg, default, choices }]`): a default must be one
+//! of the choices, and once an argument has a default every later one needs one too.
+//! Upstream: `crates/pixi_manifest/src/toml/task.rs`.
+
+use pixi_lsp_syntax::NodeId;
+
+use crate::ctx::Ctx;
+
+pub(crate) fn check(ctx: &mut Ctx) {
+    let tree = ctx.tree;
+    let root = ctx.m.pixi;
+    let children = |table: NodeId, key: &str| {
+        tree.get(table, key)
+            .filter(|&n| tree.table(n).is_some())
+            .map(|n| tree.entries(n).iter().map(|e| e.value).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let mut owners = vec![root];
+    owners.extend(children(root, "feature"));
+    owners.extend(children(root, "environments"));
+    let mut task_tables = Vec::new();
+    for owner in owners {
+        task_tables.extend(tree.get(owner, "tasks"));
+        for target in children(owner, "target") {
+            task_tables.extend(tree.get(target, "tasks"));
+        }
+    }
+    for tasks in task_tables {
+        for task in tree.entries(tasks).iter().map(|e| e.value) {
+            if let Some(args) = tree.get(task, "args") {
+                arguments(ctx, task, args);
+            }
+        }
+    }
+}
+
+fn arguments(ctx: &mut Ctx, task: NodeId, args: NodeId) {
+    let tree = ctx.tree;
+    let mut have_default = false;
+    let mut out_of_order = false;
+    for &arg in tree.items(args) {
+        if tree.table(arg).is_none() {
+            out_of_order |= have_default;
+            continue;
+        }
+        let default = tree.get(arg, "default").and_then(|d| tree.str(d));
+        if let (Some(default), Some(choices)) = (default, tree.get(arg, "choices")) {
+            let choices: Vec<&str> = tree
+                .items(choices)
+                .iter()
+                .filter_map(|&c| tree.str(c))
+                .collect();
+            if !choices.contains(&default) {
+                ctx.error(
+                    "invalid-task-arg",
+                    tree.range(arg),
+                    format!(
+                        "default value '{default}' is not one of the allowed choices: {}",
+                        choices.join(", ")
+                    ),
+                );
+            }
+        }
+        if default.is_some() {
+            have_default = true;
+        } else {
+            out_of_order |= have_default;
+        }
+    }
+    // pixi checks the order only for tasks that run a command.
+    if out_of_order && tree.get(task, "cmd").is_some() {
+        ctx.error(
+            "invalid-task-arg",
+            tree.range(task),
+            "default value required after previous arguments with defaults",
+        );
+    }
+}
