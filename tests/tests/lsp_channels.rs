@@ -234,3 +234,40 @@ fn hover_inlay_hints_and_version_updates() {
     // The spec keeps its form: a series stays a series.
     assert!(fixed.contains("numpy = \"2.0.*\""), "{fixed}");
 }
+
+/// No network and no cache says nothing about the manifest: one information diagnostic
+/// for the file, no warning on each channel (regression: a valid manifest opened offline
+/// got a warning per channel).
+#[test]
+fn channels_that_cannot_be_reached_get_one_info_and_no_warning() {
+    let s = setup();
+    // Ports that were free a moment ago: connecting is refused, as with no network.
+    let closed = |_| {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/channel", listener.local_addr().unwrap())
+    };
+    let (a, b): (String, String) = (closed(0), closed(1));
+    let mut c = client(s.cache.path(), json!({}));
+    let text = format!(
+        "[workspace]\nchannels = [\"{a}\", \"{b}\"]\nplatforms = [\"linux-64\"]\n\n[dependencies]\nnumpy = \"*\"\n"
+    );
+    c.open(URI, &text);
+    let diags = diagnostics_where(&mut c, URI, |d| has(d, "channel-unreachable"));
+    let unreachable: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "channel-unreachable")
+        .collect();
+    assert_eq!(unreachable.len(), 1, "{:?}", render(&diags));
+    assert_eq!(
+        unreachable[0]["severity"], 3,
+        "information: {}",
+        unreachable[0]
+    );
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d["severity"] == 1 || d["severity"] == 2),
+        "no error or warning for a valid manifest offline: {:?}",
+        render(&diags)
+    );
+}

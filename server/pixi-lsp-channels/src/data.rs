@@ -15,12 +15,19 @@ pub enum FetchState {
     Ready {
         stale: bool,
     },
+    /// The channel answered with an error, or its URL is wrong: the manifest's business.
     Failed(String),
+    /// The channel could not be reached (no network, DNS, refused, timed out) and nothing
+    /// is cached: says nothing about the manifest.
+    Unreachable(String),
 }
 
 impl FetchState {
     pub fn is_settled(&self) -> bool {
-        matches!(self, FetchState::Ready { .. } | FetchState::Failed(_))
+        matches!(
+            self,
+            FetchState::Ready { .. } | FetchState::Failed(_) | FetchState::Unreachable(_)
+        )
     }
 }
 

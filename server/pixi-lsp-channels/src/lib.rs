@@ -19,6 +19,7 @@ mod service;
 
 #[cfg(feature = "fetch")]
 pub use client::build as http_client;
+
 #[cfg(feature = "fetch")]
 pub use config::{ChannelsConfig, default_cache_dir};
 pub use data::{FetchState, PackageInfo, RecordInfo, ScopeData};
@@ -29,6 +30,42 @@ pub use service::ChannelService;
 pub use rattler_conda_types::{
     MatchSpec, PackageName, ParseStrictness, Subdir, Version, VersionSpec,
 };
+
+/// Whether an error (or one of its causes) is the network failing rather than the channel
+/// answering: a connection that could not be made or timed out.
+#[cfg(feature = "fetch")]
+pub fn is_unreachable(error: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind;
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if let Some(r) = e.downcast_ref::<reqwest::Error>() {
+            if r.is_connect() || r.is_timeout() {
+                return true;
+            }
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::TimedOut
+                    | ErrorKind::NetworkUnreachable
+                    | ErrorKind::HostUnreachable
+                    | ErrorKind::NotConnected
+            ) {
+                return true;
+            }
+        }
+        // The resolver's own words when a name does not resolve (no network, no DNS).
+        let text = e.to_string();
+        if text.contains("dns error") || text.contains("failed to lookup address") {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
 
 /// An error with its causes, as one line: rattler's errors wrap the interesting part (404,
 /// connection refused, unsolvable) a few levels down.

@@ -13,8 +13,8 @@ use rattler_repodata_gateway::{ChannelConfig as GatewayChannels, Gateway, Source
 
 use crate::config::ChannelsConfig;
 use crate::data::{FetchState, PackageInfo, RecordInfo, ScopeData};
-use crate::error_chain;
 use crate::scope::{ChannelRef, ScopeKey};
+use crate::{error_chain, is_unreachable};
 
 type Listener = Box<dyn Fn() + Send + Sync>;
 
@@ -177,7 +177,7 @@ impl Inner {
     async fn fetch<T, F, Fut>(&self, query: F) -> (FetchState, Option<T>)
     where
         F: Fn(Gateway) -> Fut,
-        Fut: Future<Output = Result<T, String>>,
+        Fut: Future<Output = Result<T, QueryError>>,
     {
         let mut online_error = None;
         if !self.offline {
@@ -191,14 +191,17 @@ impl Inner {
                 match tokio::time::timeout(self.fetch_timeout, query(self.online.clone())).await {
                     Ok(Ok(v)) => return (FetchState::Ready { stale: false }, Some(v)),
                     Ok(Err(e)) => {
-                        let coalesced = e.contains("coalesced request failed");
+                        let coalesced = e.message.contains("coalesced request failed");
                         online_error = Some(e);
                         if !coalesced {
                             break;
                         }
                     }
                     Err(_) => {
-                        online_error = Some(format!("timed out after {:?}", self.fetch_timeout));
+                        online_error = Some(QueryError {
+                            message: format!("timed out after {:?}", self.fetch_timeout),
+                            unreachable: true,
+                        });
                         break;
                     }
                 }
@@ -212,8 +215,13 @@ impl Inner {
                 Some(v),
             ),
             Err(cache_error) => {
-                let message = online_error.unwrap_or(cache_error);
-                (FetchState::Failed(message), None)
+                let error = online_error.unwrap_or(cache_error);
+                let state = if error.unreachable {
+                    FetchState::Unreachable(error.message)
+                } else {
+                    FetchState::Failed(error.message)
+                };
+                (state, None)
             }
         }
     }
@@ -230,7 +238,7 @@ impl Inner {
                         gw.names([c], s)
                             .await
                             .map(|out| out.names)
-                            .map_err(|e| error_chain(&e))
+                            .map_err(|e| QueryError::from_error(&e))
                     }
                 })
                 .await;
@@ -263,11 +271,11 @@ impl Inner {
                 .fetch(|gw| {
                     let (c, s, spec) = (to_channel(channel), subdirs.clone(), spec.clone());
                     async move {
-                        let spec = spec.map_err(|e| e.to_string())?;
+                        let spec = spec.map_err(|e| QueryError::from_error(&e))?;
                         let out = gw
                             .query([c], s, [spec])
                             .await
-                            .map_err(|e| error_chain(&e))?;
+                            .map_err(|e| QueryError::from_error(&e))?;
                         Ok(out
                             .repodata
                             .iter()
@@ -325,6 +333,12 @@ fn overall_state(states: &[(String, FetchState)]) -> FetchState {
             FetchState::Failed(e) => Some(FetchState::Failed(format!("{name}: {e}"))),
             _ => None,
         })
+        .or_else(|| {
+            states.iter().find_map(|(name, s)| match s {
+                FetchState::Unreachable(e) => Some(FetchState::Unreachable(format!("{name}: {e}"))),
+                _ => None,
+            })
+        })
         .unwrap_or(FetchState::Ready { stale: false })
 }
 
@@ -339,5 +353,20 @@ fn record_info(r: &RepoDataRecord, channel: &str) -> RecordInfo {
         depends: p.depends.clone(),
         license: p.license.clone(),
         timestamp: p.timestamp.map(|t| t.timestamp_millis()),
+    }
+}
+
+/// A failed repodata query: the message, and whether the network (not the channel) failed.
+struct QueryError {
+    message: String,
+    unreachable: bool,
+}
+
+impl QueryError {
+    fn from_error(error: &(dyn std::error::Error + 'static)) -> Self {
+        Self {
+            message: error_chain(error),
+            unreachable: is_unreachable(error),
+        }
     }
 }

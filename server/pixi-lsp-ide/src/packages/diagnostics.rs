@@ -64,14 +64,16 @@ pub(crate) fn check(
     out
 }
 
-/// A failing channel is reported at its entry; cached (stale) data gets one info
-/// diagnostic for the file.
+/// A failing channel is reported at its entry. A channel that could not be reached (no
+/// network) says nothing about the manifest: one info diagnostic for the file, as for
+/// cached (stale) data.
 fn channel_states(
     packages: &ManifestPackages,
     channels: &ChannelContext,
     out: &mut Vec<Diagnostic>,
 ) {
     let mut stale_reported = false;
+    let mut unreachable_reported = false;
     let mut reported: Vec<TextRange> = Vec::new();
     for scope in &packages.scopes {
         let Some(data) = channels.scope(&scope.key) else {
@@ -89,6 +91,15 @@ fn channel_states(
                         "channel-unreachable",
                         range,
                         format!("could not load channel `{name}`: {e}"),
+                    ));
+                }
+                FetchState::Unreachable(e) if !unreachable_reported => {
+                    unreachable_reported = true;
+                    out.push(diag(
+                        Severity::Info,
+                        "channel-unreachable",
+                        range,
+                        format!("channel `{name}` could not be reached and nothing is cached, so package names and versions are not checked ({e})"),
                     ));
                 }
                 FetchState::Ready { stale: true } if !stale_reported => {

@@ -24,7 +24,9 @@ pub(crate) fn hover(
         FetchState::Loading | FetchState::NotRequested => {
             md.push_str("\n\n*Loading channel data…*")
         }
-        FetchState::Failed(e) => md.push_str(&format!("\n\n*Channel data unavailable:* {e}")),
+        FetchState::Failed(e) | FetchState::Unreachable(e) => {
+            md.push_str(&format!("\n\n*Channel data unavailable:* {e}"))
+        }
         FetchState::Ready { stale } => {
             let versions = info.versions();
             if versions.is_empty() {

@@ -231,6 +231,22 @@ fn nothing_is_reported_missing_when_a_channel_failed() {
 }
 
 #[test]
+fn an_unreachable_channel_is_information_not_a_warning() {
+    let text = format!("{HEAD}[dependencies]\nnot-a-package = \"*\"\n");
+    let (a, _) = analysis(
+        &text,
+        PACKAGES,
+        FetchState::Unreachable("error sending request: dns error".into()),
+    );
+    let codes = codes(&a);
+    assert_eq!(
+        codes,
+        ["info channel-unreachable \"conda-forge\""],
+        "{codes:?}"
+    );
+}
+
+#[test]
 fn stale_data_gets_one_info_diagnostic() {
     let text =
         format!("{HEAD}[dependencies]\nnumpy = \"*\"\n[feature.a.dependencies]\npython = \"*\"\n");
