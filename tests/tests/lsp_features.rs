@@ -133,3 +133,45 @@ fn code_action_renames_a_misspelt_key_keeping_comments() {
     let fixed = apply_edits(text, &edits);
     assert_eq!(fixed, text.replace("chanels", "channels"));
 }
+
+/// Regression: hover said only "Old location of `backend.channels`".
+#[test]
+fn hover_on_the_deprecated_build_channels_says_what_they_are() {
+    let mut c = server();
+    let (text, pos) = cursor(
+        "[package.build]\nbackend = { name = \"pixi-build-python\", version = \"*\" }\nchan$0nels = [\"conda-forge\"]\n",
+    );
+    c.open(URI, &text);
+    let hover = c.request("textDocument/hover", text_document_position(URI, &pos));
+    let md = hover["contents"]["value"].as_str().expect("markdown hover");
+    assert!(md.contains("build backend is installed from"), "{md}");
+    assert!(
+        md.contains("moved to `[package.build.backend] channels`"),
+        "{md}"
+    );
+}
+
+#[test]
+fn rich_platform_tables_complete_and_hover() {
+    let mut c = server();
+    let (text, pos) =
+        cursor("[workspace]\nchannels = []\nplatforms = [{ platform = \"linux-64\", cu$0 }]\n");
+    c.open(URI, &text);
+    let items = c.request("textDocument/completion", text_document_position(URI, &pos));
+    let items = items["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| items.as_array().cloned().unwrap_or_default());
+    let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert!(labels.contains(&"cuda"), "{labels:?}");
+    assert!(labels.contains(&"glibc"), "{labels:?}");
+
+    let (text, pos) = cursor(
+        "[workspace]\nchannels = []\nplatforms = [{ platform = \"linux-64\", cu$0da = \"12.9\" }]\n",
+    );
+    c.change(URI, 2, json!([{ "text": text }]));
+    c.diagnostics(URI, 2);
+    let hover = c.request("textDocument/hover", text_document_position(URI, &pos));
+    let md = hover["contents"]["value"].as_str().expect("markdown hover");
+    assert!(md.contains("__cuda"), "{md}");
+}

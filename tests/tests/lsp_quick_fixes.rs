@@ -79,3 +79,50 @@ fn missing_preview_flag_is_added() {
         render(&after)
     );
 }
+
+/// Regression: with `backend = "…"` (a bare string) the first action offered ran a build
+/// command that could only fail. The fix comes first; build and preview commands appear
+/// only once a backend is named (and then after the fixes).
+#[test]
+fn build_commands_only_when_a_backend_is_named() {
+    let mut c = server();
+    let text = format!("{HEAD}[package.build]\nbackend = \"pixi-build-python\"\n");
+    let diags = c.open(URI, &text);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "type-mismatch")
+        .unwrap()
+        .clone();
+    let actions = c.request("textDocument/codeAction", json!({ "textDocument": { "uri": URI }, "range": d["range"], "context": { "diagnostics": [d] } }));
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions[0]["kind"], "quickfix", "{actions:?}");
+    assert!(
+        actions.iter().all(|a| a["command"].is_null()),
+        "no command can run yet: {actions:?}"
+    );
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    assert!(lenses.as_array().is_none_or(|l| l.is_empty()), "{lenses}");
+
+    let named = format!(
+        "{HEAD}[package.build]\nbackend = {{ name = \"pixi-build-python\", version = \"*\" }}\n"
+    );
+    c.change(URI, 2, json!([{ "text": named }]));
+    c.diagnostics(URI, 2);
+    let at =
+        json!({ "start": { "line": 10, "character": 0 }, "end": { "line": 10, "character": 0 } });
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": URI }, "range": at, "context": { "diagnostics": [] } }),
+    );
+    assert!(
+        actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["command"]["command"] == "pixi-lsp.build"),
+        "{actions}"
+    );
+}

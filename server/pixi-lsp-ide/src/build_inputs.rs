@@ -361,11 +361,16 @@ impl FileAnalysis {
         })
     }
 
-    /// The `[package.build]` header (or the `build` key) where build actions are anchored.
+    /// The `[package.build]` header (or the `build` key) where build actions are anchored;
+    /// `None` when there is nothing to run: no backend named as `backend = { name = … }`
+    /// (a bare `backend = "name"` is an error with a fix, not a build to offer).
     pub fn build_table_range(&self) -> Option<pixi_lsp_syntax::TextRange> {
         let m = self.manifest()?;
         let package = m.tree.get(m.pixi, "package")?;
         let build = m.tree.entry(package, "build")?;
+        m.tree
+            .get_path(build.value, &["backend", "name"])
+            .and_then(|n| m.tree.str(n))?;
         m.tree
             .table(build.value)
             .and_then(|t| t.header)
