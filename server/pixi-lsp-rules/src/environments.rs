@@ -25,6 +25,12 @@ pub(crate) fn check(ctx: &mut Ctx) {
         };
         if let Some(list) = list {
             features_of(ctx, list, &defined);
+            let no_default = tree.table(env.value).is_some()
+                && tree
+                    .get(env.value, "no-default-feature")
+                    .and_then(|n| tree.bool(n))
+                    == Some(true);
+            system_requirements(ctx, list, no_default);
         }
     }
 }
@@ -76,4 +82,59 @@ fn defined_features(ctx: &Ctx) -> Vec<String> {
         }
     }
     names
+}
+
+/// The features of an environment must agree on the archspec and the libc family of their
+/// `[system-requirements]` (other requirements combine to the highest version).
+fn system_requirements(ctx: &mut Ctx, list: NodeId, no_default: bool) {
+    let tree = ctx.tree;
+    let root = ctx.m.pixi;
+    let mut tables: Vec<NodeId> = tree
+        .items(list)
+        .iter()
+        .filter_map(|&i| tree.str(i))
+        .filter_map(|name| tree.get_path(root, &["feature", name]))
+        .collect();
+    if !no_default {
+        tables.push(root);
+    }
+    let mut archspec: Option<&str> = None;
+    let mut family: Option<String> = None;
+    for table in tables {
+        let Some(reqs) = tree.get(table, "system-requirements") else {
+            continue;
+        };
+        if let Some(a) = tree.get(reqs, "archspec").and_then(|n| tree.str(n)) {
+            match archspec {
+                Some(first) if first != a => {
+                    let msg = format!(
+                        "cannot combine archspecs: '{first}' and '{a}'\nwhile resolving system requirements of features defined here"
+                    );
+                    ctx.error("conflicting-system-requirements", tree.range(list), msg);
+                    return;
+                }
+                _ => archspec = Some(a),
+            }
+        }
+        if let Some(libc) = tree.get(reqs, "libc") {
+            let this = match tree.str(libc) {
+                Some(_) => "glibc".to_owned(),
+                None => tree
+                    .get(libc, "family")
+                    .and_then(|f| tree.str(f))
+                    .unwrap_or("glibc")
+                    .to_owned(),
+            };
+            match &family {
+                Some(first) if *first != this => {
+                    let msg = format!(
+                        "two different libc families were specified: '{first}' and '{this}'\nwhile resolving system requirements of features defined here"
+                    );
+                    ctx.error("conflicting-system-requirements", tree.range(list), msg);
+                    return;
+                }
+                _ => family = Some(this),
+            }
+        }
+    }
 }

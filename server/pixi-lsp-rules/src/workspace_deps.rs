@@ -221,7 +221,13 @@ fn dev_source(ctx: &mut Ctx, entry: &Entry) {
         .iter()
         .filter(|k| tree.get(entry.value, k).is_some())
         .count();
-    if given > 1 {
+    if given == 0 {
+        ctx.error(
+            "invalid-dev-dependency",
+            tree.range(entry.value),
+            "failed to parse dev dependency: must specify one of `path`, `url`, or `git`",
+        );
+    } else if given > 1 {
         ctx.error(
             "invalid-dev-dependency",
             tree.range(entry.value),
