@@ -175,3 +175,43 @@ fn rich_platform_tables_complete_and_hover() {
     let md = hover["contents"]["value"].as_str().expect("markdown hover");
     assert!(md.contains("__cuda"), "{md}");
 }
+
+/// Derived platform names appear nowhere in the text: completion offers them where a
+/// platform is named, and hover on the platform's table says what it is called.
+#[test]
+fn derived_platform_names_complete_and_hover() {
+    let mut c = server();
+    let head = "[workspace]\nchannels = []\nplatforms = [\"linux-64\", { platform = \"linux-64\", cuda = \"12.9\" }]\n\n";
+    let (text, pos) = cursor(&format!("{head}[feature.gpu]\nplatforms = [\"$0\"]\n"));
+    c.open(URI, &text);
+    let list = c.request("textDocument/completion", text_document_position(URI, &pos));
+    let items = list["items"]
+        .as_array()
+        .or(list.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert_eq!(labels.first(), Some(&"linux-64"), "{labels:?}");
+    assert!(labels.contains(&"linux-64-cuda-12-9"), "{labels:?}");
+
+    let (text, pos) = cursor(&format!("{head}[target.$0]\n"));
+    c.change(URI, 2, json!([{ "text": text }]));
+    c.diagnostics(URI, 2);
+    let list = c.request("textDocument/completion", text_document_position(URI, &pos));
+    let items = list["items"]
+        .as_array()
+        .or(list.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert!(labels.contains(&"linux-64-cuda-12-9"), "{labels:?}");
+
+    let (text, pos) = cursor(
+        "[workspace]\nchannels = []\nplatforms = [\"linux-64\", { plat$0form = \"linux-64\", cuda = \"12.9\" }]\n",
+    );
+    c.change(URI, 3, json!([{ "text": text }]));
+    c.diagnostics(URI, 3);
+    let hover = c.request("textDocument/hover", text_document_position(URI, &pos));
+    let md = hover["contents"]["value"].as_str().expect("markdown hover");
+    assert!(md.contains("as `linux-64-cuda-12-9`"), "{md}");
+}

@@ -120,6 +120,13 @@ pub(crate) fn complete(
         ),
         CursorKind::Value { in_string, .. } => value_items(schema, start, &rel, &ctx, in_string),
     };
+    // Declared platform names first; the schema's subdirs stay for plain workspaces.
+    let mut items: Vec<CompletionItem> = crate::platforms::completion_items(analysis, &rel, &ctx)
+        .into_iter()
+        .chain(items)
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|i| seen.insert(i.label.clone()));
     CompletionList {
         items,
         is_incomplete: false,

@@ -104,6 +104,9 @@ pub(crate) fn hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo>
             .collect();
         md.push_str(&format!("\n\n*Allowed values:* {}", shown.join(", ")));
     }
+    if let Some(note) = crate::platforms::hover_note(analysis, &rel) {
+        md.push_str(&format!("\n\n{note}"));
+    }
     if let Some(message) = schema.deprecated(&at) {
         let note = if message.is_empty() {
             format!("`{name}` is deprecated.")

@@ -12,6 +12,7 @@ mod diagnostics;
 mod hover;
 mod manifest;
 mod packages;
+mod platforms;
 mod symbols;
 
 use std::sync::{Arc, OnceLock};

@@ -180,6 +180,17 @@ fn name_segment(s: &str) -> String {
     out
 }
 
+/// The names of a `platforms` array's entries, as features, targets and environments refer
+/// to them (a table's `name`, or the one pixi derives), with each entry's range. For
+/// completion and hover.
+pub fn platform_names(tree: &Tree, array: NodeId) -> Vec<(String, TextRange)> {
+    declared(tree, array)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| (p.name, p.range))
+        .collect()
+}
+
 /// The rules on the workspace's own `platforms`: names are unique, an entry that names
 /// its subdir declares no virtual packages, and `[system-requirements]` (anywhere) can't
 /// be combined with per-platform virtual packages.
