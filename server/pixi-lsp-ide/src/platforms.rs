@@ -17,19 +17,21 @@ pub(crate) fn completion_items(
 ) -> Vec<CompletionItem> {
     let keys: Vec<Option<&str>> = rel.iter().map(PathSeg::key).collect();
     let header = matches!(ctx.kind, CursorKind::Header { .. });
-    let wanted = match (header, keys.as_slice()) {
+    let wanted = matches!(
+        (header, keys.as_slice()),
         (
             false,
             [
                 Some("feature" | "environments"),
                 Some(_),
                 Some("platforms"),
-                None,
-            ],
-        ) => true,
-        (true, [Some("target")]) | (true, [Some("feature"), Some(_), Some("target")]) => true,
-        _ => false,
-    };
+                None
+            ]
+        ) | (
+            true,
+            [Some("target")] | [Some("feature"), Some(_), Some("target")]
+        )
+    );
     if !wanted {
         return Vec::new();
     }
