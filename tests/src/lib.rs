@@ -4,3 +4,4 @@
 pub mod client;
 pub mod generate;
 pub mod paths;
+pub mod synthetic_channel;

@@ -80,13 +80,16 @@ impl ChannelService {
 
     /// Starts loading the package names of `key`, unless that already happened.
     pub fn request_names(&self, key: &ScopeKey) {
-        let started = self.inner.update(key, |data| {
-            if data.names_state != FetchState::NotRequested {
-                return false;
+        // Called on every keystroke: look before copying anything.
+        let started = {
+            let mut scopes = self.inner.scopes.lock();
+            let entry = scopes.entry(key.clone()).or_default();
+            let first = entry.names_state == FetchState::NotRequested;
+            if first {
+                Arc::make_mut(entry).names_state = FetchState::Loading;
             }
-            data.names_state = FetchState::Loading;
-            true
-        });
+            first
+        };
         if started {
             let (inner, key) = (self.inner.clone(), key.clone());
             self.inner.spawn(async move { inner.load_names(key).await });
@@ -95,18 +98,31 @@ impl ChannelService {
 
     /// Starts loading the records of `name` in `key`, unless that already happened.
     pub fn request_package(&self, key: &ScopeKey, name: &str) {
-        let Ok(parsed) = PackageName::try_from(name) else {
-            return;
-        };
-        let started = self.inner.update(key, |data| {
-            if data.packages.contains_key(name) {
-                return false;
+        self.request_packages(key, std::slice::from_ref(&name.to_owned()));
+    }
+
+    /// Starts loading the records of each of `names` in `key` not requested before. Called
+    /// on every keystroke with every name of the manifest, so what was requested already
+    /// costs a lookup each, under one lock, and the scope is copied only when a name is new.
+    pub fn request_packages(&self, key: &ScopeKey, names: &[String]) {
+        let new: Vec<(String, PackageName)> = {
+            let mut scopes = self.inner.scopes.lock();
+            let entry = scopes.entry(key.clone()).or_default();
+            let new: Vec<(String, PackageName)> = names
+                .iter()
+                .filter(|n| !entry.packages.contains_key(n.as_str()))
+                .filter_map(|n| Some((n.clone(), PackageName::try_from(n.as_str()).ok()?)))
+                .collect();
+            if !new.is_empty() {
+                let data = Arc::make_mut(entry);
+                for (name, _) in &new {
+                    data.packages
+                        .insert(name.clone(), (FetchState::Loading, Arc::default()));
+                }
             }
-            data.packages
-                .insert(name.to_owned(), (FetchState::Loading, Arc::default()));
-            true
-        });
-        if started {
+            new
+        };
+        for (_, parsed) in new {
             let (inner, key) = (self.inner.clone(), key.clone());
             self.inner
                 .spawn(async move { inner.load_package(key, parsed).await });
@@ -131,9 +147,7 @@ impl ChannelService {
     /// failed). For the CLI, which has no editor to refresh later.
     pub async fn settle(&self, key: &ScopeKey, names: &[String]) {
         self.request_names(key);
-        for name in names {
-            self.request_package(key, name);
-        }
+        self.request_packages(key, names);
         loop {
             let data = self.data(key);
             let pending = !data.names_state.is_settled()
@@ -150,15 +164,11 @@ impl ChannelService {
 
 impl Inner {
     /// Copy-on-write update of one scope's snapshot; returns what `change` returned.
-    fn update(&self, key: &ScopeKey, change: impl FnOnce(&mut ScopeData) -> bool) -> bool {
+    /// Changes the data of `key`. Snapshots handed out before stay as they were: the data
+    /// is copied only when someone still holds the old one.
+    fn update(&self, key: &ScopeKey, change: impl FnOnce(&mut ScopeData)) {
         let mut scopes = self.scopes.lock();
-        let entry = scopes.entry(key.clone()).or_default();
-        let mut data = (**entry).clone();
-        let changed = change(&mut data);
-        if changed {
-            *entry = Arc::new(data);
-        }
-        changed
+        change(Arc::make_mut(scopes.entry(key.clone()).or_default()));
     }
 
     /// Runs a fetch in the background; a panic inside becomes a failure, not a stuck
@@ -257,7 +267,6 @@ impl Inner {
             data.names = Arc::new(names);
             data.names_state = overall;
             data.channel_states = states;
-            true
         });
     }
 
@@ -303,7 +312,6 @@ impl Inner {
         self.update(&key, |data| {
             data.packages
                 .insert(key_name, (overall, Arc::new(PackageInfo { records })));
-            true
         });
     }
 }

@@ -112,25 +112,37 @@ impl FileAnalysis {
         let Some(p) = self.packages() else {
             return Vec::new();
         };
-        p.scopes
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| !s.key.channels.is_empty())
-            .map(|(i, s)| {
-                let mut packages: Vec<String> = p
-                    .deps
-                    .iter()
-                    .filter(|d| d.scope == i)
-                    .map(|d| d.name.clone())
-                    .collect();
-                packages.sort();
-                packages.dedup();
-                ChannelNeed {
-                    scope: s.key.clone(),
-                    packages,
+        // Scopes that resolve to the same channels and platforms are one need; each
+        // dependency is looked at once.
+        let mut needs: Vec<ChannelNeed> = Vec::new();
+        let mut need_of_scope: Vec<Option<usize>> = Vec::with_capacity(p.scopes.len());
+        for s in &p.scopes {
+            if s.key.channels.is_empty() {
+                need_of_scope.push(None);
+                continue;
+            }
+            let index = match needs.iter().position(|n| n.scope == s.key) {
+                Some(i) => i,
+                None => {
+                    needs.push(ChannelNeed {
+                        scope: s.key.clone(),
+                        packages: Vec::new(),
+                    });
+                    needs.len() - 1
                 }
-            })
-            .collect()
+            };
+            need_of_scope.push(Some(index));
+        }
+        for d in &p.deps {
+            if let Some(Some(i)) = need_of_scope.get(d.scope) {
+                needs[*i].packages.push(d.name.clone());
+            }
+        }
+        for need in &mut needs {
+            need.packages.sort();
+            need.packages.dedup();
+        }
+        needs
     }
 
     /// What the caller should gather before building the analysis [`with_context`]:

@@ -332,14 +332,18 @@ fn fill_channel_data(analysis: &mut FileAnalysis, channels: Option<&(ChannelServ
             loaded.names_state,
             pixi_lsp_channels::FetchState::Ready { .. }
         );
-        for package in &need.packages {
-            // A name the loaded channels don't have (often a prefix being typed) needs no
-            // query of its own.
-            if names_known && !loaded.has_name(package) {
-                continue;
-            }
-            service.request_package(&need.scope, package);
-        }
+        // Records are asked for once the names are in, and only for names the channels
+        // have: a name being typed, or a channel that cannot be reached, costs no query
+        // per package (when the names arrive the manifest is analysed again).
+        let wanted: Vec<String> = if names_known {
+            need.packages
+                .into_iter()
+                .filter(|p| loaded.has_name(p))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        service.request_packages(&need.scope, &wanted);
         let now = service.data(&need.scope);
         data.insert(need.scope, now);
     }

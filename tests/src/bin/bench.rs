@@ -58,7 +58,13 @@ struct Keystrokes {
     loaded_rss_kb: Option<u64>,
 }
 
-fn run_keystrokes(builder: ClientBuilder, dir: &Path, text: &str, versioned: bool) -> Keystrokes {
+fn run_keystrokes(
+    builder: ClientBuilder,
+    dir: &Path,
+    text: &str,
+    versioned: bool,
+    settle: Duration,
+) -> Keystrokes {
     let started = Instant::now();
     let mut c = builder.start();
     let initialize = started.elapsed();
@@ -74,6 +80,8 @@ fn run_keystrokes(builder: ClientBuilder, dir: &Path, text: &str, versioned: boo
         p["uri"] == uri.as_str()
     });
     let open = t.elapsed();
+    // Background work started by opening (channel data) finishes before the edits.
+    std::thread::sleep(settle);
     let mut current = text.to_owned();
     let mut samples = Vec::new();
     for (i, offset) in edit_offsets(text).into_iter().enumerate() {
@@ -206,9 +214,94 @@ fn in_process(text: &str) {
     );
 }
 
-fn server_binary() -> PathBuf {
+/// `--server PATH`, else the `pixi-lsp-under-test` built beside this benchmark.
+fn server_binary(args: &[String]) -> PathBuf {
+    if let Some(i) = args.iter().position(|a| a == "--server") {
+        if let Some(path) = args.get(i + 1) {
+            return PathBuf::from(path);
+        }
+    }
     let exe = std::env::current_exe().expect("current exe");
     exe.with_file_name("pixi-lsp-under-test")
+}
+
+/// The package names the generated manifest depends on.
+fn manifest_names(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, _)| k.trim().to_owned())
+        .filter(|k| {
+            k.starts_with("pkg-") || k.starts_with("libfoo") || k == "python" || k == "hatchling"
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The keystroke loop with channel data on (default settings): against channels that
+/// cannot be reached, and against loopback channels holding every name the manifest uses
+/// among 30,000. Compared with the channels-off run of the same manifest.
+fn with_channels(args: &[String], text: &str, off_p95: Duration, off_rss_kb: Option<u64>) {
+    let closed = || {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://{}/channel", listener.local_addr().expect("addr"))
+    };
+    let channels_dir = tempfile::tempdir().expect("tempdir");
+    let mut names = manifest_names(text);
+    let wanted = names.len();
+    let mut i = 0;
+    while names.len() < 30_000 {
+        names.push(format!("filler-{i}"));
+        i += 1;
+    }
+    names.sort();
+    let full = channels_dir.path().join("full");
+    let small = channels_dir.path().join("small");
+    pixi_lsp_tests::synthetic_channel::write(&full, &names, &["linux-64", "osx-arm64", "win-64"]);
+    pixi_lsp_tests::synthetic_channel::write(
+        &small,
+        &names[..10],
+        &["linux-64", "osx-arm64", "win-64"],
+    );
+    let full_server = pixi_lsp_test_utils::TestServer::serve(&full);
+    let small_server = pixi_lsp_test_utils::TestServer::serve(&small);
+    let cases = [
+        ("unreachable channels, no cache", closed(), closed()),
+        (
+            "loopback channels (30,000 names)",
+            full_server.url(),
+            small_server.url(),
+        ),
+    ];
+    println!("channel data on: the manifest's {wanted} package names");
+    for (label, a, b) in cases {
+        let cache = tempfile::tempdir().expect("cache dir");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let manifest = text.replacen(
+            "channels = [\"conda-forge\"]",
+            &format!("channels = [\"{a}\", \"{b}\"]"),
+            1,
+        );
+        std::fs::write(dir.path().join("pixi.toml"), &manifest).expect("write manifest");
+        let builder = ClientBuilder::new(&server_binary(args)).initialization_options(json!({
+            "channels": { "enabled": true, "cacheDir": cache.path().to_string_lossy() }
+        }));
+        let mut k = run_keystrokes(
+            builder,
+            dir.path(),
+            &manifest,
+            true,
+            Duration::from_secs(20),
+        );
+        let p95 = report(&format!("pixi-lsp, {label}"), &mut k);
+        println!(
+            "pixi-lsp, {label}: keystroke p95 {:.2}x the channels-off run; RSS {:+.1} MB",
+            p95.as_secs_f64() / off_p95.as_secs_f64().max(1e-9),
+            (k.loaded_rss_kb.unwrap_or(0) as f64 - off_rss_kb.unwrap_or(0) as f64) / 1024.0
+        );
+    }
 }
 
 fn find_tombi(args: &[String]) -> Option<PathBuf> {
@@ -234,14 +327,20 @@ fn main() {
     in_process(&text);
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("pixi.toml"), &text).expect("write manifest");
+    // Channel data off: this run measures the analysis alone.
     let ours = run_keystrokes(
-        ClientBuilder::new(&server_binary()),
+        ClientBuilder::new(&server_binary(&args))
+            .initialization_options(json!({ "channels": { "enabled": false } })),
         dir.path(),
         &text,
         true,
+        Duration::ZERO,
     );
     let mut ours = ours;
     let our_p95 = report("pixi-lsp", &mut ours);
+    if !args.iter().any(|a| a == "--no-channels") {
+        with_channels(&args, &text, our_p95, ours.loaded_rss_kb);
+    }
 
     match find_tombi(&args) {
         Some(tombi) => {
@@ -256,7 +355,7 @@ fn main() {
             builder = builder
                 .args_replace(&["lsp", "--offline"])
                 .current_dir(dir.path());
-            let mut theirs = run_keystrokes(builder, dir.path(), &text, false);
+            let mut theirs = run_keystrokes(builder, dir.path(), &text, false, Duration::ZERO);
             let their_p95 = report("tombi", &mut theirs);
             println!(
                 "ratio: tombi p95 / pixi-lsp p95 = {:.1}x",

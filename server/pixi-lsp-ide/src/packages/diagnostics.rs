@@ -7,7 +7,6 @@ use pixi_lsp_channels::{
     FetchState, MatchSpec, PackageInfo, ParseStrictness, RecordInfo, ScopeData, Version,
 };
 use pixi_lsp_syntax::{Diagnostic, Fix, Origin, Severity, TextEdit, TextRange, edit};
-use rattler_conda_types::NamelessMatchSpec;
 
 use super::scopes::{DepRef, ManifestPackages, Scope};
 use super::{ChannelContext, SUPPORTED_API_VERSIONS, versions};
@@ -46,9 +45,15 @@ pub(crate) fn check(
     }
     let Some(channels) = channels else { return out };
     channel_states(packages, channels, &mut out);
+    // One lookup per scope, not per dependency (a scope key hashes its channel URLs).
+    let data_of: Vec<Option<&ScopeData>> = packages
+        .scopes
+        .iter()
+        .map(|s| channels.scope(&s.key))
+        .collect();
     for dep in &packages.deps {
         let scope = &packages.scopes[dep.scope];
-        let Some(data) = channels.scope(&scope.key) else {
+        let Some(data) = data_of[dep.scope] else {
             continue;
         };
         check_dep(dep, scope, data, &mut out);
@@ -162,11 +167,10 @@ fn check_dep(dep: &DepRef, scope: &Scope, data: &ScopeData, out: &mut Vec<Diagno
     if info.records.is_empty() {
         return;
     }
-    let spec = dep.spec.as_ref().and_then(|(s, r)| {
-        NamelessMatchSpec::from_str(s, ParseStrictness::Lenient)
-            .ok()
-            .map(|m| (s, *r, m))
-    });
+    let spec = dep
+        .spec
+        .as_ref()
+        .and_then(|(s, r)| super::spec_check::parse(s).ok().map(|m| (s, *r, m)));
     let admitted: Vec<&RecordInfo> = match &spec {
         Some((_, _, m)) => info
             .records

@@ -10,10 +10,12 @@ use rattler_conda_types::{NamelessMatchSpec, ParseStrictness};
 /// Distinct spec texts kept before the memory is dropped and starts over.
 const CAPACITY: usize = 50_000;
 
-static PARSED: LazyLock<Mutex<HashMap<String, Option<Arc<str>>>>> = LazyLock::new(Default::default);
+type Parsed = Result<Arc<NamelessMatchSpec>, Arc<str>>;
 
-/// rattler's message when `spec` is not a valid match spec (without a name).
-pub(crate) fn spec_error(spec: &str) -> Option<Arc<str>> {
+static PARSED: LazyLock<Mutex<HashMap<String, Parsed>>> = LazyLock::new(Default::default);
+
+/// `spec` parsed as a match spec without a name, or rattler's message why it isn't one.
+pub(crate) fn parse(spec: &str) -> Parsed {
     let lock = || {
         PARSED
             .lock()
@@ -22,15 +24,20 @@ pub(crate) fn spec_error(spec: &str) -> Option<Arc<str>> {
     if let Some(known) = lock().get(spec) {
         return known.clone();
     }
-    let error: Option<Arc<str>> = NamelessMatchSpec::from_str(spec, ParseStrictness::Lenient)
-        .err()
-        .map(|e| Arc::from(e.to_string()));
+    let result: Parsed = NamelessMatchSpec::from_str(spec, ParseStrictness::Lenient)
+        .map(Arc::new)
+        .map_err(|e| Arc::from(e.to_string()));
     let mut parsed = lock();
     if parsed.len() >= CAPACITY {
         parsed.clear();
     }
-    parsed.insert(spec.to_owned(), error.clone());
-    error
+    parsed.insert(spec.to_owned(), result.clone());
+    result
+}
+
+/// rattler's message when `spec` is not a valid match spec (without a name).
+pub(crate) fn spec_error(spec: &str) -> Option<Arc<str>> {
+    parse(spec).err()
 }
 
 #[cfg(test)]
