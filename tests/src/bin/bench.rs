@@ -216,10 +216,12 @@ fn in_process(text: &str) {
 
 /// `--server PATH`, else the `pixi-lsp-under-test` built beside this benchmark.
 fn server_binary(args: &[String]) -> PathBuf {
-    if let Some(i) = args.iter().position(|a| a == "--server") {
-        if let Some(path) = args.get(i + 1) {
-            return PathBuf::from(path);
-        }
+    if let Some(path) = args
+        .iter()
+        .position(|a| a == "--server")
+        .and_then(|i| args.get(i + 1))
+    {
+        return PathBuf::from(path);
     }
     let exe = std::env::current_exe().expect("current exe");
     exe.with_file_name("pixi-lsp-under-test")
