@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use pixi_lsp_backend_client::types::{
     BinaryPackageSpec, CondaOutput, CondaOutputDependencies, CondaOutputIgnoreRunExports,
     CondaOutputMetadata, CondaOutputRunExports, CondaOutputsResult, ConstraintSpec, NamedSpec,
-    PackageSpec, VariantValue,
+    NoArch, PackageSpec, VariantValue,
 };
 
 use crate::plan::{DepKind, Plan};
@@ -31,7 +31,7 @@ pub fn result(plan: &Plan) -> CondaOutputsResult {
             license_family: None,
             flags: Vec::new(),
             track_features: Vec::new(),
-            noarch: Some("generic".to_owned()),
+            noarch: NoArch::Generic,
             purls: None,
             python_site_packages_path: None,
             variant: used_variant(),

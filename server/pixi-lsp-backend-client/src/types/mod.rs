@@ -16,6 +16,7 @@ mod common;
 mod initialize;
 mod outputs;
 mod project_model;
+mod source;
 
 pub use build::*;
 pub use capabilities::*;
@@ -23,6 +24,7 @@ pub use common::*;
 pub use initialize::*;
 pub use outputs::*;
 pub use project_model::*;
+pub use source::*;
 
 /// The protocol version this crate speaks (`pixi-build-api-version`).
 pub const PIXI_BUILD_API_VERSION: u64 = 7;

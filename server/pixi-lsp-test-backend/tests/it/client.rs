@@ -30,7 +30,7 @@ async fn handshake_outputs_and_build_produce_a_conda() {
     );
     assert_eq!(meta.build, "h4616a5c_0");
     assert_eq!(
-        (meta.subdir.as_str(), meta.noarch.as_deref()),
+        (meta.subdir.as_str(), meta.noarch.as_str()),
         ("noarch", Some("generic"))
     );
     let run: Vec<_> = output
