@@ -17,6 +17,7 @@ use pixi_lsp_backend_client::{BackendError, BackendProcess, CallOptions};
 use serde_json::Value;
 use url::Url;
 
+use crate::user_recipe::{self, RecipeOrigin};
 use crate::{BackendOverrides, BackendResolver, BackendSpec, Cancel, ResolveError, ResolveEvent};
 
 /// Everything a preview needs, derived from the manifest by the caller.
@@ -59,9 +60,10 @@ pub struct OutputSummary {
 
 #[derive(Clone, Debug)]
 pub struct Preview {
-    /// The generated rattler-build recipe.
+    /// The rattler-build recipe: generated, or the user's own under a header saying so.
     pub recipe: String,
     pub variants: Option<String>,
+    pub recipe_origin: RecipeOrigin,
     pub outputs: Vec<OutputSummary>,
     /// `name@version` (or the override) of the backend that answered.
     pub backend: String,
@@ -77,7 +79,7 @@ pub enum PreviewError {
     Backend(#[from] BackendError),
     #[error("the manifest cannot be turned into a project model: {0}")]
     InvalidModel(String),
-    #[error("the backend wrote no recipe to {}", work_dir.display())]
+    #[error("the backend wrote no recipe to {} and the package has no recipe.yaml", work_dir.display())]
     NoRecipe { work_dir: PathBuf },
     #[error("the generated recipe is not valid: {0}")]
     InvalidRecipe(String),
@@ -217,19 +219,12 @@ impl BackendPool {
             }
         };
         let outputs: Vec<OutputSummary> = result.outputs.iter().map(summary).collect();
-        let recipe_dir = match outputs.as_slice() {
-            [_] | [] => request.work_dir.clone(),
-            [first, ..] => request.work_dir.join(&first.name),
-        };
-        let recipe_path = recipe_dir.join("debug/recipe.yaml");
-        let recipe = std::fs::read_to_string(&recipe_path).map_err(|_| PreviewError::NoRecipe {
-            work_dir: request.work_dir.clone(),
-        })?;
+        let (recipe, variants, recipe_origin) = read_recipe(request, &outputs)?;
         check_recipe(&recipe)?;
-        let variants = std::fs::read_to_string(recipe_dir.join("debug/variants.yaml")).ok();
         Ok(Preview {
             recipe,
             variants,
+            recipe_origin,
             outputs,
             backend: label,
             stderr_tail: process.stderr_tail(),
@@ -284,6 +279,36 @@ impl BackendPool {
             r.process.shutdown(Duration::from_millis(200)).await;
         }
     }
+}
+
+/// The recipe the backend generated into its work directory (`debug/recipe.yaml`, as all
+/// of pixi's generating backends write it, even for several outputs; `<output>/debug/` for
+/// backends that write one per output), else the user's own recipe it builds.
+fn read_recipe(
+    request: &PreviewRequest,
+    outputs: &[OutputSummary],
+) -> Result<(String, Option<String>, RecipeOrigin), PreviewError> {
+    let mut dirs = vec![request.work_dir.join("debug")];
+    if let Some(first) = outputs.first() {
+        dirs.push(request.work_dir.join(&first.name).join("debug"));
+    }
+    for dir in dirs {
+        if let Ok(recipe) = std::fs::read_to_string(dir.join("recipe.yaml")) {
+            let variants = std::fs::read_to_string(dir.join("variants.yaml")).ok();
+            return Ok((recipe, variants, RecipeOrigin::Generated));
+        }
+    }
+    let no_recipe = || PreviewError::NoRecipe {
+        work_dir: request.work_dir.clone(),
+    };
+    let path =
+        user_recipe::find(&request.manifest_path, &request.configuration).ok_or_else(no_recipe)?;
+    let text = std::fs::read_to_string(&path).map_err(|_| no_recipe())?;
+    let variants = path
+        .parent()
+        .and_then(|dir| std::fs::read_to_string(dir.join("variants.yaml")).ok());
+    let recipe = user_recipe::with_header(&path, &text, outputs);
+    Ok((recipe, variants, RecipeOrigin::User { path }))
 }
 
 fn initialize_params(request: &PreviewRequest) -> Result<InitializeParams, PreviewError> {
