@@ -214,6 +214,36 @@ async fn unsatisfiable_host_dependency_is_a_readable_solve_error() {
     assert!(fx.conda_files().is_empty());
 }
 
+/// Offline without conda-forge, a compiler-using backend asks for several packages the
+/// channels lack: all of them are named, not only the one the solver met first.
+#[tokio::test]
+async fn packages_missing_from_the_channels_are_all_named() {
+    let backend = require_backend!();
+    let fx = Fixture::new(
+        &backend,
+        json!({
+            "ninja": {"binary": {"version": "*"}},
+            "cmake": {"binary": {"version": ">=3"}},
+            "tinypy": {"binary": {"version": ">=3"}}
+        }),
+        json!({}),
+    );
+    let err = fx.build(&Events::default()).await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(err, BuildError::Unsolvable { env: "host", .. }),
+        "{err:?}"
+    );
+    let url = fx.request.package.channels[0].as_str();
+    assert!(
+        text.ends_with(&format!(
+            "no package named `cmake`, `ninja` in the channels ({url}) for {} or noarch",
+            fx.request.package.host_platform.as_str()
+        )),
+        "{text}"
+    );
+}
+
 #[tokio::test]
 async fn backend_failing_in_the_build_leaves_no_artifact() {
     let backend = require_backend!();
