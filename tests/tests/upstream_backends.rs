@@ -318,3 +318,91 @@ fn transcripts_replay_against_the_real_backends() {
     }
     assert!(replayed >= 8, "only {replayed} transcripts");
 }
+
+/// The real backends packaged as pixi-build-backends publishes them (`bin/<name>` in a
+/// `.conda` depending on `pixi-build-api-version`), in a local channel: the resolver solves
+/// and installs them, then preview and build run the installed executables.
+#[test]
+fn backends_installed_from_a_local_channel_preview_and_build() {
+    let Some(upstream) = upstream_backends() else {
+        return;
+    };
+    let root = tempfile::tempdir().unwrap();
+    let cases: Vec<RecordedCase> = recorded_cases(&upstream)
+        .into_iter()
+        .filter(|c| {
+            [
+                ("pixi-build-rattler-build", "multi-output"),
+                ("pixi-build-cmake", "minimal"),
+            ]
+            .contains(&(c.backend.as_str(), c.name.as_str()))
+        })
+        .collect();
+    assert_eq!(cases.len(), 2);
+    let mut channel = LocalChannel::new(root.path().join("channel")).package(
+        pixi_lsp_test_utils::Package::new("pixi-build-api-version", "7"),
+    );
+    for case in &cases {
+        let binary = std::fs::read(case.executable(&upstream)).unwrap();
+        channel = channel.package(
+            pixi_lsp_test_utils::Package::new(&case.backend, "0.4.6")
+                .subdir("linux-64")
+                .build("h0_0")
+                .license("BSD-3-Clause")
+                .executable(format!("bin/{}", case.backend), binary)
+                .depends(["pixi-build-api-version >=7,<8"]),
+        );
+    }
+    let channel = channel.write(IndexOptions::JSON_ONLY).unwrap();
+    let url = channel.url().to_string();
+    for case in &cases {
+        let ws = root.path().join("ws").join(&case.backend);
+        case.copy_workspace(&ws, &url);
+        let manifest = ws.join("pixi.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let from = format!(
+            "backend = {{ name = \"{}\", version = \"*\" }}",
+            case.backend
+        );
+        assert!(text.contains(&from), "{text}");
+        let to = format!(
+            "backend = {{ name = \"{}\", version = \"*\", channels = [\"{url}\"] }}",
+            case.backend
+        );
+        std::fs::write(&manifest, text.replace(&from, &to)).unwrap();
+        let run = |args: &[&str]| {
+            Command::new(binary())
+                .args(args)
+                .arg(&manifest)
+                .env("PIXI_BUILD_BACKEND_OVERRIDE", "")
+                .env("RATTLER_CACHE_DIR", root.path().join("cache"))
+                .env("CONDA_OVERRIDE_GLIBC", "2.28")
+                .output()
+                .unwrap()
+        };
+        let out = run(&["preview"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{}: {stderr}", case.backend);
+        check_recipe(case, &ws, &String::from_utf8_lossy(&out.stdout));
+        let installed = std::fs::read_dir(root.path().join("cache/backends-v0"))
+            .unwrap()
+            .count();
+        assert!(installed >= 1, "{}: nothing installed", case.backend);
+        if case.backend == "pixi-build-rattler-build" {
+            let out = run(&[
+                "build",
+                "--output-dir",
+                &root.path().join("out").display().to_string(),
+            ]);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let built: Vec<&str> = stdout.lines().collect();
+            assert_eq!(built.len(), 2, "{stdout}");
+            assert!(built.iter().all(|p| Path::new(p).is_file()), "{stdout}");
+        }
+    }
+}
