@@ -4,14 +4,14 @@
 //! wrote to its work directory (`docs/backend-protocol.md` §7). No build, no solve of
 //! build/host environments.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use pixi_lsp_backend_client::types::{
-    CondaOutput, CondaOutputsParams, InitializeParams, NamedSpec, PackageSpec,
+    CondaOutput, CondaOutputsParams, InitializeParams, NamedSpec, PackageSpec, VariantValue,
 };
 use pixi_lsp_backend_client::{BackendError, BackendProcess, CallOptions};
 use serde_json::Value;
@@ -33,6 +33,8 @@ pub struct PreviewRequest {
     pub channels: Vec<Url>,
     /// The platform the package is built for.
     pub host_platform: crate::Subdir,
+    /// `[workspace.build-variants]`, passed to `conda/outputs` as pixi does (key → values).
+    pub variant_configuration: Option<BTreeMap<String, Vec<VariantValue>>>,
     pub work_dir: PathBuf,
 }
 
@@ -197,7 +199,7 @@ impl BackendPool {
             channels: request.channels.iter().map(Url::to_string).collect(),
             host_platform: request.host_platform.to_string(),
             build_platform: request.host_platform.to_string(),
-            variant_configuration: None,
+            variant_configuration: request.variant_configuration.clone(),
             variant_files: None,
             work_directory: request.work_dir.clone(),
         };
@@ -281,16 +283,17 @@ impl BackendPool {
     }
 }
 
-/// The recipe the backend generated into its work directory (`debug/recipe.yaml`, as all
-/// of pixi's generating backends write it, even for several outputs; `<output>/debug/` for
-/// backends that write one per output), else the user's own recipe it builds.
+/// The recipe the backend generated into its work directory — `debug/recipe.yaml` for one
+/// output, `<name>/debug/recipe.yaml` for several (pixi's generating backends write one per
+/// output name, e.g. four variants of one package) — else the user's own recipe it builds.
 fn read_recipe(
     request: &PreviewRequest,
     outputs: &[OutputSummary],
 ) -> Result<(String, Option<String>, RecipeOrigin), PreviewError> {
     let mut dirs = vec![request.work_dir.join("debug")];
-    if let Some(first) = outputs.first() {
-        dirs.push(request.work_dir.join(&first.name).join("debug"));
+    if let [first, _, ..] = outputs {
+        // Before `debug/`, which may hold the recipe of an earlier single-output answer.
+        dirs.insert(0, request.work_dir.join(&first.name).join("debug"));
     }
     for dir in dirs {
         if let Ok(recipe) = std::fs::read_to_string(dir.join("recipe.yaml")) {

@@ -15,19 +15,6 @@ use rattler_solve::{SolverImpl, SolverTask};
 
 const RATTLER_BUILD: &str = "pixi-build-rattler-build";
 
-fn upstream() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/upstream-backends");
-    if dir.join("bin").is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "note: {} is absent; the builds with pixi's real backends are skipped",
-            dir.display()
-        );
-        None
-    }
-}
-
 /// A recorded rattler-build case's workspace (manifest and recipe), its recorded project
 /// model and outputs, and a request to build it with the real backend from a channel that
 /// holds only the API version package.
