@@ -4,6 +4,10 @@
 //! exactly. Everything is camelCase except [`CondaBuildV1Result`], which
 //! upstream never renamed and is therefore snake_case. Unknown fields are
 //! ignored when reading (serde's default), so newer backends stay readable.
+//! Where the notes and pixi's own backends disagree, the backends win: `noarch` is
+//! `false` for architecture-specific outputs ([`NoArch`]) and source locations are
+//! nested under their kind ([`SourceLocation`]); `tests/upstream_recordings.rs` reads
+//! every recorded answer of theirs.
 //!
 //! Scalars that rattler gives a rich type (platforms, versions, package
 //! names, channel URLs, paths) are plain strings/paths here: the client only
