@@ -90,6 +90,9 @@ pub enum PreviewError {
     Settings(String),
 }
 
+/// File-system timestamps may be coarse (FAT, some network file systems: 2 s).
+const RECIPE_CLOCK_SLACK: Duration = Duration::from_secs(2);
+
 /// Where a package's backend works, in pixi's layout: `.pixi/build/work/<name>--<hash>`.
 pub fn work_directory(workspace_dir: &Path, package: &str, manifest_path: &Path) -> PathBuf {
     let mut hasher = DefaultHasher::new();
@@ -203,6 +206,8 @@ impl BackendPool {
             variant_files: None,
             work_directory: request.work_dir.clone(),
         };
+        // A recipe older than this answer is another backend's (the user switched backends).
+        let asked_at = std::time::SystemTime::now() - RECIPE_CLOCK_SLACK;
         let result = match process.conda_outputs(&params, call).await {
             Ok(r) => r,
             Err(e) => {
@@ -221,7 +226,7 @@ impl BackendPool {
             }
         };
         let outputs: Vec<OutputSummary> = result.outputs.iter().map(summary).collect();
-        let (recipe, variants, recipe_origin) = read_recipe(request, &outputs)?;
+        let (recipe, variants, recipe_origin) = read_recipe(request, &outputs, asked_at)?;
         check_recipe(&recipe)?;
         Ok(Preview {
             recipe,
@@ -286,17 +291,28 @@ impl BackendPool {
 /// The recipe the backend generated into its work directory — `debug/recipe.yaml` for one
 /// output, `<name>/debug/recipe.yaml` for several (pixi's generating backends write one per
 /// output name, e.g. four variants of one package) — else the user's own recipe it builds.
+/// Only a recipe written since `asked_at` counts: an older one is left from an earlier
+/// answer (another backend's, or another output layout's).
 fn read_recipe(
     request: &PreviewRequest,
     outputs: &[OutputSummary],
+    asked_at: std::time::SystemTime,
 ) -> Result<(String, Option<String>, RecipeOrigin), PreviewError> {
     let mut dirs = vec![request.work_dir.join("debug")];
     if let [first, _, ..] = outputs {
-        // Before `debug/`, which may hold the recipe of an earlier single-output answer.
         dirs.insert(0, request.work_dir.join(&first.name).join("debug"));
     }
+    let fresh = |path: &Path| {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t >= asked_at)
+    };
     for dir in dirs {
-        if let Ok(recipe) = std::fs::read_to_string(dir.join("recipe.yaml")) {
+        let path = dir.join("recipe.yaml");
+        if !fresh(&path) {
+            continue;
+        }
+        if let Ok(recipe) = std::fs::read_to_string(&path) {
             let variants = std::fs::read_to_string(dir.join("variants.yaml")).ok();
             return Ok((recipe, variants, RecipeOrigin::Generated));
         }
@@ -389,5 +405,62 @@ fn summary(output: &CondaOutput) -> OutputSummary {
         build_dependencies: deps(output.build_dependencies.as_ref()),
         host_dependencies: deps(output.host_dependencies.as_ref()),
         run_dependencies: deps(Some(&output.run_dependencies)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+
+    fn request(dir: &Path) -> PreviewRequest {
+        PreviewRequest {
+            manifest_path: dir.join("pixi.toml"),
+            workspace_dir: dir.to_owned(),
+            backend: BackendSpec::new("pixi-build-rattler-build", Vec::new()),
+            project_model: Value::Null,
+            configuration: Value::Null,
+            target_configuration: Value::Null,
+            channels: Vec::new(),
+            host_platform: crate::Subdir::NoArch,
+            variant_configuration: None,
+            work_dir: dir.join("work"),
+        }
+    }
+
+    /// Regression: after switching a package from a generating backend to rattler-build,
+    /// the old generated recipe in the work directory was shown as the new backend's.
+    #[test]
+    fn a_recipe_left_from_an_earlier_answer_is_not_the_backends() {
+        let dir = tempfile::tempdir().unwrap();
+        let request = request(dir.path());
+        std::fs::create_dir_all(request.work_dir.join("debug")).unwrap();
+        let stale = request.work_dir.join("debug/recipe.yaml");
+        std::fs::write(&stale, "package: {name: old}\n").unwrap();
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+        std::fs::write(dir.path().join("recipe.yaml"), "package: {name: mine}\n").unwrap();
+        let asked_at = SystemTime::now() - RECIPE_CLOCK_SLACK;
+        let (recipe, _, origin) = read_recipe(&request, &[], asked_at).unwrap();
+        assert_eq!(
+            origin,
+            RecipeOrigin::User {
+                path: dir.path().join("recipe.yaml")
+            }
+        );
+        assert!(recipe.ends_with("package: {name: mine}\n"), "{recipe}");
+        // Written during the answer, it is the backend's.
+        std::fs::write(&stale, "package: {name: new}\n").unwrap();
+        let (recipe, _, origin) = read_recipe(&request, &[], asked_at).unwrap();
+        assert_eq!(
+            (recipe.as_str(), origin),
+            ("package: {name: new}\n", RecipeOrigin::Generated)
+        );
     }
 }
