@@ -406,3 +406,53 @@ fn backends_installed_from_a_local_channel_preview_and_build() {
         }
     }
 }
+
+/// Regression: a path dependency went to the backend flat (`{"path": "../lib"}`), which
+/// pixi's backends refuse in `initialize`; API 7 nests it (`{"path": {"path": "../lib"}}`).
+#[test]
+fn a_path_dependency_reaches_a_real_backend() {
+    let Some(upstream) = upstream_backends() else {
+        return;
+    };
+    let root = tempfile::tempdir().unwrap();
+    let case = recorded_cases(&upstream)
+        .into_iter()
+        .find(|c| c.backend == "pixi-build-cmake" && c.name == "minimal")
+        .unwrap();
+    let ws = workspace(root.path(), &case);
+    std::fs::create_dir_all(root.path().join("lib")).unwrap();
+    let manifest = ws.join("pixi.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap()
+        + "\n[package.run-dependencies]\nmylib = { path = \"../../lib\" }\n";
+    std::fs::write(&manifest, text).unwrap();
+    let out = Command::new(binary())
+        .arg("preview")
+        .arg(&manifest)
+        .env("PIXI_BUILD_BACKEND_OVERRIDE", case.override_var(&upstream))
+        .env("RATTLER_CACHE_DIR", root.path().join("cache"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = stdout.split("\n  run:\n").nth(1).unwrap_or_default();
+    assert!(run.starts_with("  - mylib"), "{stdout}");
+    // What the backend received, as it wrote it down.
+    let work = std::fs::read_dir(ws.join(".pixi/build/work"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let model: Value = serde_json::from_str(
+        &std::fs::read_to_string(work.join("debug/project_model.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        model["targets"]["defaultTarget"]["runDependencies"]["mylib"]["source"]["path"],
+        json!({ "path": "../../lib" })
+    );
+}
