@@ -353,9 +353,10 @@ impl BackendProcess {
         };
         // The stream is still in sync here, so a result we can't read does
         // not end the process.
-        serde_json::from_value(value).map_err(|e| {
+        read_result(value).map_err(|e| {
             BackendError::Protocol(format!(
-                "received invalid response from the build backend when calling '{method}': {e}"
+                "received invalid response from the build backend '{}' when calling '{method}': {e}",
+                backend_name(&self.program)
             ))
         })
     }
@@ -615,4 +616,45 @@ fn snippet(text: &str) -> String {
         cut -= 1;
     }
     format!("{}…", &text[..cut])
+}
+
+/// Reads a result, naming the field that does not fit (`outputs[0].metadata.noarch: …`):
+/// without the path, serde's message alone does not say where to look.
+fn read_result<R: DeserializeOwned>(value: Value) -> Result<R, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            e.into_inner().to_string()
+        } else {
+            format!("at `{path}`: {}", e.into_inner())
+        }
+    })
+}
+
+/// The backend's executable name (`pixi-build-cmake`), for messages.
+fn backend_name(program: &str) -> &str {
+    std::path::Path::new(program)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(program)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::CondaOutputsResult;
+
+    #[test]
+    fn an_unreadable_result_names_the_field() {
+        let value = serde_json::json!({"outputs": [{"metadata": {"name": "a", "version": "1", "build": "h_0", "buildNumber": "zero", "subdir": "noarch", "variant": {}}}], "inputGlobs": []});
+        let err = read_result::<CondaOutputsResult>(value).unwrap_err();
+        assert!(
+            err.starts_with("at `outputs[0].metadata.buildNumber`: invalid type"),
+            "{err}"
+        );
+        assert_eq!(
+            backend_name("/opt/bin/pixi-build-cmake"),
+            "pixi-build-cmake"
+        );
+    }
 }

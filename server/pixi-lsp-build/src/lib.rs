@@ -17,6 +17,7 @@ mod install;
 mod overrides;
 mod preview;
 mod resolve;
+mod user_recipe;
 
 pub use build::{
     BuildError, BuildEvent, BuildOutcome, BuildRequest, BuildStage, BuiltArtifact,
@@ -37,3 +38,4 @@ pub use resolve::{
     API_VERSION_CONSTRAINT, API_VERSION_PACKAGE, BACKENDS_DIR, BackendResolver, BackendSource,
     BackendSpec, CURRENT_API_VERSION, ResolveConfig, ResolveError, ResolveEvent, ResolvedBackend,
 };
+pub use user_recipe::RecipeOrigin;

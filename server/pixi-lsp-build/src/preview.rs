@@ -4,19 +4,20 @@
 //! wrote to its work directory (`docs/backend-protocol.md` §7). No build, no solve of
 //! build/host environments.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use pixi_lsp_backend_client::types::{
-    CondaOutput, CondaOutputsParams, InitializeParams, NamedSpec, PackageSpec,
+    CondaOutput, CondaOutputsParams, InitializeParams, NamedSpec, PackageSpec, VariantValue,
 };
 use pixi_lsp_backend_client::{BackendError, BackendProcess, CallOptions};
 use serde_json::Value;
 use url::Url;
 
+use crate::user_recipe::{self, RecipeOrigin};
 use crate::{BackendOverrides, BackendResolver, BackendSpec, Cancel, ResolveError, ResolveEvent};
 
 /// Everything a preview needs, derived from the manifest by the caller.
@@ -32,6 +33,8 @@ pub struct PreviewRequest {
     pub channels: Vec<Url>,
     /// The platform the package is built for.
     pub host_platform: crate::Subdir,
+    /// `[workspace.build-variants]`, passed to `conda/outputs` as pixi does (key → values).
+    pub variant_configuration: Option<BTreeMap<String, Vec<VariantValue>>>,
     pub work_dir: PathBuf,
 }
 
@@ -59,9 +62,10 @@ pub struct OutputSummary {
 
 #[derive(Clone, Debug)]
 pub struct Preview {
-    /// The generated rattler-build recipe.
+    /// The rattler-build recipe: generated, or the user's own under a header saying so.
     pub recipe: String,
     pub variants: Option<String>,
+    pub recipe_origin: RecipeOrigin,
     pub outputs: Vec<OutputSummary>,
     /// `name@version` (or the override) of the backend that answered.
     pub backend: String,
@@ -77,7 +81,7 @@ pub enum PreviewError {
     Backend(#[from] BackendError),
     #[error("the manifest cannot be turned into a project model: {0}")]
     InvalidModel(String),
-    #[error("the backend wrote no recipe to {}", work_dir.display())]
+    #[error("the backend wrote no recipe to {} and the package has no recipe.yaml", work_dir.display())]
     NoRecipe { work_dir: PathBuf },
     #[error("the generated recipe is not valid: {0}")]
     InvalidRecipe(String),
@@ -85,6 +89,9 @@ pub enum PreviewError {
     #[error("{0}")]
     Settings(String),
 }
+
+/// File-system timestamps may be coarse (FAT, some network file systems: 2 s).
+const RECIPE_CLOCK_SLACK: Duration = Duration::from_secs(2);
 
 /// Where a package's backend works, in pixi's layout: `.pixi/build/work/<name>--<hash>`.
 pub fn work_directory(workspace_dir: &Path, package: &str, manifest_path: &Path) -> PathBuf {
@@ -195,10 +202,12 @@ impl BackendPool {
             channels: request.channels.iter().map(Url::to_string).collect(),
             host_platform: request.host_platform.to_string(),
             build_platform: request.host_platform.to_string(),
-            variant_configuration: None,
+            variant_configuration: request.variant_configuration.clone(),
             variant_files: None,
             work_directory: request.work_dir.clone(),
         };
+        // A recipe older than this answer is another backend's (the user switched backends).
+        let asked_at = std::time::SystemTime::now() - RECIPE_CLOCK_SLACK;
         let result = match process.conda_outputs(&params, call).await {
             Ok(r) => r,
             Err(e) => {
@@ -217,19 +226,12 @@ impl BackendPool {
             }
         };
         let outputs: Vec<OutputSummary> = result.outputs.iter().map(summary).collect();
-        let recipe_dir = match outputs.as_slice() {
-            [_] | [] => request.work_dir.clone(),
-            [first, ..] => request.work_dir.join(&first.name),
-        };
-        let recipe_path = recipe_dir.join("debug/recipe.yaml");
-        let recipe = std::fs::read_to_string(&recipe_path).map_err(|_| PreviewError::NoRecipe {
-            work_dir: request.work_dir.clone(),
-        })?;
+        let (recipe, variants, recipe_origin) = read_recipe(request, &outputs, asked_at)?;
         check_recipe(&recipe)?;
-        let variants = std::fs::read_to_string(recipe_dir.join("debug/variants.yaml")).ok();
         Ok(Preview {
             recipe,
             variants,
+            recipe_origin,
             outputs,
             backend: label,
             stderr_tail: process.stderr_tail(),
@@ -284,6 +286,48 @@ impl BackendPool {
             r.process.shutdown(Duration::from_millis(200)).await;
         }
     }
+}
+
+/// The recipe the backend generated into its work directory — `debug/recipe.yaml` for one
+/// output, `<name>/debug/recipe.yaml` for several (pixi's generating backends write one per
+/// output name, e.g. four variants of one package) — else the user's own recipe it builds.
+/// Only a recipe written since `asked_at` counts: an older one is left from an earlier
+/// answer (another backend's, or another output layout's).
+fn read_recipe(
+    request: &PreviewRequest,
+    outputs: &[OutputSummary],
+    asked_at: std::time::SystemTime,
+) -> Result<(String, Option<String>, RecipeOrigin), PreviewError> {
+    let mut dirs = vec![request.work_dir.join("debug")];
+    if let [first, _, ..] = outputs {
+        dirs.insert(0, request.work_dir.join(&first.name).join("debug"));
+    }
+    let fresh = |path: &Path| {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t >= asked_at)
+    };
+    for dir in dirs {
+        let path = dir.join("recipe.yaml");
+        if !fresh(&path) {
+            continue;
+        }
+        if let Ok(recipe) = std::fs::read_to_string(&path) {
+            let variants = std::fs::read_to_string(dir.join("variants.yaml")).ok();
+            return Ok((recipe, variants, RecipeOrigin::Generated));
+        }
+    }
+    let no_recipe = || PreviewError::NoRecipe {
+        work_dir: request.work_dir.clone(),
+    };
+    let path =
+        user_recipe::find(&request.manifest_path, &request.configuration).ok_or_else(no_recipe)?;
+    let text = std::fs::read_to_string(&path).map_err(|_| no_recipe())?;
+    let variants = path
+        .parent()
+        .and_then(|dir| std::fs::read_to_string(dir.join("variants.yaml")).ok());
+    let recipe = user_recipe::with_header(&path, &text, outputs);
+    Ok((recipe, variants, RecipeOrigin::User { path }))
 }
 
 fn initialize_params(request: &PreviewRequest) -> Result<InitializeParams, PreviewError> {
@@ -361,5 +405,62 @@ fn summary(output: &CondaOutput) -> OutputSummary {
         build_dependencies: deps(output.build_dependencies.as_ref()),
         host_dependencies: deps(output.host_dependencies.as_ref()),
         run_dependencies: deps(Some(&output.run_dependencies)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+
+    fn request(dir: &Path) -> PreviewRequest {
+        PreviewRequest {
+            manifest_path: dir.join("pixi.toml"),
+            workspace_dir: dir.to_owned(),
+            backend: BackendSpec::new("pixi-build-rattler-build", Vec::new()),
+            project_model: Value::Null,
+            configuration: Value::Null,
+            target_configuration: Value::Null,
+            channels: Vec::new(),
+            host_platform: crate::Subdir::NoArch,
+            variant_configuration: None,
+            work_dir: dir.join("work"),
+        }
+    }
+
+    /// Regression: after switching a package from a generating backend to rattler-build,
+    /// the old generated recipe in the work directory was shown as the new backend's.
+    #[test]
+    fn a_recipe_left_from_an_earlier_answer_is_not_the_backends() {
+        let dir = tempfile::tempdir().unwrap();
+        let request = request(dir.path());
+        std::fs::create_dir_all(request.work_dir.join("debug")).unwrap();
+        let stale = request.work_dir.join("debug/recipe.yaml");
+        std::fs::write(&stale, "package: {name: old}\n").unwrap();
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+        std::fs::write(dir.path().join("recipe.yaml"), "package: {name: mine}\n").unwrap();
+        let asked_at = SystemTime::now() - RECIPE_CLOCK_SLACK;
+        let (recipe, _, origin) = read_recipe(&request, &[], asked_at).unwrap();
+        assert_eq!(
+            origin,
+            RecipeOrigin::User {
+                path: dir.path().join("recipe.yaml")
+            }
+        );
+        assert!(recipe.ends_with("package: {name: mine}\n"), "{recipe}");
+        // Written during the answer, it is the backend's.
+        std::fs::write(&stale, "package: {name: new}\n").unwrap();
+        let (recipe, _, origin) = read_recipe(&request, &[], asked_at).unwrap();
+        assert_eq!(
+            (recipe.as_str(), origin),
+            ("package: {name: new}\n", RecipeOrigin::Generated)
+        );
     }
 }

@@ -214,6 +214,58 @@ async fn unsatisfiable_host_dependency_is_a_readable_solve_error() {
     assert!(fx.conda_files().is_empty());
 }
 
+/// An architecture-specific output (`"noarch": false` on the wire, as real backends send
+/// it) builds into the platform's subdir.
+#[tokio::test]
+async fn a_platform_output_builds_into_its_subdir() {
+    let backend = require_backend!();
+    let mut fx = Fixture::new(&backend, tinypy_host(), json!({}));
+    fx.request.package.configuration = json!({ "noarch": false });
+    let outcome = fx.build(&Events::default()).await.unwrap();
+    let [artifact] = &outcome.artifacts[..] else {
+        panic!("{outcome:?}")
+    };
+    let platform = fx.request.package.host_platform.as_str();
+    assert!(
+        artifact.path.parent().unwrap().ends_with(platform),
+        "{artifact:?}"
+    );
+    let index: IndexJson =
+        rattler_package_streaming::seek::read_package_file(&artifact.path).unwrap();
+    assert_eq!(index.subdir.as_deref(), Some(platform));
+    assert!(index.noarch.is_none());
+}
+
+/// Offline without conda-forge, a compiler-using backend asks for several packages the
+/// channels lack: all of them are named, not only the one the solver met first.
+#[tokio::test]
+async fn packages_missing_from_the_channels_are_all_named() {
+    let backend = require_backend!();
+    let fx = Fixture::new(
+        &backend,
+        json!({
+            "ninja": {"binary": {"version": "*"}},
+            "cmake": {"binary": {"version": ">=3"}},
+            "tinypy": {"binary": {"version": ">=3"}}
+        }),
+        json!({}),
+    );
+    let err = fx.build(&Events::default()).await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(err, BuildError::Unsolvable { env: "host", .. }),
+        "{err:?}"
+    );
+    let url = fx.request.package.channels[0].as_str();
+    assert!(
+        text.ends_with(&format!(
+            "no package named `cmake`, `ninja` in the channels ({url}) for {} or noarch",
+            fx.request.package.host_platform.as_str()
+        )),
+        "{text}"
+    );
+}
+
 #[tokio::test]
 async fn backend_failing_in_the_build_leaves_no_artifact() {
     let backend = require_backend!();

@@ -88,7 +88,7 @@ impl PathDependencies for PathDependenciesOnDisk {
         let mut request = BuildRequest::from_preview(preview, dependent.output_dir.clone());
         request.package.host_platform = dependent.package.host_platform;
         request.build_platform = dependent.build_platform;
-        request.variant_configuration = dependent.variant_configuration.clone();
+        request.package.variant_configuration = dependent.package.variant_configuration.clone();
         request.call_timeout = dependent.call_timeout;
         Ok(request)
     }

@@ -98,6 +98,8 @@ pub fn preview_request(
         target_configuration: inputs.target_configuration,
         channels: resolve(&inputs.workspace_channels, workspace_dir)?,
         host_platform: pixi_lsp_build::Subdir::current().unwrap_or(pixi_lsp_build::Subdir::NoArch),
+        // Not read from the manifest yet (`[workspace.build-variants]`).
+        variant_configuration: None,
         work_dir: pixi_lsp_build::work_directory(workspace_dir, &package, manifest_path),
     })
 }

@@ -15,6 +15,9 @@ pub struct Config {
     pub files: Option<Vec<String>>,
     /// Make `conda/outputs` and `conda/build_v1` fail with this message.
     pub fail: Option<String>,
+    /// `false`: package for the host platform instead of `noarch: generic`, reported as
+    /// real backends report such outputs (`"noarch": false`, the platform's subdir).
+    pub noarch: Option<bool>,
 }
 
 /// An error for the client: a message plus its causes (a miette chain).
@@ -82,6 +85,7 @@ impl Configs {
         Config {
             files: target.files.clone().or_else(|| self.base.files.clone()),
             fail: target.fail.clone().or_else(|| self.base.fail.clone()),
+            noarch: target.noarch.or(self.base.noarch),
         }
     }
 }
@@ -98,9 +102,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_rejected_with_serdes_message() {
-        let err = Configs::parse(Some(&json!({"noarch": true})), None).unwrap_err();
+        let err = Configs::parse(Some(&json!({"noarh": true})), None).unwrap_err();
         assert_eq!(err.message, "failed to parse configuration");
-        assert!(err.causes[0].contains("unknown field `noarch`"), "{err:?}");
+        assert!(err.causes[0].contains("unknown field `noarh`"), "{err:?}");
     }
 
     #[test]

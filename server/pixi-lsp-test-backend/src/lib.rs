@@ -2,7 +2,9 @@
 //! (`docs/backend-protocol.md`, API version 7).
 //!
 //! It packages a source directory's files as a `noarch: generic` conda
-//! package that installs them into `$PREFIX/share/<name>/`: it generates a
+//! package (or, with `noarch = false` in its config, one for the host platform,
+//! described as pixi's own backends describe one: `"noarch": false`) that
+//! installs them into `$PREFIX/share/<name>/`: it generates a
 //! rattler-build recipe from the project model (`recipe`) and builds it
 //! with rattler-build used as a library (`build`). It serves two
 //! purposes: the language server's tests drive it as a real process (it can

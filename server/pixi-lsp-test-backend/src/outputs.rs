@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 use pixi_lsp_backend_client::types::{
     BinaryPackageSpec, CondaOutput, CondaOutputDependencies, CondaOutputIgnoreRunExports,
     CondaOutputMetadata, CondaOutputRunExports, CondaOutputsResult, ConstraintSpec, NamedSpec,
-    PackageSpec, VariantValue,
+    NoArch, PackageSpec, VariantValue,
 };
 
 use crate::plan::{DepKind, Plan};
 
-/// The variant keys the output uses (only `target_platform`).
-pub fn used_variant() -> BTreeMap<String, VariantValue> {
+/// The variant keys the output uses (only `target_platform`: `noarch` or the platform).
+pub fn used_variant(plan: &Plan) -> BTreeMap<String, VariantValue> {
     [(
         "target_platform".to_owned(),
-        VariantValue::String("noarch".to_owned()),
+        VariantValue::String(plan.subdir().to_owned()),
     )]
     .into()
 }
@@ -26,15 +26,20 @@ pub fn result(plan: &Plan) -> CondaOutputsResult {
             version: plan.version.clone(),
             build: plan.build_string.clone(),
             build_number: plan.build_number,
-            subdir: "noarch".to_owned(),
+            subdir: plan.subdir().to_owned(),
             license: plan.model.license.clone(),
             license_family: None,
             flags: Vec::new(),
             track_features: Vec::new(),
-            noarch: Some("generic".to_owned()),
+            // `false` for a platform's package, as real backends send it.
+            noarch: if plan.noarch {
+                NoArch::Generic
+            } else {
+                NoArch::No
+            },
             purls: None,
             python_site_packages_path: None,
-            variant: used_variant(),
+            variant: used_variant(plan),
         },
         build_dependencies: Some(dependencies(plan, DepKind::Build)),
         host_dependencies: Some(dependencies(plan, DepKind::Host)),

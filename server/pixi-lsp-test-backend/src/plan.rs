@@ -10,11 +10,18 @@ use crate::config::{Configs, Failure};
 use crate::files::FileSelection;
 use crate::platform;
 
-/// Hash part of the build string: rattler-build's `h` + the first 7 hex
-/// digits of sha1(`{"target_platform": "noarch"}`), the only variant a
-/// `noarch: generic` recipe without `${{ }}` deps uses. Matches what real
-/// backends report for such recipes (`h4616a5c_0`).
-pub const VARIANT_HASH: &str = "h4616a5c";
+/// The hash part of the build string of an output for `platform` (`noarch` or a real
+/// one): rattler-build's `h` + the first 7 hex digits of the sha1 of the variant it uses,
+/// `{"target_platform": "<platform>"}` for this backend's recipes (which have no
+/// `${{ }}` deps). Matches what real backends report: `h4616a5c_0` for noarch,
+/// `hb0f4dca_0` for linux-64.
+pub fn variant_hash(platform: &str) -> String {
+    use sha1::Digest;
+    let used = format!("{{\"target_platform\": \"{platform}\"}}");
+    let digest = sha1::Sha1::digest(used.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("h{}", &hex[..7])
+}
 
 /// The state `initialize` leaves behind.
 #[derive(Clone, Debug)]
@@ -81,6 +88,8 @@ pub struct Plan {
     pub selection: FileSelection,
     /// `config.fail`, if set.
     pub fail: Option<String>,
+    /// `noarch: generic` (the default), else built for `platform`.
+    pub noarch: bool,
     pub model: ProjectModel,
 }
 
@@ -97,8 +106,11 @@ impl Plan {
         let build_number = model.build_number.unwrap_or(0);
         let prefix = model.build_string_prefix.clone().unwrap_or_default();
         let selection = FileSelection::new(config.files.as_deref(), &state.manifest_rel)?;
+        let noarch = config.noarch.unwrap_or(true);
+        let subdir = if noarch { "noarch" } else { platform };
         Ok(Plan {
-            build_string: format!("{prefix}{VARIANT_HASH}_{build_number}"),
+            build_string: format!("{prefix}{}_{build_number}", variant_hash(subdir)),
+            noarch,
             name,
             version,
             build_number,
@@ -109,6 +121,15 @@ impl Plan {
             fail: config.fail,
             model: model.clone(),
         })
+    }
+
+    /// The subdir the package goes to: `noarch`, or the platform it is built for.
+    pub fn subdir(&self) -> &str {
+        if self.noarch {
+            "noarch"
+        } else {
+            &self.platform
+        }
     }
 
     /// Files selected from the source directory, never descending into
@@ -159,5 +180,15 @@ pub fn target_deps(target: &Target, kind: DepKind) -> Option<&DependencyMap> {
         DepKind::Host => target.host_dependencies.as_ref(),
         DepKind::Run => target.run_dependencies.as_ref(),
         DepKind::RunConstraints => target.run_constraints.as_ref(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn variant_hashes_are_rattler_builds() {
+        // As the real backends report them (`../shared/upstream-backends/recorded`).
+        assert_eq!(super::variant_hash("noarch"), "h4616a5c");
+        assert_eq!(super::variant_hash("linux-64"), "hb0f4dca");
     }
 }

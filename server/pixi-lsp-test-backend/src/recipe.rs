@@ -10,7 +10,7 @@ use pixi_lsp_backend_client::types::{
 };
 
 use crate::config::Failure;
-use crate::plan::{DepKind, Plan, VARIANT_HASH, target_deps};
+use crate::plan::{DepKind, Plan, target_deps, variant_hash};
 use crate::yaml::{self, Node, plain, str, strs};
 
 /// The recipe (v1 format): `noarch: generic`, sources from the source
@@ -26,7 +26,9 @@ pub fn generate(plan: &Plan, files: &[String]) -> String {
             str(&format!("{prefix}h${{{{ hash }}}}_{}", plan.build_number)),
         ));
     }
-    build.push(("noarch".to_owned(), str("generic")));
+    if plan.noarch {
+        build.push(("noarch".to_owned(), str("generic")));
+    }
     build.push((
         "script".to_owned(),
         strs(script(plan, files).iter().map(String::as_str)),
@@ -119,7 +121,11 @@ pub fn write_debug_files(
     used_variant: &BTreeMap<String, VariantValue>,
 ) -> Result<(), Failure> {
     let debug = build_dir.join("debug");
-    let per_variant = debug.join("recipe").join(VARIANT_HASH);
+    let platform = match used_variant.get("target_platform") {
+        Some(VariantValue::String(platform)) => platform.as_str(),
+        _ => "noarch",
+    };
+    let per_variant = debug.join("recipe").join(variant_hash(platform));
     let used = Node::Map(
         used_variant
             .iter()

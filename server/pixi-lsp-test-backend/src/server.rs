@@ -168,7 +168,7 @@ impl Server {
             &params.work_directory,
             &recipe,
             &variants,
-            &outputs::used_variant(),
+            &outputs::used_variant(&plan),
         )
         .map_err(backend_error)?;
         Ok(to_value(outputs::result(&plan)))
@@ -223,7 +223,7 @@ fn build_v1(state: &Initialized, params: &CondaBuildV1Params) -> Result<Value, R
         &params.work_directory,
         &recipe,
         &recipe::variants(None, None),
-        &outputs::used_variant(),
+        &outputs::used_variant(&plan),
     )
     .map_err(backend_error)?;
     let built = build::build(&build::Request {

@@ -6,6 +6,8 @@
 #      PIXI_LSP_MAKE_CHANNEL (builds the local test channel; default: pixi-lsp-make-channel beside the server)
 #      PIXI_LSP_TEST_BACKEND (the build backend of the recipe preview and the builds,
 #      pixi-build-lsp-example; default: test-backend-under-test beside the server)
+# pixi's real rattler-build backend comes from ../shared/upstream-backends beside the repository (its test is
+# skipped, naming the folder, when it is absent).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 VSC=$(cd "$HERE/../.." && pwd)
@@ -38,11 +40,25 @@ sed "s#@CHANNEL_URL@#${CHANNEL_URL:-file:///nonexistent/}#" "$VSC/tests/fixtures
 # their .conda files go to $RUN/build-out (the pixiLsp.build.outputDir setting)
 cp -r "$VSC/tests/fixtures/build/." "$RUN/ws/"
 find "$RUN/ws" -path "$RUN/ws/build-*" -name pixi.toml -exec sed -i "s#@CHANNEL_URL@#${CHANNEL_URL:-file:///nonexistent/}#" {} +
+# pixi's real rattler-build backend (../shared/upstream-backends beside the repository; CI has it) on its
+# recorded multi-output recipe, in upstream-multi/, on the same channel
+UPSTREAM=$(realpath -m "$VSC/../../../shared/upstream-backends")
+UPSTREAM_ERR=; UPSTREAM_OVERRIDE=
+if [ -x "$UPSTREAM/bin/pixi-build-rattler-build" ]; then
+  mkdir -p "$RUN/ws/upstream-multi"
+  for f in pixi.toml recipe.yaml; do
+    sed "s#file:///scratch/chan#${CHANNEL_URL:-file:///nonexistent/}#" \
+      "$UPSTREAM/recorded/pixi-build-rattler-build/multi-output/$f" > "$RUN/ws/upstream-multi/$f"
+  done
+  UPSTREAM_OVERRIDE=", \"pixi-build-rattler-build\": \"$UPSTREAM/bin/pixi-build-rattler-build\""
+else
+  UPSTREAM_ERR="$UPSTREAM is absent; the test with pixi's real backends needs it"
+fi
 cat > "$RUN/data/User/settings.json" <<JSON
 {
   "pixiLsp.server.path": "$SERVER",
   "pixiLsp.channels.enabled": false,
-  "pixiLsp.backends.overrides": { "pixi-build-lsp-example": "$BACKEND" },
+  "pixiLsp.backends.overrides": { "pixi-build-lsp-example": "$BACKEND"$UPSTREAM_OVERRIDE },
   "pixiLsp.backends.cacheDir": "$RUN/backend-cache",
   "pixiLsp.backends.timeoutSeconds": 60,
   "pixiLsp.build.outputDir": "$RUN/build-out",
@@ -86,6 +102,6 @@ for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "code-server did not come up"; cat "$RUN/code-server.log"; exit 1; }
 RUN_DIR=$RUN SETTINGS="$RUN/data/User/settings.json" SERVER="$SERVER" ARTIFACTS="$ARTIFACTS" \
   CHANNEL_URL="$CHANNEL_URL" CHANNEL_ERR="$CHANNEL_ERR" \
-  BACKEND="$BACKEND" BACKEND_ERR="$BACKEND_ERR" BUILD_OUT="$RUN/build-out" \
+  BACKEND="$BACKEND" BACKEND_ERR="$BACKEND_ERR" BUILD_OUT="$RUN/build-out" UPSTREAM_ERR="$UPSTREAM_ERR" \
   CRASHING_SERVER="$VSC/tests/fixtures/crashing-server" \
   node "$HERE/vscode-e2e.js" "http://127.0.0.1:$PORT/?folder=$RUN/ws"

@@ -561,6 +561,46 @@ async function lineText(hasText) {
       await page.waitForTimeout(400);
     });
 
+    // pixi's own rattler-build backend (../shared/upstream-backends/bin, in the overrides setting by run.sh) on
+    // its recorded multi-output recipe: the preview is the user's recipe headed by the outputs the backend
+    // rendered from it, and the build makes both outputs
+    await test('pixi-build-rattler-build previews the user\'s multi-output recipe and builds both outputs', 'vscode-upstream-rattler-build.png', async () => {
+      if (process.env.UPSTREAM_ERR) throw new Skip(process.env.UPSTREAM_ERR);
+      needBuildSetup();
+      await clearNotifications();
+      await runCommand('View: Close All Editor Groups');
+      await openFile('upstream-multi/pixi.toml');
+      await runCommand('Pixi: Preview generated recipe');
+      const lines = '.editor-group-container.active .monaco-editor .view-lines';
+      const shown = await Promise.race([
+        waitNotification(/failed|does not support|not running/, 60000).then((m) => ({ error: m })),
+        page.waitForFunction((sel) => {
+          const v = document.querySelector(sel);
+          return v && (v.textContent || '').includes('multi-app');
+        }, lines, { timeout: 60000 }).then(() => ({ opened: true })),
+      ]);
+      if (shown.error) throw new Error('no preview: ' + shown.error);
+      const text = (await page.locator(lines).innerText()).replace(/\u00a0/g, ' ');
+      report.upstreamPreview = text;
+      log('recipe: ' + squash(text).slice(0, 200));
+      check(/# The backend generates no recipe: it builds your own, \S+upstream-multi\/recipe\.yaml\./.test(text),
+        'the preview does not say it is the user\'s recipe: ' + squash(text));
+      for (const name of ['multi-lib', 'multi-app']) {
+        check(text.includes(`#   ${name} 0.1.0 h4616a5c_0 (noarch)`), `no output ${name}: ` + squash(text));
+      }
+      await clearNotifications();
+      await runCommand('View: Close All Editor Groups');
+      await openFile('upstream-multi/pixi.toml');
+      await runCommand('Pixi: Build package');
+      const msg = await waitNotification(/^Built \d+ package|failed|not running|does not support/, BUILD_T);
+      report.upstreamBuild = msg;
+      log('notification: ' + msg);
+      check(/^Built 2 packages: multi-lib-0\.1\.0-h4616a5c_0\.conda, multi-app-0\.1\.0-h4616a5c_0\.conda$/.test(msg),
+        'not built: ' + msg);
+      const files = [...condaFiles('multi-lib-0.1.0-'), ...condaFiles('multi-app-0.1.0-')];
+      check(files.length === 2, `artifacts in ${BUILD_OUT}: ${JSON.stringify(files)}`);
+    });
+
     await test('a hanging build shows in the status bar and a progress notification; its Cancel button stops it', 'vscode-build-cancelled.png', async () => {
       needBuildSetup();
       await clearNotifications();

@@ -4,6 +4,10 @@
 //! exactly. Everything is camelCase except [`CondaBuildV1Result`], which
 //! upstream never renamed and is therefore snake_case. Unknown fields are
 //! ignored when reading (serde's default), so newer backends stay readable.
+//! Where the notes and pixi's own backends disagree, the backends win: `noarch` is
+//! `false` for architecture-specific outputs ([`NoArch`]) and source locations are
+//! nested under their kind ([`SourceLocation`]); `tests/upstream_recordings.rs` reads
+//! every recorded answer of theirs.
 //!
 //! Scalars that rattler gives a rich type (platforms, versions, package
 //! names, channel URLs, paths) are plain strings/paths here: the client only
@@ -16,6 +20,7 @@ mod common;
 mod initialize;
 mod outputs;
 mod project_model;
+mod source;
 
 pub use build::*;
 pub use capabilities::*;
@@ -23,6 +28,7 @@ pub use common::*;
 pub use initialize::*;
 pub use outputs::*;
 pub use project_model::*;
+pub use source::*;
 
 /// The protocol version this crate speaks (`pixi-build-api-version`).
 pub const PIXI_BUILD_API_VERSION: u64 = 7;

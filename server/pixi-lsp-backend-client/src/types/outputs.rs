@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ConstraintSpec, InputGlobSet, NamedSpec, PackageSpec, VariantValue};
+use super::{ConstraintSpec, InputGlobSet, NamedSpec, NoArch, PackageSpec, VariantValue};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -43,11 +43,14 @@ pub struct CondaOutput {
     pub build_dependencies: Option<CondaOutputDependencies>,
     #[serde(default)]
     pub host_dependencies: Option<CondaOutputDependencies>,
+    #[serde(default)]
     pub run_dependencies: CondaOutputDependencies,
     /// Group → specs; omitted when empty.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra_dependencies: BTreeMap<String, Vec<NamedSpec<PackageSpec>>>,
+    #[serde(default)]
     pub ignore_run_exports: CondaOutputIgnoreRunExports,
+    #[serde(default)]
     pub run_exports: CondaOutputRunExports,
     /// Per-output override of the top-level list.
     #[serde(default)]
@@ -73,9 +76,9 @@ pub struct CondaOutputMetadata {
     pub flags: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub track_features: Vec<String>,
-    /// rattler `NoArchType`: `null`, `"python"` or `"generic"`.
+    /// `false` for architecture-specific outputs (what real backends send).
     #[serde(default)]
-    pub noarch: Option<String>,
+    pub noarch: NoArch,
     #[serde(default)]
     pub purls: Option<Vec<serde_json::Value>>,
     #[serde(default)]

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::SourceLocation;
+
 /// Name → spec, as in `[package.*-dependencies]`.
 pub type DependencyMap = BTreeMap<String, PackageSpec>;
 /// Name → constraint spec.
@@ -180,43 +182,6 @@ pub struct SourcePackageSpec {
     pub license: Option<String>,
     #[serde(default)]
     pub condition: Option<serde_json::Value>,
-}
-
-/// Told apart by their one required key (`git`, `url` or `path`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum SourceLocation {
-    Git {
-        git: String,
-        #[serde(default)]
-        rev: Option<GitReference>,
-        #[serde(default)]
-        subdirectory: Option<String>,
-        #[serde(default)]
-        lfs: Option<bool>,
-    },
-    Url {
-        url: String,
-        #[serde(default)]
-        md5: Option<String>,
-        #[serde(default)]
-        sha256: Option<String>,
-        #[serde(default)]
-        subdirectory: Option<String>,
-    },
-    Path {
-        path: String,
-    },
-}
-
-/// `{"branch":…}`, `{"tag":…}`, `{"rev":…}` or the string `"defaultBranch"`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum GitReference {
-    Branch(String),
-    Tag(String),
-    Rev(String),
-    DefaultBranch,
 }
 
 /// Arguments of `pinCompatible` / `pinSubpackage`.

@@ -9,7 +9,7 @@ fn reads_the_rattler_build_outputs_transcript() {
     let result: CondaOutputsResult = serde_json::from_value(json!({"outputs": [{"metadata": {"name": "mini-rb", "version": "0.1.0", "build": "h4616a5c_0", "buildNumber": 0, "subdir": "noarch", "license": "MIT", "licenseFamily": null, "noarch": "generic", "purls": null, "pythonSitePackagesPath": null, "variant": {"target_platform": "noarch"}}, "buildDependencies": {"depends": [], "constraints": []}, "hostDependencies": {"depends": [], "constraints": []}, "runDependencies": {"depends": [], "constraints": []}, "ignoreRunExports": {"byName": [], "fromPackage": []}, "runExports": {"weak": [], "strong": [], "noarch": [], "weakConstrains": [], "strongConstrains": []}, "inputGlobs": null, "someFutureField": 1}], "inputGlobs": ["variants.yaml", "recipe.yaml"]})).unwrap();
     let output = &result.outputs[0];
     assert_eq!(output.metadata.build, "h4616a5c_0");
-    assert_eq!(output.metadata.noarch.as_deref(), Some("generic"));
+    assert_eq!(output.metadata.noarch, NoArch::Generic);
     assert_eq!(
         output.metadata.variant["target_platform"],
         VariantValue::String("noarch".into())
@@ -29,6 +29,78 @@ fn reads_named_binary_specs_with_null_fields() {
         panic!()
     };
     assert_eq!(source.location, SourceLocation::Path { path: ".".into() });
+}
+
+#[test]
+fn noarch_is_false_python_generic_true_or_null() {
+    for (wire, expected) in [
+        (json!(false), NoArch::No),
+        (json!(null), NoArch::No),
+        (json!(true), NoArch::Generic),
+        (json!("python"), NoArch::Python),
+        (json!("generic"), NoArch::Generic),
+    ] {
+        let read: NoArch = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(read, expected, "{wire}");
+    }
+    // Written as real backends write it.
+    assert_eq!(serde_json::to_value(NoArch::No).unwrap(), json!(false));
+    assert_eq!(
+        serde_json::to_value(NoArch::Python).unwrap(),
+        json!("python")
+    );
+    let err = serde_json::from_value::<NoArch>(json!("rust")).unwrap_err();
+    assert!(
+        err.to_string().contains("unknown noarch type \"rust\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn metadata_without_noarch_or_run_tables_is_read() {
+    let output: CondaOutput = serde_json::from_value(json!({"metadata": {"name": "a", "version": "1", "build": "h0_0", "buildNumber": 0, "subdir": "linux-64", "variant": {}}})).unwrap();
+    assert_eq!(output.metadata.noarch, NoArch::No);
+    assert!(output.run_dependencies.depends.is_empty());
+    assert!(output.build_dependencies.is_none());
+}
+
+#[test]
+fn source_locations_of_api_7_are_nested_and_flat_ones_still_read() {
+    // What pixi-build-rattler-build sends for a sibling output of a multi-output recipe.
+    let nested: PackageSpec = serde_json::from_value(json!({"source": {"path": {"path": "."}, "version": null, "build": null, "buildNumber": null, "subdir": null, "license": null}})).unwrap();
+    let PackageSpec::Source(nested) = nested else {
+        panic!()
+    };
+    assert_eq!(nested.location, SourceLocation::Path { path: ".".into() });
+    let git: SourcePackageSpec = serde_json::from_value(json!({"git": {"git": "https://g/x", "rev": {"tag": "v1"}, "subdirectory": "sub"}, "version": ">=1"})).unwrap();
+    assert_eq!(
+        git.location,
+        SourceLocation::Git {
+            git: "https://g/x".into(),
+            rev: Some(GitReference::Tag("v1".into())),
+            subdirectory: Some("sub".into()),
+            lfs: None
+        }
+    );
+    assert_eq!(git.version.as_deref(), Some(">=1"));
+    let url: SourcePackageSpec = serde_json::from_value(
+        json!({"url": {"url": "https://x/a.tar.gz", "sha256": "ab", "md5": null, "subdirectory": null}, "someFutureField": 1}),
+    )
+    .unwrap();
+    assert!(matches!(url.location, SourceLocation::Url { sha256: Some(ref s), .. } if s == "ab"));
+    let flat_url: SourcePackageSpec =
+        serde_json::from_value(json!({"url": "https://x/a.tar.gz", "md5": "cd"})).unwrap();
+    assert!(matches!(flat_url.location, SourceLocation::Url { md5: Some(ref s), .. } if s == "cd"));
+    // Written nested, the only shape real backends read.
+    assert_eq!(
+        serde_json::to_value(&nested).unwrap()["path"],
+        json!({"path": "."})
+    );
+    let err = serde_json::from_value::<SourcePackageSpec>(json!({"version": "1"})).unwrap_err();
+    assert!(
+        err.to_string().contains("needs a `path`, `git` or `url`"),
+        "{err}"
+    );
 }
 
 #[test]

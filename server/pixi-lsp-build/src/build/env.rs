@@ -6,7 +6,9 @@ use pixi_lsp_channels::error_chain;
 use std::path::Path;
 
 use rattler::install::Installer;
-use rattler_conda_types::{Channel, GenericVirtualPackage, MatchSpec, RepoDataRecord, Subdir};
+use rattler_conda_types::{
+    Channel, GenericVirtualPackage, MatchSpec, ParseStrictness, RepoDataRecord, Subdir,
+};
 use rattler_solve::{SolveError, SolverImpl, SolverTask};
 use url::Url;
 
@@ -120,15 +122,26 @@ pub(crate) async fn solve(
         output: output.to_owned(),
         env: kind.label(),
         message: format!("the solver panicked: {e}"),
-    })?
-    .map_err(|e| BuildError::Unsolvable {
-        output: output.to_owned(),
-        env: kind.label(),
-        message: match e {
-            SolveError::Unsolvable(reasons) => reasons.join("\n"),
-            other => other.to_string(),
-        },
     })?;
+    let solved = match solved {
+        Ok(solved) => solved,
+        Err(e) => {
+            // Names the channels lack altogether: say which, all of them, rather than the
+            // one the solver happens to trip over first (an offline workspace without
+            // conda-forge, say).
+            let missing = missing_names(resolver, sources, platform, &specs).await;
+            let message = match (missing, e) {
+                (Some(missing), _) => missing,
+                (None, SolveError::Unsolvable(reasons)) => reasons.join("\n"),
+                (None, other) => other.to_string(),
+            };
+            return Err(BuildError::Unsolvable {
+                output: output.to_owned(),
+                env: kind.label(),
+                message,
+            });
+        }
+    };
     let mut records = solved.records;
     records.sort_by(|a, b| {
         a.package_record
@@ -148,6 +161,65 @@ pub(crate) async fn solve(
         constraints,
         records,
     })
+}
+
+/// "no package named `a`, `b` in the channels (…)" for the names of `specs` that no
+/// channel has in any version (sorted, once each; virtual packages, `__glibc`, are the
+/// solver's to judge); `None` when every name exists or the channels cannot be read.
+async fn missing_names(
+    resolver: &BackendResolver,
+    sources: &Sources<'_>,
+    platform: Subdir,
+    specs: &[MatchSpec],
+) -> Option<String> {
+    let is_built = |s: &MatchSpec| {
+        sources
+            .built
+            .iter()
+            .any(|r| s.name.matches(&r.package_record.name))
+    };
+    let names: Vec<MatchSpec> = specs
+        .iter()
+        .filter(|s| !is_built(s))
+        .filter_map(|s| {
+            let name = s.name.to_string();
+            let spec = MatchSpec::from_str(&name, ParseStrictness::Lenient).ok()?;
+            (!name.starts_with("__")).then_some(spec)
+        })
+        .collect();
+    let channels: Vec<Channel> = sources
+        .channels
+        .iter()
+        .map(|url| Channel::from_url(url.clone()))
+        .collect();
+    let repodata = resolver
+        .gateway
+        .query(channels, [platform, Subdir::NoArch], names.clone())
+        .await
+        .ok()?
+        .repodata;
+    let mut missing: Vec<String> = names
+        .iter()
+        .filter(|s| {
+            !repodata
+                .iter()
+                .any(|d| d.iter().any(|r| s.name.matches(&r.package_record.name)))
+        })
+        .map(|s| s.name.to_string())
+        .collect();
+    missing.sort();
+    missing.dedup();
+    if missing.is_empty() {
+        return None;
+    }
+    let names = missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
+    let urls = sources.channels.iter().map(Url::as_str).collect::<Vec<_>>();
+    Some(format!(
+        "no package named {} in the channels ({}) for {} or noarch",
+        names.join(", "),
+        urls.join(", "),
+        platform.as_str()
+    ))
 }
 
 /// Makes `prefix` hold exactly `env.records` (rattler computes the transaction against

@@ -271,7 +271,7 @@ async fn run(
         channels: channels.clone(),
         host_platform: request.package.host_platform.to_string(),
         build_platform: request.build_platform.to_string(),
-        variant_configuration: request.variant_configuration.clone(),
+        variant_configuration: request.package.variant_configuration.clone(),
         variant_files: None,
         work_directory: work.clone(),
     };

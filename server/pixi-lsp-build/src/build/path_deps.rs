@@ -88,6 +88,26 @@ pub(crate) fn needed(
     Ok(found)
 }
 
+/// The path dependencies of all `outputs` of one package, once each, without the
+/// package's own outputs: a sibling output of a multi-output recipe (`{"path": "."}`) is
+/// built by this very build, not before it (and is no cycle).
+fn to_build_first(
+    outputs: &[CondaOutput],
+    manifest: &Path,
+    with_run: bool,
+) -> Result<Vec<Needed>, BuildError> {
+    let mut all: Vec<Needed> = Vec::new();
+    for output in outputs {
+        for n in needed(output, manifest, with_run)? {
+            let sibling = outputs.iter().any(|o| o.metadata.name == n.name);
+            if !sibling && !all.iter().any(|m| m.name == n.name) {
+                all.push(n);
+            }
+        }
+    }
+    Ok(all)
+}
+
 fn expand_home(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
@@ -161,18 +181,11 @@ pub(super) async fn build_path_dependencies(
     events: &Events,
     cancel: &Cancel,
 ) -> Result<Vec<rattler_conda_types::RepoDataRecord>, BuildError> {
-    let mut all: Vec<Needed> = Vec::new();
-    for output in outputs {
-        for n in needed(
-            output,
-            &request.package.manifest_path,
-            request.with_path_dependencies,
-        )? {
-            if !all.iter().any(|m| m.name == n.name) {
-                all.push(n);
-            }
-        }
-    }
+    let all = to_build_first(
+        outputs,
+        &request.package.manifest_path,
+        request.with_path_dependencies,
+    )?;
     let this = canonical(&request.package.manifest_path);
     let mut records = Vec::new();
     for dep in all {
@@ -320,6 +333,20 @@ mod tests {
         assert_eq!(names(all.clone()), ["lib", "tool"]);
         assert_eq!(all[0].source, Path::new("/ws/app/../lib"));
         assert_eq!(all[1].source, Path::new("/abs/tool"));
+    }
+
+    #[test]
+    fn sibling_outputs_are_not_built_first() {
+        let mut lib = output(vec![], vec![source("tool", "../tool")]);
+        lib.metadata.name = "multi-lib".into();
+        let mut app = output(
+            vec![],
+            vec![source("multi-lib", "."), source("tool", "../tool")],
+        );
+        app.metadata.name = "multi-app".into();
+        let first = to_build_first(&[lib, app], Path::new("/ws/multi/pixi.toml"), true).unwrap();
+        let names: Vec<&str> = first.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["tool"]);
     }
 
     #[test]

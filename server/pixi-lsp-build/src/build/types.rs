@@ -1,11 +1,9 @@
 //! What a build is asked for, what it reports while it runs, and what it returns.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use pixi_lsp_backend_client::BackendError;
-use pixi_lsp_backend_client::types::VariantValue;
 use rattler_conda_types::Subdir;
 use serde::Serialize;
 use serde_json::Value;
@@ -22,8 +20,6 @@ pub struct BuildRequest {
     pub package: crate::PreviewRequest,
     /// The platform build tools run on (usually the resolver's tool platform).
     pub build_platform: Subdir,
-    /// `[workspace.build-variants]`.
-    pub variant_configuration: Option<BTreeMap<String, Vec<VariantValue>>>,
     /// Where the `.conda` files go (`outputDirectory`).
     pub output_dir: PathBuf,
     /// Build even when the artifact cache has the result.
@@ -38,13 +34,12 @@ pub struct BuildRequest {
 
 impl BuildRequest {
     /// The build of what `preview` describes (same inputs, same work directory, its host
-    /// platform also as build platform) into `output_dir`; no variants, no timeouts,
+    /// platform also as build platform, its variants) into `output_dir`; no timeouts,
     /// cache on.
     pub fn from_preview(preview: crate::PreviewRequest, output_dir: PathBuf) -> BuildRequest {
         BuildRequest {
             build_platform: preview.host_platform,
             package: preview,
-            variant_configuration: None,
             output_dir,
             rebuild: false,
             with_path_dependencies: false,
@@ -78,6 +73,7 @@ impl BuildRequest {
             target_configuration: Value::Null,
             channels,
             host_platform: platform,
+            variant_configuration: None,
             work_dir,
         };
         Self::from_preview(package, output_dir)

@@ -30,7 +30,7 @@ async fn handshake_outputs_and_build_produce_a_conda() {
     );
     assert_eq!(meta.build, "h4616a5c_0");
     assert_eq!(
-        (meta.subdir.as_str(), meta.noarch.as_deref()),
+        (meta.subdir.as_str(), meta.noarch.as_str()),
         ("noarch", Some("generic"))
     );
     let run: Vec<_> = output
@@ -109,6 +109,47 @@ async fn handshake_outputs_and_build_produce_a_conda() {
     assert!(reaped(pid));
 }
 
+/// `noarch = false`: an output for the host platform, described as real backends describe
+/// one (`"noarch": false`, the platform's subdir and variant hash), and built there.
+#[tokio::test]
+async fn noarch_false_outputs_and_builds_for_the_platform() {
+    let fx = Fixture::new();
+    let backend = ready(None, &fx.init(Some(json!({"noarch": false})))).await;
+    let options = CallOptions::default();
+    let raw: serde_json::Value = backend
+        .call("conda/outputs", &fx.outputs(), &options)
+        .await
+        .unwrap();
+    let meta = &raw["outputs"][0]["metadata"];
+    assert_eq!(meta["noarch"], json!(false), "{meta}");
+    assert_eq!(meta["subdir"], "linux-64");
+    assert_eq!(meta["variant"], json!({"target_platform": "linux-64"}));
+    // The hash pixi-build-cmake reports for a linux-64 package without compiler variants.
+    assert_eq!(meta["build"], "hb0f4dca_0");
+    let recipe = std::fs::read_to_string(fx.work().join("debug/recipe.yaml")).unwrap();
+    assert!(!recipe.contains("noarch"), "{recipe}");
+    assert!(
+        fx.work()
+            .join("debug/recipe/hb0f4dca/recipe.yaml")
+            .is_file()
+    );
+
+    if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        return; // build_v1 builds for the platform it runs on
+    }
+    let mut params = fx.build(Some("hb0f4dca_0"));
+    params.output.subdir = "linux-64".into();
+    let built = backend.conda_build_v1(&params, &options).await.unwrap();
+    assert_eq!(
+        built.output_file,
+        fx.root().join("out/linux-64/pkg-0.1.0-hb0f4dca_0.conda")
+    );
+    let index: IndexJson =
+        rattler_package_streaming::seek::read_package_file(&built.output_file).unwrap();
+    assert_eq!(index.subdir.as_deref(), Some("linux-64"));
+    assert!(index.noarch.is_none());
+}
+
 #[tokio::test]
 async fn files_config_selects_and_wrong_output_is_rejected() {
     let fx = Fixture::new();
@@ -164,7 +205,7 @@ async fn unknown_config_keys_fail_initialize_with_serdes_message() {
     let backend = spawn(None);
     let err = backend
         .handshake(
-            &fx.init(Some(json!({"noarch": true}))),
+            &fx.init(Some(json!({"editable": true}))),
             &CallOptions::default(),
         )
         .await
@@ -178,12 +219,12 @@ async fn unknown_config_keys_fail_initialize_with_serdes_message() {
     );
     let report = err.report().unwrap();
     assert!(
-        report.causes[0].contains("unknown field `noarch`"),
+        report.causes[0].contains("unknown field `editable`"),
         "{report:?}"
     );
     assert!(
         err.to_string()
-            .contains("caused by: unknown field `noarch`"),
+            .contains("caused by: unknown field `editable`"),
         "{err}"
     );
 }

@@ -82,6 +82,13 @@ pub(crate) async fn preview_recipe(
             "variants": preview.variants,
             "variantsUri": preview.variants.as_ref().map(|_| crate::preview::variants_uri(&path)),
             "backend": preview.backend,
+            // Whose recipe `content` is: "generated" by the backend, or the "user"'s own
+            // (at `recipePath`) for backends that build it as it is.
+            "recipeOrigin": preview.recipe_origin.as_str(),
+            "recipePath": match &preview.recipe_origin {
+                pixi_lsp_build::RecipeOrigin::User { path } => Some(path),
+                pixi_lsp_build::RecipeOrigin::Generated => None,
+            },
             "outputs": preview.outputs.iter().map(|o| json!({ "name": o.name, "version": o.version, "build": o.build, "subdir": o.subdir })).collect::<Vec<_>>(),
         })),
         Err(e) => {

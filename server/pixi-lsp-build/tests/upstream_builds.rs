@@ -1,0 +1,177 @@
+//! Builds with pixi's real rattler-build backend (`../shared/upstream-backends/bin`) through
+//! the orchestrator, offline: the recorded single- and multi-output recipes become `.conda`
+//! files, which are indexed into a new channel and installed into a fresh prefix as a user
+//! would. Needs `../shared` beside the repository (CI has it); skipped with a note naming
+//! the folder when it is absent.
+// A skipped test says why on stderr.
+#![allow(clippy::print_stderr)]
+
+mod common;
+
+use common::*;
+use pixi_lsp_backend_client::types::CondaOutputsResult;
+use rattler_conda_types::{Channel, MatchSpec, ParseStrictness};
+use rattler_solve::{SolverImpl, SolverTask};
+
+const RATTLER_BUILD: &str = "pixi-build-rattler-build";
+
+/// A recorded rattler-build case's workspace (manifest and recipe), its recorded project
+/// model and outputs, and a request to build it with the real backend from a channel that
+/// holds only the API version package.
+struct Case {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    resolver: BackendResolver,
+    overrides: BackendOverrides,
+    request: BuildRequest,
+    recorded: CondaOutputsResult,
+}
+
+fn case(upstream: &Path, name: &str) -> Case {
+    let recorded_dir = upstream.join("recorded").join(RATTLER_BUILD).join(name);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let channel = LocalChannel::new(root.join("channel"))
+        .package(Package::new("pixi-build-api-version", "7"))
+        .write(IndexOptions::JSON_ONLY)
+        .unwrap();
+    let ws = root.join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    for file in ["pixi.toml", "recipe.yaml"] {
+        std::fs::copy(recorded_dir.join(file), ws.join(file)).unwrap();
+    }
+    let read = |file: &str| -> Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(recorded_dir.join("debug").join(file)).unwrap(),
+        )
+        .unwrap()
+    };
+    let channels = ChannelsConfig {
+        cache_dir: root.join("rattler-cache"),
+        request_timeout: std::time::Duration::from_secs(10),
+        ..ChannelsConfig::default()
+    };
+    let mut config = ResolveConfig::new(root.join("pixi-cache"), channels);
+    config.virtual_packages = Some(Vec::new());
+    let platform = config.platform;
+    let executable = upstream.join("bin").join(RATTLER_BUILD);
+    let overrides =
+        BackendOverrides::parse_list("test", &format!("{RATTLER_BUILD}={}", executable.display()))
+            .unwrap();
+    let mut request = BuildRequest::new(
+        ws.join("pixi.toml"),
+        ws.clone(),
+        BackendSpec::new(RATTLER_BUILD, vec![channel.url()]),
+        read("project_model.json"),
+        vec![channel.url()],
+        platform,
+        root.join("out"),
+    );
+    request.call_timeout = Some(std::time::Duration::from_secs(300));
+    Case {
+        _dir: dir,
+        root,
+        resolver: BackendResolver::new(config),
+        overrides,
+        request,
+        recorded: serde_json::from_value(read("conda_outputs_response.json")).unwrap(),
+    }
+}
+
+/// Builds `case` (with `with_path_dependencies`), checks the archives against the outputs
+/// the backend recorded, publishes them in a new channel and installs `install` from it
+/// into a fresh prefix; returns what got installed.
+async fn build_publish_install(
+    case: &Case,
+    with_path_dependencies: bool,
+    install: &str,
+) -> Vec<String> {
+    let mut request = case.request.clone();
+    request.with_path_dependencies = with_path_dependencies;
+    let outcome = build_package(
+        &case.resolver,
+        &case.overrides,
+        &request,
+        &NoPathDependencies,
+        |_| {},
+        &Cancel::never(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let built: Vec<PathBuf> = outcome.artifacts.iter().map(|a| a.path.clone()).collect();
+    assert_eq!(built.len(), case.recorded.outputs.len());
+    for (path, output) in built.iter().zip(&case.recorded.outputs) {
+        let index: IndexJson = rattler_package_streaming::seek::read_package_file(path).unwrap();
+        assert_eq!(index.name.as_normalized(), output.metadata.name);
+        assert_eq!(index.version.to_string(), output.metadata.version);
+        assert_eq!(index.build, output.metadata.build);
+        assert_eq!(
+            index.subdir.as_deref(),
+            Some(output.metadata.subdir.as_str())
+        );
+    }
+
+    let published = pixi_lsp_test_utils::index_archives(
+        case.root.join("published"),
+        &built,
+        IndexOptions::JSON_ONLY,
+    )
+    .unwrap();
+    let specs = vec![MatchSpec::from_str(install, ParseStrictness::Strict).unwrap()];
+    let gateway = rattler_repodata_gateway::Gateway::builder()
+        .with_cache_dir(case.root.join("install-cache"))
+        .finish();
+    let repodata = gateway
+        .query(
+            vec![Channel::from_url(published.url())],
+            [case.request.package.host_platform, Subdir::NoArch],
+            specs.clone(),
+        )
+        .recursive(true)
+        .await
+        .unwrap();
+    let records = rattler_solve::resolvo::Solver
+        .solve(SolverTask {
+            specs,
+            ..SolverTask::from_iter(&repodata)
+        })
+        .unwrap()
+        .records;
+    let prefix = case.root.join("fresh-prefix");
+    rattler::install::Installer::new()
+        .with_package_cache(rattler_cache::package_cache::PackageCache::new(
+            case.root.join("install-pkgs"),
+        ))
+        .install(&prefix, records)
+        .await
+        .unwrap();
+    let mut installed: Vec<String> = std::fs::read_dir(prefix.join("conda-meta"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".json")?;
+            // `<name>-<version>-<build>`
+            Some(stem.rsplitn(3, '-').nth(2)?.to_owned())
+        })
+        .collect();
+    installed.sort();
+    installed
+}
+
+#[tokio::test]
+async fn a_single_output_recipe_builds_and_installs() {
+    let Some(upstream) = upstream() else { return };
+    let case = case(&upstream, "minimal-build");
+    let installed = build_publish_install(&case, false, "mini-rb").await;
+    assert_eq!(installed, ["mini-rb"]);
+}
+
+/// Regression: with its run-time path dependencies, a multi-output recipe whose `multi-app`
+/// needs its sibling `multi-lib` (`{"path": "."}`) was refused as a cycle.
+#[tokio::test]
+async fn a_multi_output_recipe_builds_and_its_outputs_install_together() {
+    let Some(upstream) = upstream() else { return };
+    let case = case(&upstream, "multi-output-build");
+    let installed = build_publish_install(&case, true, "multi-app").await;
+    assert_eq!(installed, ["multi-app", "multi-lib"]);
+}

@@ -1,0 +1,158 @@
+//! The transcripts of `../shared/upstream-backends` (direct conversations with pixi's real
+//! backends: a 2 × 2 compiler variant configuration, a `win-64` host, python variants, a
+//! multi-output recipe, …) replayed through our preview path, `BackendPool::preview`, with
+//! the real backend as an override: the preview must report the outputs the transcript
+//! recorded (names, versions, build strings, subdirs) and the recipe the backend builds.
+//! Needs `../shared` beside the repository (CI has it); skipped with a note naming the
+//! folder when it is absent.
+
+mod common;
+
+use common::*;
+use pixi_lsp_backend_client::CallOptions;
+use pixi_lsp_backend_client::types::{CondaOutputsParams, CondaOutputsResult, InitializeParams};
+use pixi_lsp_build::{BackendPool, PreviewRequest, RecipeOrigin};
+
+/// The backend a transcript talked to, and the recorded case whose files it used.
+fn backend_and_case(transcript: &str) -> (&'static str, &'static str) {
+    match transcript.split('-').next().unwrap() {
+        "rattler" => ("pixi-build-rattler-build", "multi-output"),
+        "cmake" => ("pixi-build-cmake", "minimal"),
+        "python" => ("pixi-build-python", "minimal"),
+        "rust" => ("pixi-build-rust", "minimal"),
+        "r" => ("pixi-build-r", "minimal"),
+        "mojo" => ("pixi-build-mojo", "minimal"),
+        _ => panic!("a transcript of an unknown backend: {transcript}"),
+    }
+}
+
+fn substituted(value: &Value, source: &Path, work: &Path) -> Value {
+    let text = value
+        .to_string()
+        .replace("<source>", &source.display().to_string())
+        .replace("<work>", &work.display().to_string());
+    serde_json::from_str(&text).unwrap()
+}
+
+#[tokio::test]
+async fn every_transcript_previews_with_the_outputs_it_recorded() {
+    let Some(upstream) = upstream() else { return };
+    let mut replayed = 0;
+    for entry in std::fs::read_dir(upstream.join("transcripts")).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let (backend, case) = backend_and_case(&file);
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let (source, work) = (root.join("source"), root.join("work"));
+        std::fs::create_dir_all(&source).unwrap();
+        let recorded_case = upstream.join("recorded").join(backend).join(case);
+        for entry in std::fs::read_dir(&recorded_case).unwrap() {
+            let from = entry.unwrap().path();
+            let name = from.file_name().unwrap().to_string_lossy().into_owned();
+            if from.is_file() && !name.starts_with("pixi-lsp-") {
+                std::fs::copy(&from, source.join(&name)).unwrap();
+            }
+        }
+        let transcript: Vec<Value> =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let exchange = |method: &str| {
+            let e = transcript
+                .iter()
+                .find(|e| e["request"]["method"] == method)
+                .unwrap_or_else(|| panic!("{file}: no {method}"));
+            (
+                substituted(&e["request"]["params"], &source, &work),
+                substituted(&e["response"]["result"], &source, &work),
+            )
+        };
+        let init: InitializeParams = serde_json::from_value(exchange("initialize").0).unwrap();
+        let (params, answer) = exchange("conda/outputs");
+        let params: CondaOutputsParams = serde_json::from_value(params).unwrap();
+        let recorded: CondaOutputsResult = serde_json::from_value(answer).unwrap();
+
+        let channels = ChannelsConfig {
+            cache_dir: root.join("rattler-cache"),
+            ..ChannelsConfig::default()
+        };
+        let resolver = BackendResolver::new(ResolveConfig::new(root.join("pixi-cache"), channels));
+        let executable = upstream.join("bin").join(backend);
+        let overrides =
+            BackendOverrides::parse_list("test", &format!("{backend}={}", executable.display()))
+                .unwrap();
+        let request = PreviewRequest {
+            manifest_path: init.manifest_path.clone(),
+            workspace_dir: source.clone(),
+            backend: BackendSpec::new(backend, Vec::new()),
+            project_model: serde_json::to_value(init.project_model.unwrap()).unwrap(),
+            configuration: init.configuration.unwrap_or(Value::Null),
+            target_configuration: Value::Null,
+            channels: Vec::new(),
+            host_platform: params.host_platform.parse().unwrap(),
+            variant_configuration: params.variant_configuration.clone(),
+            work_dir: params.work_directory.clone(),
+        };
+        let pool = BackendPool::default();
+        let preview = pool
+            .preview(
+                &resolver,
+                &overrides,
+                &request,
+                |_| {},
+                &Cancel::never(),
+                &CallOptions::default(),
+            )
+            .await;
+        pool.shutdown_all().await;
+        let preview = preview.unwrap_or_else(|e| panic!("{file}: {e}"));
+        let got: Vec<(&str, &str, &str, &str)> = preview
+            .outputs
+            .iter()
+            .map(|o| {
+                (
+                    o.name.as_str(),
+                    o.version.as_str(),
+                    o.build.as_str(),
+                    o.subdir.as_str(),
+                )
+            })
+            .collect();
+        let want: Vec<(&str, &str, &str, &str)> = recorded
+            .outputs
+            .iter()
+            .map(|o| {
+                let m = &o.metadata;
+                (
+                    m.name.as_str(),
+                    m.version.as_str(),
+                    m.build.as_str(),
+                    m.subdir.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{file}");
+        match &preview.recipe_origin {
+            RecipeOrigin::User { path } => {
+                assert_eq!(backend, "pixi-build-rattler-build", "{file}");
+                assert_eq!(path, &source.join("recipe.yaml"));
+            }
+            RecipeOrigin::Generated => {
+                // One output: `debug/`; several: `<name>/debug/`, where the backend wrote it.
+                let debug = match &recorded.outputs[..] {
+                    [_] => request.work_dir.join("debug"),
+                    [first, ..] => request.work_dir.join(&first.metadata.name).join("debug"),
+                    [] => unreachable!(),
+                };
+                let written = std::fs::read_to_string(debug.join("recipe.yaml"))
+                    .unwrap_or_else(|e| panic!("{file}: {e}"));
+                assert_eq!(preview.recipe, written, "{file}");
+                assert!(
+                    preview.recipe.contains(&recorded.outputs[0].metadata.name),
+                    "{file}"
+                );
+            }
+        }
+        replayed += 1;
+    }
+    assert!(replayed >= 8, "only {replayed} transcripts");
+}
