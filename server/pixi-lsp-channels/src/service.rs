@@ -122,10 +122,11 @@ impl ChannelService {
             }
             new
         };
-        for (_, parsed) in new {
+        if !new.is_empty() {
+            let names = new.into_iter().map(|(_, parsed)| parsed).collect();
             let (inner, key) = (self.inner.clone(), key.clone());
             self.inner
-                .spawn(async move { inner.load_package(key, parsed).await });
+                .spawn(async move { inner.load_packages(key, names).await });
         }
     }
 
@@ -270,19 +271,26 @@ impl Inner {
         });
     }
 
-    async fn load_package(self: Arc<Self>, key: ScopeKey, name: PackageName) {
-        let mut records: Vec<RecordInfo> = Vec::new();
+    /// The records of `names` in `key`: one query per channel for all of them (a manifest
+    /// opens with hundreds of names; one query each would be as many tasks and lookups).
+    async fn load_packages(self: Arc<Self>, key: ScopeKey, names: Vec<PackageName>) {
+        let mut records: HashMap<String, Vec<RecordInfo>> = names
+            .iter()
+            .map(|n| (n.as_normalized().to_owned(), Vec::new()))
+            .collect();
         let mut states = Vec::new();
+        let specs: Vec<MatchSpec> = names
+            .iter()
+            .filter_map(|n| MatchSpec::from_str(n.as_normalized(), ParseStrictness::Lenient).ok())
+            .collect();
         for channel in &key.channels {
             let subdirs = key.subdirs.clone();
-            let spec = MatchSpec::from_str(name.as_normalized(), ParseStrictness::Lenient);
             let (state, found) = self
                 .fetch(|gw| {
-                    let (c, s, spec) = (to_channel(channel), subdirs.clone(), spec.clone());
+                    let (c, s, specs) = (to_channel(channel), subdirs.clone(), specs.clone());
                     async move {
-                        let spec = spec.map_err(|e| QueryError::from_error(&e))?;
                         let out = gw
-                            .query([c], s, [spec])
+                            .query([c], s, specs)
                             .await
                             .map_err(|e| QueryError::from_error(&e))?;
                         Ok(out
@@ -293,25 +301,26 @@ impl Inner {
                     }
                 })
                 .await;
-            records.extend(
-                found
-                    .into_iter()
-                    .flatten()
-                    .filter(|r| r.package_record.name == name)
-                    .map(|r| record_info(&r, &channel.name)),
-            );
+            for record in found.into_iter().flatten() {
+                if let Some(list) = records.get_mut(record.package_record.name.as_normalized()) {
+                    list.push(record_info(&record, &channel.name));
+                }
+            }
             states.push((channel.name.clone(), state));
         }
-        records.sort_by(|a, b| {
-            b.version
-                .cmp(&a.version)
-                .then(b.build_number.cmp(&a.build_number))
-        });
         let overall = overall_state(&states);
-        let key_name = name.as_normalized().to_owned();
         self.update(&key, |data| {
-            data.packages
-                .insert(key_name, (overall, Arc::new(PackageInfo { records })));
+            for (name, mut list) in records {
+                list.sort_by(|a, b| {
+                    b.version
+                        .cmp(&a.version)
+                        .then(b.build_number.cmp(&a.build_number))
+                });
+                data.packages.insert(
+                    name,
+                    (overall.clone(), Arc::new(PackageInfo { records: list })),
+                );
+            }
         });
     }
 }

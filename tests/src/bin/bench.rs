@@ -29,10 +29,15 @@ fn ms(d: Duration) -> String {
 }
 
 fn rss_kb(pid: u32) -> Option<u64> {
+    status_kb(pid, "VmRSS:")
+}
+
+/// A `/proc/<pid>/status` field in KiB (`RssAnon:` is the heap, without mapped files).
+fn status_kb(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
+        .find(|l| l.starts_with(field))?
         .split_whitespace()
         .nth(1)?
         .parse()
@@ -56,6 +61,11 @@ struct Keystrokes {
     completions: Vec<Duration>,
     idle_rss_kb: Option<u64>,
     loaded_rss_kb: Option<u64>,
+    /// The heap part of `loaded_rss_kb` (without memory-mapped files such as rattler's
+    /// cached `repodata.json`).
+    loaded_anon_kb: Option<u64>,
+    /// Diagnostics in the last publication (channel checks add some).
+    diagnostics: usize,
 }
 
 fn run_keystrokes(
@@ -84,6 +94,7 @@ fn run_keystrokes(
     std::thread::sleep(settle);
     let mut current = text.to_owned();
     let mut samples = Vec::new();
+    let mut diagnostics = 0;
     for (i, offset) in edit_offsets(text).into_iter().enumerate() {
         let version = i as i64 + 2;
         let pos = client::position(&current, offset);
@@ -94,12 +105,14 @@ fn run_keystrokes(
             version,
             json!([{ "range": { "start": pos, "end": pos }, "text": "9" }]),
         );
-        c.wait_for("textDocument/publishDiagnostics", |p| {
+        let published = c.wait_for("textDocument/publishDiagnostics", |p| {
             p["uri"] == uri.as_str() && (!versioned || p["version"] == version)
         });
         samples.push(t.elapsed());
+        diagnostics = published["diagnostics"].as_array().map_or(0, Vec::len);
     }
     let loaded_rss_kb = rss_kb(c.pid());
+    let loaded_anon_kb = status_kb(c.pid(), "RssAnon:");
     let completions = completions_after_edits(&mut c, &uri, &mut current);
     let _ = c.shutdown();
     Keystrokes {
@@ -109,6 +122,8 @@ fn run_keystrokes(
         completions,
         idle_rss_kb,
         loaded_rss_kb,
+        loaded_anon_kb,
+        diagnostics,
     }
 }
 
@@ -245,7 +260,7 @@ fn manifest_names(text: &str) -> Vec<String> {
 /// The keystroke loop with channel data on (default settings): against channels that
 /// cannot be reached, and against loopback channels holding every name the manifest uses
 /// among 30,000. Compared with the channels-off run of the same manifest.
-fn with_channels(args: &[String], text: &str, off_p95: Duration, off_rss_kb: Option<u64>) {
+fn with_channels(args: &[String], text: &str, off: &Keystrokes, off_p95: Duration) {
     let closed = || {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         format!("http://{}/channel", listener.local_addr().expect("addr"))
@@ -298,10 +313,15 @@ fn with_channels(args: &[String], text: &str, off_p95: Duration, off_rss_kb: Opt
             Duration::from_secs(20),
         );
         let p95 = report(&format!("pixi-lsp, {label}"), &mut k);
+        let delta = |a: Option<u64>, b: Option<u64>| {
+            (a.unwrap_or(0) as f64 - b.unwrap_or(0) as f64) / 1024.0
+        };
         println!(
-            "pixi-lsp, {label}: keystroke p95 {:.2}x the channels-off run; RSS {:+.1} MB",
+            "pixi-lsp, {label}: {} diagnostics; keystroke p95 {:.2}x the channels-off run; RSS {:+.1} MB (heap {:+.1} MB)",
+            k.diagnostics,
             p95.as_secs_f64() / off_p95.as_secs_f64().max(1e-9),
-            (k.loaded_rss_kb.unwrap_or(0) as f64 - off_rss_kb.unwrap_or(0) as f64) / 1024.0
+            delta(k.loaded_rss_kb, off.loaded_rss_kb),
+            delta(k.loaded_anon_kb, off.loaded_anon_kb),
         );
     }
 }
@@ -341,7 +361,7 @@ fn main() {
     let mut ours = ours;
     let our_p95 = report("pixi-lsp", &mut ours);
     if !args.iter().any(|a| a == "--no-channels") {
-        with_channels(&args, &text, our_p95, ours.loaded_rss_kb);
+        with_channels(&args, &text, &ours, our_p95);
     }
 
     match find_tombi(&args) {
