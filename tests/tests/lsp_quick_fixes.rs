@@ -126,3 +126,10 @@ fn build_commands_only_when_a_backend_is_named() {
         "{actions}"
     );
 }
+
+#[test]
+fn an_undefined_feature_is_changed_to_the_closest_defined_one() {
+    let text = "[workspace]\nchannels = []\nplatforms = []\n\n[feature.test.dependencies]\npytest = \"*\"\n\n[environments]\ntest = [\"tset\"] # typo\n";
+    let fixed = fix(text, "undefined-feature", "Change to 'test'");
+    assert_eq!(fixed, text.replace("[\"tset\"]", "[\"test\"]"));
+}

@@ -3,7 +3,7 @@
 //! listed twice, since their order decides priority. Upstream:
 //! `crates/pixi_manifest/src/toml/manifest.rs` (`into_workspace_manifest`).
 
-use pixi_lsp_syntax::{NodeId, Tree};
+use pixi_lsp_syntax::{Fix, NodeId, TextEdit, Tree, closest, edit};
 
 use crate::ManifestKind;
 use crate::ctx::Ctx;
@@ -42,11 +42,23 @@ fn features_of(ctx: &mut Ctx, list: NodeId, defined: &[String]) {
         let Some(name) = tree.str(item) else { continue };
         let range = tree.range(item);
         if !defined.iter().any(|d| d == name) {
-            ctx.error(
-                "undefined-feature",
-                range,
-                format!("The feature '{name}' is not defined in the manifest\nAdd the feature to the manifest"),
+            let suggestion = closest(name, defined.iter().map(String::as_str));
+            let mut msg = format!(
+                "The feature '{name}' is not defined in the manifest\nAdd the feature to the manifest"
             );
+            if let Some(s) = suggestion {
+                msg.push_str(&format!("\nDid you mean '{s}'?"));
+            }
+            let d = ctx.error("undefined-feature", range, msg);
+            if let Some(s) = suggestion {
+                d.fixes.push(Fix {
+                    title: format!("Change to '{s}'"),
+                    edits: vec![TextEdit {
+                        range,
+                        new_text: edit::format_string(s),
+                    }],
+                });
+            }
         } else if seen.contains(&name) {
             ctx.error(
                 "duplicate-feature",
