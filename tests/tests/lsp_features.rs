@@ -157,14 +157,10 @@ fn rich_platform_tables_complete_and_hover() {
     let (text, pos) =
         cursor("[workspace]\nchannels = []\nplatforms = [{ platform = \"linux-64\", cu$0 }]\n");
     c.open(URI, &text);
-    let items = c.request("textDocument/completion", text_document_position(URI, &pos));
-    let items = items["items"]
-        .as_array()
-        .cloned()
-        .unwrap_or_else(|| items.as_array().cloned().unwrap_or_default());
-    let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
-    assert!(labels.contains(&"cuda"), "{labels:?}");
-    assert!(labels.contains(&"glibc"), "{labels:?}");
+    let labels =
+        completion_labels(&c.request("textDocument/completion", text_document_position(URI, &pos)));
+    assert!(labels.contains(&"cuda".to_owned()), "{labels:?}");
+    assert!(labels.contains(&"glibc".to_owned()), "{labels:?}");
 
     let (text, pos) = cursor(
         "[workspace]\nchannels = []\nplatforms = [{ platform = \"linux-64\", cu$0da = \"12.9\" }]\n",
@@ -184,27 +180,27 @@ fn derived_platform_names_complete_and_hover() {
     let head = "[workspace]\nchannels = []\nplatforms = [\"linux-64\", { platform = \"linux-64\", cuda = \"12.9\" }]\n\n";
     let (text, pos) = cursor(&format!("{head}[feature.gpu]\nplatforms = [\"$0\"]\n"));
     c.open(URI, &text);
-    let list = c.request("textDocument/completion", text_document_position(URI, &pos));
-    let items = list["items"]
-        .as_array()
-        .or(list.as_array())
-        .cloned()
-        .unwrap_or_default();
-    let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
-    assert_eq!(labels.first(), Some(&"linux-64"), "{labels:?}");
-    assert!(labels.contains(&"linux-64-cuda-12-9"), "{labels:?}");
+    let labels =
+        completion_labels(&c.request("textDocument/completion", text_document_position(URI, &pos)));
+    assert_eq!(
+        labels.first().map(String::as_str),
+        Some("linux-64"),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&"linux-64-cuda-12-9".to_owned()),
+        "{labels:?}"
+    );
 
     let (text, pos) = cursor(&format!("{head}[target.$0]\n"));
     c.change(URI, 2, json!([{ "text": text }]));
     c.diagnostics(URI, 2);
-    let list = c.request("textDocument/completion", text_document_position(URI, &pos));
-    let items = list["items"]
-        .as_array()
-        .or(list.as_array())
-        .cloned()
-        .unwrap_or_default();
-    let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
-    assert!(labels.contains(&"linux-64-cuda-12-9"), "{labels:?}");
+    let labels =
+        completion_labels(&c.request("textDocument/completion", text_document_position(URI, &pos)));
+    assert!(
+        labels.contains(&"linux-64-cuda-12-9".to_owned()),
+        "{labels:?}"
+    );
 
     let (text, pos) = cursor(
         "[workspace]\nchannels = []\nplatforms = [\"linux-64\", { plat$0form = \"linux-64\", cuda = \"12.9\" }]\n",

@@ -11,8 +11,7 @@ use std::collections::HashMap;
 
 use common::*;
 use pixi_lsp_build::BuiltArtifact;
-use rattler_conda_types::{Channel, MatchSpec, ParseStrictness};
-use rattler_solve::{SolverImpl, SolverTask};
+use rattler_conda_types::Channel;
 
 /// The packages next to the fixture's `hello`, by directory name: their project model and
 /// `[package.build.config]`.
@@ -232,41 +231,13 @@ async fn with_path_dependencies_the_artifacts_install_together_into_a_fresh_pref
         Channel::from_url(published.url()),
         Channel::from_url(fx.request.package.channels[0].clone()),
     ];
-    let specs = vec![MatchSpec::from_str("hello", ParseStrictness::Strict).unwrap()];
-    let gateway = rattler_repodata_gateway::Gateway::builder()
-        .with_cache_dir(fx.root.join("install-cache"))
-        .finish();
-    let repodata = gateway
-        .query(
-            channels,
-            [
-                fx.request.package.host_platform,
-                pixi_lsp_build::Subdir::NoArch,
-            ],
-            specs.clone(),
-        )
-        .recursive(true)
-        .await
-        .unwrap();
-    let records = rattler_solve::resolvo::Solver
-        .solve(SolverTask {
-            specs,
-            ..SolverTask::from_iter(&repodata)
-        })
-        .unwrap()
-        .records;
-    let prefix = fx.root.join("fresh-prefix");
-    rattler::install::Installer::new()
-        .with_package_cache(rattler_cache::package_cache::PackageCache::new(
-            fx.root.join("install-pkgs"),
-        ))
-        .install(&prefix, records)
-        .await
-        .unwrap();
-    let installed: Vec<String> = conda_meta(&prefix)
-        .into_iter()
-        .map(|n| n.split('-').next().unwrap_or_default().to_owned())
-        .collect();
+    let installed = install_into_fresh_prefix(
+        &fx.root,
+        channels,
+        fx.request.package.host_platform,
+        "hello",
+    )
+    .await;
     assert_eq!(installed, ["hello", "tinypy", "tool"]);
 }
 

@@ -10,8 +10,7 @@ mod common;
 
 use common::*;
 use pixi_lsp_backend_client::types::CondaOutputsResult;
-use rattler_conda_types::{Channel, MatchSpec, ParseStrictness};
-use rattler_solve::{SolverImpl, SolverTask};
+use rattler_conda_types::Channel;
 
 const RATTLER_BUILD: &str = "pixi-build-rattler-build";
 
@@ -117,45 +116,13 @@ async fn build_publish_install(
         IndexOptions::JSON_ONLY,
     )
     .unwrap();
-    let specs = vec![MatchSpec::from_str(install, ParseStrictness::Strict).unwrap()];
-    let gateway = rattler_repodata_gateway::Gateway::builder()
-        .with_cache_dir(case.root.join("install-cache"))
-        .finish();
-    let repodata = gateway
-        .query(
-            vec![Channel::from_url(published.url())],
-            [case.request.package.host_platform, Subdir::NoArch],
-            specs.clone(),
-        )
-        .recursive(true)
-        .await
-        .unwrap();
-    let records = rattler_solve::resolvo::Solver
-        .solve(SolverTask {
-            specs,
-            ..SolverTask::from_iter(&repodata)
-        })
-        .unwrap()
-        .records;
-    let prefix = case.root.join("fresh-prefix");
-    rattler::install::Installer::new()
-        .with_package_cache(rattler_cache::package_cache::PackageCache::new(
-            case.root.join("install-pkgs"),
-        ))
-        .install(&prefix, records)
-        .await
-        .unwrap();
-    let mut installed: Vec<String> = std::fs::read_dir(prefix.join("conda-meta"))
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().to_string_lossy().into_owned();
-            let stem = name.strip_suffix(".json")?;
-            // `<name>-<version>-<build>`
-            Some(stem.rsplitn(3, '-').nth(2)?.to_owned())
-        })
-        .collect();
-    installed.sort();
-    installed
+    install_into_fresh_prefix(
+        &case.root,
+        vec![Channel::from_url(published.url())],
+        case.request.package.host_platform,
+        install,
+    )
+    .await
 }
 
 #[tokio::test]

@@ -249,3 +249,57 @@ pub fn process_gone(pid: u32) -> bool {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status.is_empty() || status.contains("State:\tZ")
 }
+
+/// Solves `install` from `channels` for `platform` (and noarch) and installs it into a new
+/// prefix under `root`, as a user of the published packages would; the installed package
+/// names, sorted.
+pub async fn install_into_fresh_prefix(
+    root: &Path,
+    channels: Vec<rattler_conda_types::Channel>,
+    platform: pixi_lsp_build::Subdir,
+    install: &str,
+) -> Vec<String> {
+    use rattler_conda_types::{MatchSpec, ParseStrictness};
+    use rattler_solve::{SolverImpl, SolverTask};
+    use std::str::FromStr;
+
+    let specs = vec![MatchSpec::from_str(install, ParseStrictness::Strict).unwrap()];
+    let gateway = rattler_repodata_gateway::Gateway::builder()
+        .with_cache_dir(root.join("install-cache"))
+        .finish();
+    let repodata = gateway
+        .query(
+            channels,
+            [platform, pixi_lsp_build::Subdir::NoArch],
+            specs.clone(),
+        )
+        .recursive(true)
+        .await
+        .unwrap();
+    let records = rattler_solve::resolvo::Solver
+        .solve(SolverTask {
+            specs,
+            ..SolverTask::from_iter(&repodata)
+        })
+        .unwrap()
+        .records;
+    let prefix = root.join("fresh-prefix");
+    rattler::install::Installer::new()
+        .with_package_cache(rattler_cache::package_cache::PackageCache::new(
+            root.join("install-pkgs"),
+        ))
+        .install(&prefix, records)
+        .await
+        .unwrap();
+    let mut installed: Vec<String> = std::fs::read_dir(prefix.join("conda-meta"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".json")?;
+            // `<name>-<version>-<build>`
+            Some(stem.rsplitn(3, '-').nth(2)?.to_owned())
+        })
+        .collect();
+    installed.sort();
+    installed
+}
