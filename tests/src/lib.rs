@@ -6,4 +6,5 @@ pub mod client;
 pub mod generate;
 pub mod paths;
 pub mod synthetic_channel;
-pub mod upstream;
+/// pixi's real backends and their recordings (shared with the build crate's tests).
+pub use pixi_lsp_test_utils::upstream;

@@ -19,7 +19,7 @@ use pixi_lsp_backend_client::{BackendCommand, BackendProcess, CallOptions};
 use pixi_lsp_test_utils::{IndexOptions, LocalChannel};
 use pixi_lsp_tests::client::{Client, ClientBuilder, file_uri};
 use pixi_lsp_tests::upstream::{
-    RecordedCase, case_of_transcript, recorded_cases, upstream_backends,
+    RecordedCase, case_of_transcript, recorded_cases, substituted, upstream_backends,
 };
 use serde_json::{Value, json};
 
@@ -240,14 +240,6 @@ fn lsp_preview_of_every_recorded_case() {
         }
     }
     c.shutdown();
-}
-
-fn substituted(value: &Value, source: &Path, work: &Path) -> Value {
-    let text = value
-        .to_string()
-        .replace("<source>", &source.display().to_string())
-        .replace("<work>", &work.display().to_string());
-    serde_json::from_str(&text).unwrap()
 }
 
 /// Each transcript's requests, read into our types and sent by our client to the real

@@ -12,27 +12,7 @@ use common::*;
 use pixi_lsp_backend_client::CallOptions;
 use pixi_lsp_backend_client::types::{CondaOutputsParams, CondaOutputsResult, InitializeParams};
 use pixi_lsp_build::{BackendPool, PreviewRequest, RecipeOrigin};
-
-/// The backend a transcript talked to, and the recorded case whose files it used.
-fn backend_and_case(transcript: &str) -> (&'static str, &'static str) {
-    match transcript.split('-').next().unwrap() {
-        "rattler" => ("pixi-build-rattler-build", "multi-output"),
-        "cmake" => ("pixi-build-cmake", "minimal"),
-        "python" => ("pixi-build-python", "minimal"),
-        "rust" => ("pixi-build-rust", "minimal"),
-        "r" => ("pixi-build-r", "minimal"),
-        "mojo" => ("pixi-build-mojo", "minimal"),
-        _ => panic!("a transcript of an unknown backend: {transcript}"),
-    }
-}
-
-fn substituted(value: &Value, source: &Path, work: &Path) -> Value {
-    let text = value
-        .to_string()
-        .replace("<source>", &source.display().to_string())
-        .replace("<work>", &work.display().to_string());
-    serde_json::from_str(&text).unwrap()
-}
+use pixi_lsp_test_utils::upstream::{case_of_transcript, substituted};
 
 #[tokio::test]
 async fn every_transcript_previews_with_the_outputs_it_recorded() {
@@ -41,13 +21,13 @@ async fn every_transcript_previews_with_the_outputs_it_recorded() {
     for entry in std::fs::read_dir(upstream.join("transcripts")).unwrap() {
         let path = entry.unwrap().path();
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let (backend, case) = backend_and_case(&file);
+        let case = case_of_transcript(&upstream, &file);
+        let (backend, recorded_case) = (case.backend.as_str(), &case.dir);
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
         let (source, work) = (root.join("source"), root.join("work"));
         std::fs::create_dir_all(&source).unwrap();
-        let recorded_case = upstream.join("recorded").join(backend).join(case);
-        for entry in std::fs::read_dir(&recorded_case).unwrap() {
+        for entry in std::fs::read_dir(recorded_case).unwrap() {
             let from = entry.unwrap().path();
             let name = from.file_name().unwrap().to_string_lossy().into_owned();
             if from.is_file() && !name.starts_with("pixi-lsp-") {

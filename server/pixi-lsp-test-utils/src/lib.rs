@@ -89,6 +89,7 @@ mod backends;
 mod channel;
 mod http;
 mod package;
+pub mod upstream;
 
 pub use backends::{
     BACKEND_BUILD, BACKEND_RELEASES, BACKENDS, LINUX_ONLY_BACKEND, MAX_API_VERSION, ORDINARY,

@@ -41,21 +41,7 @@ macro_rules! require_backend {
     };
 }
 
-/// `../shared/upstream-backends` (pixi's real backends and their recordings) beside the
-/// repository; `None`, after a note naming the missing folder, when it is absent.
-#[allow(clippy::print_stderr)] // the skip note is for whoever runs the tests
-pub fn upstream() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/upstream-backends");
-    if dir.join("bin").is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "note: {} is absent; the tests with pixi's real backends are skipped",
-            dir.display()
-        );
-        None
-    }
-}
+pub use pixi_lsp_test_utils::upstream::upstream_backends as upstream;
 
 /// A `python`-like interpreter package (noarch) and the API version package.
 pub fn channel(dir: &Path) -> WrittenChannel {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// missing folder, when it is absent (CI has it).
 #[allow(clippy::print_stderr)] // the skip note is for whoever runs the tests
 pub fn upstream_backends() -> Option<PathBuf> {
-    let dir = crate::paths::repo_root().join("../shared/upstream-backends");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/upstream-backends");
     if dir.join("bin").is_dir() && dir.join("recorded").is_dir() {
         Some(dir)
     } else {
@@ -116,4 +116,13 @@ pub fn case_of_transcript(upstream: &Path, transcript: &str) -> RecordedCase {
         .into_iter()
         .find(|c| c.backend == backend && c.name == case)
         .unwrap_or_else(|| panic!("no recorded case {backend}/{case} for {transcript}"))
+}
+
+/// A transcript's JSON with its `<source>` and `<work>` placeholders replaced.
+pub fn substituted(value: &serde_json::Value, source: &Path, work: &Path) -> serde_json::Value {
+    let text = value
+        .to_string()
+        .replace("<source>", &source.display().to_string())
+        .replace("<work>", &work.display().to_string());
+    serde_json::from_str(&text).expect("a substituted transcript is JSON")
 }
