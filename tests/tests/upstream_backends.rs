@@ -448,3 +448,65 @@ fn a_path_dependency_reaches_a_real_backend() {
         json!({ "path": "../../lib" })
     );
 }
+
+/// `[workspace.build-variants]` reaches the backend as pixi sends it (`variantConfiguration`
+/// of `conda/outputs`), the host platform's target values first (regression: pixi-lsp sent
+/// `null`, so a variant workspace previewed as if it had none).
+#[test]
+fn build_variants_reach_the_real_backend() {
+    let Some(upstream) = upstream_backends() else {
+        return;
+    };
+    let case = recorded_cases(&upstream)
+        .into_iter()
+        .find(|c| c.backend == "pixi-build-python" && c.name == "build-variants")
+        .expect("the recorded build-variants case");
+    let root = tempfile::tempdir().unwrap();
+    let ws = workspace(root.path(), &case);
+    let manifest = std::fs::read_to_string(ws.join("pixi.toml")).unwrap();
+    let host = rattler_conda_types::Subdir::current().unwrap();
+    std::fs::write(
+        ws.join("pixi.toml"),
+        format!(
+            "{manifest}\n[workspace.target.{host}.build-variants]\nnumpy = [\"2.0\"]\n[workspace.target.no-such-platform.build-variants]\nnumpy = [\"1.0\"]\n"
+        ),
+    )
+    .unwrap();
+    let out = Command::new(binary())
+        .arg("preview")
+        .arg(ws.join("pixi.toml"))
+        .env("PIXI_BUILD_BACKEND_OVERRIDE", case.override_var(&upstream))
+        .env("RATTLER_CACHE_DIR", root.path().join("cache"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let params = glob_one(&ws.join(".pixi/build/work"), "conda_outputs_params.json");
+    let params: Value = serde_json::from_str(&std::fs::read_to_string(params).unwrap()).unwrap();
+    assert_eq!(
+        params["variantConfiguration"],
+        json!({ "python": ["3.11.*", "3.12.*"], "numpy": ["2.0"] }),
+        "{params}"
+    );
+}
+
+/// The one file called `name` below `dir`.
+fn glob_one(dir: &Path, name: &str) -> std::path::PathBuf {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n == name) {
+                found.push(path);
+            }
+        }
+    }
+    assert_eq!(found.len(), 1, "{found:?}");
+    found.remove(0)
+}

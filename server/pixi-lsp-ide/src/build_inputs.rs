@@ -2,6 +2,11 @@
 //! `ProjectModel` (`docs/backend-protocol.md` §8), the backend `configuration` and
 //! `targetConfiguration`, and the backend spec itself (`docs/backend-resolution.md` §1).
 
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use rattler_conda_types::Subdir;
+
 use pixi_lsp_syntax::{NodeId, Scalar, Tree};
 use serde_json::{Map, Value, json};
 
@@ -32,6 +37,43 @@ pub struct BuildInputs {
     pub target_configuration: Value,
     /// The workspace's channels (what outputs are resolved against).
     pub workspace_channels: Vec<String>,
+    /// `[workspace.build-variants]` (selector `None`) and each
+    /// `[workspace.target.<selector>.build-variants]`: key → values.
+    pub build_variants: Vec<(Option<String>, BTreeMap<String, Vec<String>>)>,
+}
+
+impl BuildInputs {
+    /// The variant configuration pixi sends for a build on `host` (a conda subdir): the
+    /// most specific target's values for a key win (`linux-64` over `linux` over `unix`
+    /// over the workspace's own); `None` when no variant applies.
+    pub fn variant_configuration(&self, host: &str) -> Option<BTreeMap<String, Vec<String>>> {
+        let specificity = |selector: &Option<String>| -> Option<u8> {
+            let Some(sel) = selector else { return Some(0) };
+            let subdir = Subdir::from_str(host).ok();
+            let family = |f: fn(Subdir) -> bool| subdir.is_some_and(f);
+            match sel.as_str() {
+                s if s == host => Some(3),
+                "linux" if family(Subdir::is_linux) => Some(2),
+                "osx" | "macos" if family(Subdir::is_osx) => Some(2),
+                "win" if family(Subdir::is_windows) => Some(2),
+                "unix" if family(Subdir::is_unix) => Some(1),
+                _ => None,
+            }
+        };
+        let mut applicable: Vec<(u8, &BTreeMap<String, Vec<String>>)> = self
+            .build_variants
+            .iter()
+            .filter_map(|(sel, values)| specificity(sel).map(|s| (s, values)))
+            .collect();
+        applicable.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (_, values) in applicable {
+            for (key, list) in values {
+                out.entry(key.clone()).or_insert_with(|| list.clone());
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
 }
 
 /// A TOML value as JSON (datetimes become strings).
@@ -241,6 +283,33 @@ fn selector_expression(selector: &str) -> String {
     }
 }
 
+/// `[workspace.build-variants]` and `[workspace.target.<selector>.build-variants]`.
+fn workspace_build_variants(
+    tree: &Tree,
+    workspace: NodeId,
+) -> Vec<(Option<String>, BTreeMap<String, Vec<String>>)> {
+    let values = |table: NodeId| -> BTreeMap<String, Vec<String>> {
+        tree.entries(table)
+            .iter()
+            .map(|e| (e.key.clone(), strings(tree, Some(e.value))))
+            .collect()
+    };
+    let mut out = Vec::new();
+    if let Some(own) = tree.get(workspace, "build-variants") {
+        out.push((None, values(own)));
+    }
+    for target in tree
+        .get(workspace, "target")
+        .map(|t| tree.entries(t))
+        .unwrap_or_default()
+    {
+        if let Some(table) = tree.get(target.value, "build-variants") {
+            out.push((Some(target.key.clone()), values(table)));
+        }
+    }
+    out
+}
+
 impl FileAnalysis {
     /// What a backend would be given for this manifest; `None` without `[package.build]`.
     pub fn build_inputs(&self) -> Option<BuildInputs> {
@@ -352,12 +421,16 @@ impl FileAnalysis {
         } else {
             Value::Object(target_configuration)
         };
+        let build_variants = ws_tree_and_table
+            .map(|(t, w)| workspace_build_variants(t, w))
+            .unwrap_or_default();
         Some(BuildInputs {
             backend,
             project_model: model,
             configuration,
             target_configuration,
             workspace_channels,
+            build_variants,
         })
     }
 

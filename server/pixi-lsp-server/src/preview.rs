@@ -72,6 +72,23 @@ pub fn preview_request(
         .as_str()
         .unwrap_or(&inputs.backend.name)
         .to_owned();
+    let host_platform = pixi_lsp_build::Subdir::current().unwrap_or(pixi_lsp_build::Subdir::NoArch);
+    // As pixi: `[workspace.build-variants]`, the host platform's targets first.
+    let variant_configuration =
+        inputs
+            .variant_configuration(host_platform.as_str())
+            .map(|config| {
+                config
+                    .into_iter()
+                    .map(|(key, values)| {
+                        let values = values
+                            .into_iter()
+                            .map(pixi_lsp_backend_client::types::VariantValue::String)
+                            .collect();
+                        (key, values)
+                    })
+                    .collect()
+            });
     Ok(PreviewRequest {
         manifest_path: manifest_path.to_owned(),
         workspace_dir: workspace_dir.to_owned(),
@@ -97,9 +114,8 @@ pub fn preview_request(
         configuration: inputs.configuration,
         target_configuration: inputs.target_configuration,
         channels: resolve(&inputs.workspace_channels, workspace_dir)?,
-        host_platform: pixi_lsp_build::Subdir::current().unwrap_or(pixi_lsp_build::Subdir::NoArch),
-        // Not read from the manifest yet (`[workspace.build-variants]`).
-        variant_configuration: None,
+        host_platform,
+        variant_configuration,
         work_dir: pixi_lsp_build::work_directory(workspace_dir, &package, manifest_path),
     })
 }
