@@ -38,15 +38,18 @@ pub struct BuildInputs {
     /// The workspace's channels (what outputs are resolved against).
     pub workspace_channels: Vec<String>,
     /// `[workspace.build-variants]` (selector `None`) and each
-    /// `[workspace.target.<selector>.build-variants]`: key → values.
-    pub build_variants: Vec<(Option<String>, BTreeMap<String, Vec<String>>)>,
+    /// `[workspace.target.<selector>.build-variants]`.
+    pub build_variants: Vec<(Option<String>, Variants)>,
 }
+
+/// Variant key → the values a build takes.
+pub type Variants = BTreeMap<String, Vec<String>>;
 
 impl BuildInputs {
     /// The variant configuration pixi sends for a build on `host` (a conda subdir): the
     /// most specific target's values for a key win (`linux-64` over `linux` over `unix`
     /// over the workspace's own); `None` when no variant applies.
-    pub fn variant_configuration(&self, host: &str) -> Option<BTreeMap<String, Vec<String>>> {
+    pub fn variant_configuration(&self, host: &str) -> Option<Variants> {
         let specificity = |selector: &Option<String>| -> Option<u8> {
             let Some(sel) = selector else { return Some(0) };
             let subdir = Subdir::from_str(host).ok();
@@ -60,13 +63,13 @@ impl BuildInputs {
                 _ => None,
             }
         };
-        let mut applicable: Vec<(u8, &BTreeMap<String, Vec<String>>)> = self
+        let mut applicable: Vec<(u8, &Variants)> = self
             .build_variants
             .iter()
             .filter_map(|(sel, values)| specificity(sel).map(|s| (s, values)))
             .collect();
-        applicable.sort_by(|a, b| b.0.cmp(&a.0));
-        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        applicable.sort_by_key(|(specificity, _)| std::cmp::Reverse(*specificity));
+        let mut out = Variants::new();
         for (_, values) in applicable {
             for (key, list) in values {
                 out.entry(key.clone()).or_insert_with(|| list.clone());
@@ -284,11 +287,8 @@ fn selector_expression(selector: &str) -> String {
 }
 
 /// `[workspace.build-variants]` and `[workspace.target.<selector>.build-variants]`.
-fn workspace_build_variants(
-    tree: &Tree,
-    workspace: NodeId,
-) -> Vec<(Option<String>, BTreeMap<String, Vec<String>>)> {
-    let values = |table: NodeId| -> BTreeMap<String, Vec<String>> {
+fn workspace_build_variants(tree: &Tree, workspace: NodeId) -> Vec<(Option<String>, Variants)> {
+    let values = |table: NodeId| -> Variants {
         tree.entries(table)
             .iter()
             .map(|e| (e.key.clone(), strings(tree, Some(e.value))))
