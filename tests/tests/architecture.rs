@@ -1,0 +1,131 @@
+//! The dependency invariants ARCHITECTURE.md states, checked on every crate's Cargo.toml so
+//! that they stay true: the analysis crates do no IO and know no LSP; only the server crate
+//! speaks LSP; channel data reaches the IDE as plain data (the `fetch` feature, which brings
+//! the network, is the server's alone).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use pixi_lsp_tests::paths;
+
+/// The crates under `server/`, each with the names of its `[dependencies]` and the text of
+/// each dependency's line (for features).
+fn crates() -> BTreeMap<String, BTreeMap<String, String>> {
+    let server = paths::repo_root().join("server");
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(&server).unwrap().flatten() {
+        let manifest = entry.path().join("Cargo.toml");
+        if !manifest.is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        out.insert(name, dependencies(&manifest));
+    }
+    out
+}
+
+fn dependencies(manifest: &Path) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(manifest).unwrap();
+    let mut in_deps = false;
+    let mut deps = BTreeMap::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_deps = line == "[dependencies]";
+            continue;
+        }
+        if !in_deps || line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let key: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        if !key.is_empty() {
+            deps.insert(key, line.to_owned());
+        }
+    }
+    deps
+}
+
+/// Crates that hold the analysis: plain, synchronous code over text.
+const ANALYSIS: &[&str] = &[
+    "pixi-lsp-syntax",
+    "pixi-lsp-schema",
+    "pixi-lsp-rules",
+    "pixi-lsp-ide",
+    "pixi-lsp-documents",
+];
+/// What would bring IO, an async runtime or the network into a crate.
+const IO: &[&str] = &[
+    "tokio",
+    "reqwest",
+    "reqwest-middleware",
+    "rattler",
+    "rattler_repodata_gateway",
+    "rattler_networking",
+    "rattler_cache",
+    "tower-lsp-server",
+];
+
+#[test]
+fn analysis_crates_do_no_io_and_know_no_lsp() {
+    let crates = crates();
+    assert!(crates.len() >= 10, "found only {:?}", crates.keys());
+    for name in ANALYSIS {
+        let deps = crates
+            .get(*name)
+            .unwrap_or_else(|| panic!("no crate {name}"));
+        for io in IO {
+            assert!(
+                !deps.contains_key(*io),
+                "{name} depends on {io}: {}",
+                deps[*io]
+            );
+        }
+        assert!(
+            !deps.contains_key("pixi-lsp-server") && !deps.contains_key("pixi-lsp-build"),
+            "{name} depends on a crate that runs things: {deps:?}"
+        );
+    }
+}
+
+#[test]
+fn only_the_server_crate_speaks_lsp() {
+    for (name, deps) in crates() {
+        if deps.contains_key("tower-lsp-server") {
+            assert_eq!(
+                name, "pixi-lsp-server",
+                "{name} depends on tower-lsp-server"
+            );
+        }
+    }
+}
+
+#[test]
+fn channel_data_reaches_the_ide_as_plain_data() {
+    let crates = crates();
+    let ide = &crates["pixi-lsp-ide"];
+    let line = ide
+        .get("pixi-lsp-channels")
+        .expect("the ide reads channel data");
+    assert!(!line.contains("fetch"), "the ide enables fetching: {line}");
+    let channels =
+        std::fs::read_to_string(paths::repo_root().join("server/pixi-lsp-channels/Cargo.toml"))
+            .unwrap();
+    let default_features = channels
+        .lines()
+        .find(|l| l.trim_start().starts_with("default"))
+        .unwrap_or("");
+    assert!(
+        !default_features.contains("fetch"),
+        "fetch is a default feature: {default_features}"
+    );
+    let server = &crates["pixi-lsp-server"];
+    assert!(
+        server
+            .get("pixi-lsp-channels")
+            .is_some_and(|l| l.contains("fetch")),
+        "the server fetches channel data: {server:?}"
+    );
+}
