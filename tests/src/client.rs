@@ -21,6 +21,8 @@ pub struct Client {
     pending: VecDeque<Value>,
     next_id: i64,
     pub initialize_result: Value,
+    /// Shut down through the protocol already ([`Client::shutdown`]).
+    closed: bool,
 }
 
 /// Reads one framed message; `None` at end of stream.
@@ -134,6 +136,7 @@ impl ClientBuilder {
             pending: VecDeque::new(),
             next_id: 0,
             initialize_result: Value::Null,
+            closed: false,
         };
         let result = client.request(
             "initialize",
@@ -294,7 +297,21 @@ impl Client {
 
     /// Shuts down politely and returns the exit status code.
     pub fn shutdown(mut self) -> Option<i32> {
-        let _ = self.request_raw("shutdown", Value::Null);
+        self.close()
+    }
+
+    /// `shutdown`, then `exit`, then waits for the process (killing it after 10 s).
+    fn close(&mut self) -> Option<i32> {
+        self.closed = true;
+        // Never panics: a server that died or hangs is killed below.
+        let id = self.send_request("shutdown", Value::Null);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while let Some(msg) = self.recv(deadline) {
+            if is_response_to(&msg, id) {
+                break;
+            }
+            self.pending.push_back(msg);
+        }
         self.notify("exit", Value::Null);
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
@@ -308,10 +325,42 @@ impl Client {
     }
 }
 
+/// Messages nobody read that say the server failed: a request answered with an internal
+/// error (a panic in a handler), or a message telling the user that one happened.
+fn server_failures(messages: &[Value]) -> Vec<&Value> {
+    messages
+        .iter()
+        .filter(|m| {
+            let internal = m["error"]["code"] == -32603;
+            let told = m["method"] == "window/showMessage"
+                && m["params"]["type"] == 1
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("failed unexpectedly"));
+            internal || told
+        })
+        .collect()
+}
+
+/// Ends the server as an editor does (`shutdown`, `exit`), and fails the test when the
+/// server reported an internal failure that the test never looked at.
 impl Drop for Client {
     fn drop(&mut self) {
+        if !self.closed && matches!(self.child.try_wait(), Ok(None)) && !std::thread::panicking() {
+            let _ = self.close();
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if std::thread::panicking() {
+            return;
+        }
+        let mut unread: Vec<Value> = self.pending.drain(..).collect();
+        unread.extend(self.incoming.try_iter());
+        let failures = server_failures(&unread);
+        assert!(
+            failures.is_empty(),
+            "the server reported failures nobody read: {failures:?}"
+        );
     }
 }
 

@@ -176,3 +176,27 @@ fn out_of_range_positions_and_unknown_documents() {
     assert!(unknown.is_null());
     assert!(c.is_running());
 }
+
+/// The test client's own check: a test that lets an internal failure of the server go
+/// unread fails when its client is dropped.
+#[test]
+fn an_unread_internal_failure_fails_the_test() {
+    let outcome = std::panic::catch_unwind(|| {
+        let mut c = ClientBuilder::new(&binary())
+            .env("PIXI_LSP_FAULT_INJECTION", "panic-in-hover")
+            .start();
+        c.open(URI, common::VALID);
+        let _ = c.send_request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 1 } }),
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        drop(c);
+    });
+    let message = outcome
+        .expect_err("dropping the client must fail the test")
+        .downcast::<String>()
+        .map(|m| *m)
+        .unwrap_or_default();
+    assert!(message.contains("failures nobody read"), "{message}");
+}
