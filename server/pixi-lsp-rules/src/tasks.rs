@@ -30,7 +30,51 @@ pub(crate) fn check(ctx: &mut Ctx) {
             if let Some(args) = tree.get(task, "args") {
                 arguments(ctx, task, args);
             }
+            if let Some(deps) = tree.get(task, "depends-on") {
+                dependency_args(ctx, deps);
+            }
         }
+    }
+}
+
+/// `depends-on = [{ task, args = ["positional", { name = "value" }] }]`: a named argument
+/// is a table of exactly one entry.
+fn dependency_args(ctx: &mut Ctx, deps: NodeId) {
+    let tree = ctx.tree;
+    for &dep in tree.items(deps) {
+        let Some(args) = tree.get(dep, "args") else {
+            continue;
+        };
+        for &arg in tree.items(args) {
+            if tree.table(arg).is_none() {
+                continue;
+            }
+            let count = tree.entries(arg).len();
+            if count != 1 {
+                let msg = if count == 0 {
+                    "got zero elements when exactly one was expected".to_owned()
+                } else {
+                    format!("got at least {count} elements when exactly one was expected")
+                };
+                ctx.error(
+                    "invalid-task-arg",
+                    tree.range(arg),
+                    format!("{msg}\na named argument is one `name = \"value\"` pair"),
+                );
+            }
+        }
+    }
+}
+
+/// pixi's `ArgName`: any name without a `-` (it would not survive the shell template).
+fn argument_name(ctx: &mut Ctx, name: NodeId) {
+    let tree = ctx.tree;
+    if let Some(text) = tree.str(name).filter(|t| t.contains('-')) {
+        ctx.error(
+            "invalid-task-arg",
+            tree.range(name),
+            format!("'{text}' is not a valid argument name since it contains the character '-'"),
+        );
     }
 }
 
@@ -40,8 +84,12 @@ fn arguments(ctx: &mut Ctx, task: NodeId, args: NodeId) {
     let mut out_of_order = false;
     for &arg in tree.items(args) {
         if tree.table(arg).is_none() {
+            argument_name(ctx, arg);
             out_of_order |= have_default;
             continue;
+        }
+        if let Some(name) = tree.get(arg, "arg") {
+            argument_name(ctx, name);
         }
         let default = tree.get(arg, "default").and_then(|d| tree.str(d));
         if let (Some(default), Some(choices)) = (default, tree.get(arg, "choices")) {
