@@ -245,3 +245,27 @@ fn hover_on_backend_name() {
     let md = a.hover(offset).expect("hover").markdown;
     assert!(md.starts_with("**pixi-build-rust**"), "{md}");
 }
+
+#[test]
+fn build_variants_resolve_most_specific_target_first() {
+    let text = "[workspace]\nchannels = []\nplatforms = [\"linux-64\", \"osx-arm64\"]\npreview = [\"pixi-build\"]\n\n[workspace.build-variants]\npython = [\"3.11.*\", \"3.12.*\"]\nnumpy = [\"1\"]\ncuda = [\"none\"]\n\n[workspace.target.unix.build-variants]\nnumpy = [\"2\"]\n\n[workspace.target.linux.build-variants]\ncuda = [\"12\"]\n\n[workspace.target.linux-64.build-variants]\npython = [\"3.13.*\"]\n\n[package]\nname = \"x\"\nversion = \"1.0\"\n\n[package.build]\nbackend = { name = \"pixi-build-python\", version = \"*\" }\n";
+    let a = FileAnalysis::new(FileKind::PixiToml, Arc::from(text));
+    let inputs = a.build_inputs().expect("build inputs");
+    let on = |host: &str| {
+        inputs
+            .variant_configuration(host)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", v.join("|")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(on("linux-64"), ["cuda=12", "numpy=2", "python=3.13.*"]);
+    assert_eq!(
+        on("osx-arm64"),
+        ["cuda=none", "numpy=2", "python=3.11.*|3.12.*"]
+    );
+    assert_eq!(
+        on("win-64"),
+        ["cuda=none", "numpy=1", "python=3.11.*|3.12.*"]
+    );
+}
