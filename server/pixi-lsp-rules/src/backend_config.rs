@@ -148,7 +148,7 @@ fn config_key(ctx: &mut Ctx, backend: &Backend, entry: &Entry, in_target: bool) 
                     msg,
                 );
             }
-            None => unknown_key(ctx, backend, entry),
+            None => unknown_key(ctx, backend, entry, in_target),
         }
         return;
     };
@@ -225,7 +225,14 @@ fn value_type(ctx: &mut Ctx, info: &KeyInfo, entry: &Entry) {
     }
 }
 
-fn unknown_key(ctx: &mut Ctx, backend: &Backend, entry: &Entry) {
+/// The backend's own words (`failed to parse configuration: unknown field …`) where it
+/// rejects unknown keys.
+fn unknown_key(ctx: &mut Ctx, backend: &Backend, entry: &Entry, in_target: bool) {
+    let what = if in_target {
+        "target configuration"
+    } else {
+        "configuration"
+    };
     let profile = backend.profile;
     let known: Vec<&str> = profile
         .keys_for(&backend.admitted)
@@ -235,12 +242,12 @@ fn unknown_key(ctx: &mut Ctx, backend: &Backend, entry: &Entry) {
     let sev = severity(backend);
     let mut msg = match sev {
         Severity::Error => format!(
-            "unknown field `{}`, expected one of {}",
+            "failed to parse {what}: unknown field `{}`, expected one of {}",
             entry.key,
             listed.join(", ")
         ),
         _ if rejects_unknown(backend) => format!(
-            "unknown field `{}`, expected one of {}\n{} {} rejects unknown fields, so building this package will fail",
+            "failed to parse {what}: unknown field `{}`, expected one of {}\n{} {} rejects unknown fields, so building this package will fail",
             entry.key,
             listed.join(", "),
             profile.backend,

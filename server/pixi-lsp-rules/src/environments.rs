@@ -10,6 +10,17 @@ use crate::ctx::Ctx;
 
 pub(crate) fn check(ctx: &mut Ctx) {
     let tree = ctx.tree;
+    if let Some(entry) = tree
+        .get(ctx.m.pixi, "feature")
+        .and_then(|f| tree.entry(f, "default"))
+        .cloned()
+    {
+        ctx.error(
+            "reserved-feature",
+            entry.key_range,
+            "The feature 'default' is reserved and cannot be redefined\nAll tables at the root of the document are implicitly added to the 'default' feature, use those instead.",
+        );
+    }
     if ctx.own_workspace.is_none() {
         return; // environments belong to a workspace manifest
     }

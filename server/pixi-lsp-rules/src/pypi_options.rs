@@ -62,13 +62,16 @@ fn options_table(ctx: &mut Ctx, table: NodeId) {
     }
     if let Some(links) = tree.get(table, "find-links") {
         for &item in tree.items(links) {
-            if tree.get(item, "url").is_some() && tree.get(item, "path").is_some() {
-                ctx.error(
-                    "invalid-find-links",
-                    tree.range(item),
-                    "cannot define both 'url' and 'path'",
-                );
+            let (url, path) = (tree.get(item, "url"), tree.get(item, "path"));
+            if tree.table(item).is_none() {
+                continue;
             }
+            let problem = match (url, path) {
+                (Some(_), Some(_)) => "cannot define both 'url' and 'path'",
+                (None, None) => "either 'url' or 'path' must be defined",
+                _ => continue,
+            };
+            ctx.error("invalid-find-links", tree.range(item), problem);
         }
     }
 }

@@ -32,7 +32,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
                 continue;
             };
             for entry in tree.entries(deps) {
-                dependency(ctx, entry, *key != "constraints");
+                dependency(ctx, entry, key);
             }
         }
         if let Some(dev) = tree.get(owner.table, "dev") {
@@ -126,17 +126,21 @@ fn package_only_tables(ctx: &mut Ctx, owner: &Owner) {
     }
 }
 
-fn dependency(ctx: &mut Ctx, entry: &Entry, inline_allowed: bool) {
+fn dependency(ctx: &mut Ctx, entry: &Entry, table: &str) {
     let tree = ctx.tree;
     let value = entry.value;
     if tree.table(value).is_none() {
         return;
     }
-    if tree.get(value, "pin-subpackage").is_some() || tree.get(value, "pin-compatible").is_some() {
+    let inline_allowed = table != "constraints";
+    if let Some(kind) = ["pin-subpackage", "pin-compatible"]
+        .into_iter()
+        .find(|k| tree.get(value, k).is_some())
+    {
         ctx.error(
             "invalid-pin",
             tree.range(value),
-            "`pin-subpackage` and `pin-compatible` are only supported in package dependency tables",
+            format!("`{kind}` is not allowed in `[{table}]`\nPins are only supported in package dependency tables"),
         );
         return;
     }

@@ -410,7 +410,7 @@ fn type_error(tree: &Tree, at: At, expected: &[JsonType]) -> Diagnostic {
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
         None => "something else".to_owned(),
     };
-    let found = tree.value_type(at.node).describe();
+    let found = found_word(tree.value_type(at.node));
     schema_error(
         "type-mismatch",
         report_range(tree, at),
@@ -418,6 +418,22 @@ fn type_error(tree: &Tree, at: At, expected: &[JsonType]) -> Diagnostic {
     )
 }
 
+/// What was found, in toml_span's words (`expected a string, found integer`), as pixi
+/// prints it.
+fn found_word(ty: ValueType) -> &'static str {
+    match ty {
+        ValueType::Table => "table",
+        ValueType::Array => "array",
+        ValueType::String => "string",
+        ValueType::Integer => "integer",
+        ValueType::Float => "float",
+        ValueType::Boolean => "boolean",
+        ValueType::DateTime => "datetime",
+        ValueType::Invalid => "invalid value",
+    }
+}
+
+/// pixi's wording first (`Expected one of 'a', 'b'`), then what was written.
 fn enum_error(tree: &Tree, at: At, values: &[Value]) -> Diagnostic {
     let shown: Vec<String> = values
         .iter()
@@ -430,9 +446,9 @@ fn enum_error(tree: &Tree, at: At, values: &[Value]) -> Diagnostic {
         .collect();
     let range = tree.range(at.node);
     let mut message = format!(
-        "invalid value {}, expected one of: {}",
-        describe_value(tree, at.node),
-        shown.join(", ")
+        "Expected one of {}\ninvalid value {}",
+        shown.join(", "),
+        describe_value(tree, at.node)
     );
     let mut d;
     if let Some(text) = tree.str(at.node) {
