@@ -69,7 +69,7 @@ ALLOWED_KEYWORDS = {
     "uniqueItems", "enum", "const", "pattern", "minLength", "maxLength", "minimum",
     "maximum", "anyOf", "oneOf", "allOf", "not",
     # annotations
-    "title", "description", "default", "examples", "deprecated", "x-deprecated-message",
+    "title", "description", "default", "examples", "deprecated", "x-deprecated-message", "x-expected-keys",
 }
 ALLOWED_TYPES = {"object", "array", "string", "integer", "number", "boolean"}
 # Keywords whose value is a map name -> schema.

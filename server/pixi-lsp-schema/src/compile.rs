@@ -82,6 +82,9 @@ pub struct SchemaNode {
     pub examples: Vec<Value>,
     /// `Some` when deprecated; the message says what to use instead (may be empty).
     pub deprecated: Option<String>,
+    /// `x-expected-keys`: the keys pixi lists, in its order, when it refuses an unknown
+    /// one ("Unexpected keys, expected only …").
+    pub expected_keys: Option<Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -281,6 +284,9 @@ impl Compiler<'_> {
         let message = obj.get("x-deprecated-message").and_then(Value::as_str);
         if deprecated || message.is_some() {
             node.deprecated = Some(message.unwrap_or_default().to_owned());
+        }
+        if obj.contains_key("x-expected-keys") {
+            node.expected_keys = Some(str_list(obj.get("x-expected-keys")));
         }
         Ok(node)
     }

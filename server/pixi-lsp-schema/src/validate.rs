@@ -184,11 +184,27 @@ impl Schema {
             match s.additional {
                 Additional::Allowed => {}
                 Additional::Schema(extra) => self.check(tree, child, extra, out),
-                Additional::Forbidden => out.push(unknown_key(
-                    &entry.key,
-                    entry.key_range,
-                    s.properties.iter().map(|(n, _)| n.as_str()),
-                )),
+                Additional::Forbidden => {
+                    let mut d = unknown_key(
+                        &entry.key,
+                        entry.key_range,
+                        s.properties.iter().map(|(n, _)| n.as_str()),
+                    );
+                    if let Some(expected) = &s.expected_keys {
+                        // pixi names the deprecated `[project]` where the manifest uses it.
+                        let uses_project = tree.entry(at.node, "project").is_some()
+                            && tree.entry(at.node, "workspace").is_none();
+                        let expected: Vec<String> = expected
+                            .iter()
+                            .map(|k| match k.as_str() {
+                                "workspace" if uses_project => "project".to_owned(),
+                                _ => k.clone(),
+                            })
+                            .collect();
+                        d.message = pixi_unexpected_key(&entry.key, &expected, &d.message);
+                    }
+                    out.push(d)
+                }
             }
         }
         for name in &s.required {
@@ -382,6 +398,21 @@ pub(crate) fn unknown_key<'a>(
         });
     }
     d
+}
+
+/// pixi's wording for an unknown key (`TableHelper::finalize`): the keys it expects, in
+/// its order, then what ours said (the key, a "did you mean").
+fn pixi_unexpected_key(key: &str, expected: &[String], ours: &str) -> String {
+    let list: Vec<String> = expected.iter().map(|k| format!("'{k}'")).collect();
+    let first = ours.lines().next().unwrap_or_default();
+    format!(
+        "Unexpected keys, expected only {}\n{first}",
+        list.join(", ")
+    )
+    .replace(
+        &format!("'{key}' was not expected here. "),
+        &format!("'{key}' was not expected here\n"),
+    )
 }
 
 fn report_range(tree: &Tree, at: At) -> TextRange {
