@@ -3,11 +3,13 @@ use tower_lsp_server::ls_types::{
     CodeAction, CodeActionOrCommand, CodeActionParams, CodeActionResponse, Command,
 };
 
-use crate::backend::Inner;
+use std::sync::Arc;
+
+use crate::server::ServerState;
 use crate::{from_lsp, to_lsp};
 
 pub(crate) async fn handle_code_action(
-    server: &Inner,
+    server: &Arc<ServerState>,
     params: CodeActionParams,
 ) -> Result<Option<CodeActionResponse>> {
     let uri = params.text_document.uri;

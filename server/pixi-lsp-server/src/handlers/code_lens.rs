@@ -4,11 +4,13 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{CodeLens, CodeLensParams, Command};
 
-use crate::backend::Inner;
+use std::sync::Arc;
+
+use crate::server::ServerState;
 use crate::to_lsp;
 
 pub(crate) async fn handle_code_lens(
-    server: &Inner,
+    server: &Arc<ServerState>,
     params: CodeLensParams,
 ) -> Result<Option<Vec<CodeLens>>> {
     let uri = params.text_document.uri;

@@ -1,10 +1,15 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Hover, HoverParams};
 
-use crate::backend::Inner;
+use std::sync::Arc;
+
+use crate::server::ServerState;
 use crate::{from_lsp, to_lsp};
 
-pub(crate) async fn handle_hover(server: &Inner, params: HoverParams) -> Result<Option<Hover>> {
+pub(crate) async fn handle_hover(
+    server: &Arc<ServerState>,
+    params: HoverParams,
+) -> Result<Option<Hover>> {
     let at = params.text_document_position_params;
     let Some(snap) = server.snapshot(&at.text_document.uri).await else {
         return Ok(None);

@@ -10,7 +10,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{MessageType, NumberOrString, Uri};
 
 use super::{BackendInputs, backend_inputs, failed, manifest_uri};
-use crate::backend::Inner;
+use crate::server::ServerState;
 
 /// The editor's text and the file say the same (line endings and the final newline aside:
 /// editors add or keep them on their own).
@@ -21,7 +21,7 @@ fn same_text(disk: &str, editor: &str) -> bool {
 
 /// Builds the package (after the path dependencies it needs) into `.conda` files.
 pub(super) async fn build_package(
-    server: &Arc<Inner>,
+    server: &Arc<ServerState>,
     args: &[Value],
     token: Option<NumberOrString>,
 ) -> Result<Value> {
@@ -103,7 +103,7 @@ pub(super) async fn build_package(
 /// A build is of the saved manifest, like pixi's (backends read the files on disk too):
 /// when the editor's text differs, the inputs are read from disk and the user is told.
 async fn saved_inputs(
-    server: &Arc<Inner>,
+    server: &Arc<ServerState>,
     mut inputs: BackendInputs,
 ) -> Result<(BackendInputs, bool)> {
     let path = &inputs.path;
@@ -137,7 +137,7 @@ async fn saved_inputs(
 
 /// The command's answer, the log's last line and the manifest's diagnostics.
 fn finish(
-    server: &Arc<Inner>,
+    server: &Arc<ServerState>,
     uri: &Uri,
     name: &str,
     result: std::result::Result<pixi_lsp_build::BuildOutcome, pixi_lsp_build::BuildError>,

@@ -10,13 +10,13 @@ use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{ExecuteCommandParams, Uri};
 
-use crate::backend::Inner;
 use crate::preview::{PREVIEW_COMMAND, preview_request};
+use crate::server::ServerState;
 
 pub(crate) use preview::{Notify, preview_recipe};
 
 pub(crate) async fn handle_execute_command(
-    server: &Arc<Inner>,
+    server: &Arc<ServerState>,
     params: ExecuteCommandParams,
 ) -> Result<Option<Value>> {
     let token = params.work_done_progress_params.work_done_token;
@@ -53,7 +53,7 @@ pub(super) struct BackendInputs {
 /// The [`BackendInputs`] of `uri`, from the editor's text; refused in an untrusted
 /// workspace.
 pub(super) async fn backend_inputs(
-    server: &Arc<Inner>,
+    server: &Arc<ServerState>,
     uri: &Uri,
     what: &str,
 ) -> Result<BackendInputs> {
@@ -93,7 +93,7 @@ pub(super) fn manifest_uri(args: &[Value]) -> Result<Uri> {
 }
 
 /// `pixi-lsp.openBuildLog` `[manifestUri]` → `{ path }` of the last build's log.
-fn open_build_log(server: &Arc<Inner>, args: &[Value]) -> Result<Value> {
+fn open_build_log(server: &Arc<ServerState>, args: &[Value]) -> Result<Value> {
     let uri = manifest_uri(args)?;
     let path = uri
         .to_file_path()

@@ -9,8 +9,8 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{MessageType, NumberOrString};
 
 use super::{BackendInputs, backend_inputs, failed, manifest_uri};
-use crate::backend::Inner;
 use crate::preview::recipe_uri;
+use crate::server::ServerState;
 
 fn describe(event: &ResolveEvent) -> String {
     match event {
@@ -33,7 +33,7 @@ pub(crate) enum Notify {
 }
 
 pub(crate) async fn preview_recipe(
-    server: &Arc<Inner>,
+    server: &Arc<ServerState>,
     args: &[Value],
     token: Option<NumberOrString>,
     notify: Notify,
