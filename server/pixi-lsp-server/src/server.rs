@@ -61,9 +61,10 @@ impl Server {
     /// `window/workDoneProgress/cancel` (not in tower-lsp-server's trait yet).
     pub(crate) async fn work_done_progress_cancel(
         &self,
-        params: handlers::recipe_content::ProgressCancelParams,
+        params: handlers::work_done_progress_cancel::ProgressCancelParams,
     ) {
-        handlers::recipe_content::handle_progress_cancel(&self.state, params).await
+        handlers::work_done_progress_cancel::handle_work_done_progress_cancel(&self.state, params)
+            .await
     }
 
     pub fn new(client: Client) -> Self {

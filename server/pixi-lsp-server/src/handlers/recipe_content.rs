@@ -44,21 +44,3 @@ pub(crate) async fn handle_text_document_content(
 ) -> Result<TextDocumentContent> {
     lookup(server, &params.uri).map(|text| TextDocumentContent { text })
 }
-
-#[derive(Deserialize)]
-pub(crate) struct ProgressCancelParams {
-    token: tower_lsp_server::ls_types::NumberOrString,
-}
-
-/// `window/workDoneProgress/cancel` (not in tower-lsp-server's trait yet): the user pressed
-/// cancel on a build's progress.
-pub(crate) async fn handle_progress_cancel(
-    server: &Arc<ServerState>,
-    params: ProgressCancelParams,
-) {
-    let token = match params.token {
-        tower_lsp_server::ls_types::NumberOrString::Number(n) => n.to_string(),
-        tower_lsp_server::ls_types::NumberOrString::String(s) => s,
-    };
-    server.builds.cancel_token(&token);
-}
