@@ -4,6 +4,7 @@
 
 mod backend;
 mod backend_problems;
+mod build_commands;
 mod build_inputs;
 mod code_actions;
 mod completion;
@@ -20,6 +21,7 @@ use std::sync::{Arc, OnceLock};
 use pixi_lsp_syntax::{CursorContext, Diagnostic, Parse, TextRange, parse};
 
 pub use backend_problems::BackendProblem;
+pub use build_commands::{BUILD_COMMAND, BuildCommand, OPEN_LOG_COMMAND, PREVIEW_COMMAND};
 pub use build_inputs::{BackendRequest, BuildInputs, to_json};
 pub use code_actions::Action;
 pub use completion::{CompletionConfig, CompletionItem, CompletionKind, CompletionList};

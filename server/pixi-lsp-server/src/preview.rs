@@ -21,7 +21,6 @@ use url::Url;
 
 use crate::settings::Settings;
 
-pub(crate) const PREVIEW_COMMAND: &str = "pixi-lsp.previewRecipe";
 pub(crate) const RECIPE_SCHEME: &str = "pixi-recipe";
 
 #[derive(Default)]

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{ExecuteCommandParams, Uri};
 
-use crate::preview::{PREVIEW_COMMAND, preview_request};
+use crate::preview::preview_request;
 use crate::server::ServerState;
 
 pub(crate) use preview::{Notify, preview_recipe};
@@ -21,13 +21,15 @@ pub(crate) async fn handle_execute_command(
 ) -> Result<Option<Value>> {
     let token = params.work_done_progress_params.work_done_token;
     match params.command.as_str() {
-        PREVIEW_COMMAND => preview_recipe(server, &params.arguments, token, Notify::User)
+        pixi_lsp_ide::PREVIEW_COMMAND => {
+            preview_recipe(server, &params.arguments, token, Notify::User)
+                .await
+                .map(Some)
+        }
+        pixi_lsp_ide::BUILD_COMMAND => build::build_package(server, &params.arguments, token)
             .await
             .map(Some),
-        crate::build::BUILD_COMMAND => build::build_package(server, &params.arguments, token)
-            .await
-            .map(Some),
-        crate::build::OPEN_LOG_COMMAND => open_build_log(server, &params.arguments).map(Some),
+        pixi_lsp_ide::OPEN_LOG_COMMAND => open_build_log(server, &params.arguments).map(Some),
         other => Err(Error::invalid_params(format!("unknown command `{other}`"))),
     }
 }
