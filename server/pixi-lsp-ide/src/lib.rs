@@ -14,6 +14,7 @@ mod hover;
 mod manifest;
 mod packages;
 mod platforms;
+mod preview_hover;
 mod symbols;
 
 use std::sync::{Arc, OnceLock};
@@ -36,6 +37,7 @@ pub use packages::actions::InlayHintInfo;
 pub use packages::{ChannelContext, ChannelNeed, SUPPORTED_API_VERSIONS};
 pub use pixi_lsp_channels::{ScopeData, ScopeKey};
 pub use pixi_lsp_syntax::{Fix, Origin, Severity, TextEdit};
+pub use preview_hover::{PreviewOutput, PreviewSummary};
 pub use symbols::{Symbol, SymbolKind};
 
 /// One version of one manifest, parsed once; derived results are computed on demand and

@@ -21,16 +21,9 @@ pub(crate) async fn handle_hover(
     server
         .run("hover", move || {
             assert!(!inject_panic, "injected fault: panic in hover");
-            let mut info = snap.analysis.hover(offset)?;
-            let on_build = snap
+            let info = snap
                 .analysis
-                .build_table_range()
-                .is_some_and(|r| r.touches(offset));
-            if let (true, Some(preview)) = (on_build, preview) {
-                info.markdown.push_str("\n\n---\n\n");
-                info.markdown
-                    .push_str(&crate::preview::summary_markdown(&preview));
-            }
+                .hover_with_preview(offset, preview.as_deref())?;
             Some(to_lsp::hover(&snap.line_index, info))
         })
         .await
