@@ -2,6 +2,7 @@
 //! convert from LSP, take a snapshot of the document, call one IDE function on a blocking
 //! thread and convert back.
 
+mod backend_run;
 mod build;
 pub mod context;
 mod fault;

@@ -16,19 +16,10 @@ pub(crate) async fn handle_did_save(server: &Arc<ServerState>, params: DidSaveTe
     // manifest refreshes its recipe preview in the background.
     let settings = server.settings.read().clone();
     if settings.backends.auto_preview && settings.trusted {
-        let (server, arg) = (
-            server.clone(),
-            serde_json::Value::String(uri.as_str().to_owned()),
-        );
+        let server = server.clone();
         tokio::spawn(async move {
-            let args = [arg];
-            let _ = super::execute_command::preview_recipe(
-                &server,
-                &args,
-                None,
-                super::execute_command::Notify::DiagnosticsOnly,
-            )
-            .await;
+            let notify = crate::backend_run::Notify::DiagnosticsOnly;
+            let _ = crate::backend_run::preview(&server, &uri, None, notify).await;
         });
     }
 }
