@@ -4,6 +4,7 @@
 
 mod backend;
 mod backend_problems;
+mod build_commands;
 mod build_inputs;
 mod code_actions;
 mod completion;
@@ -13,6 +14,7 @@ mod hover;
 mod manifest;
 mod packages;
 mod platforms;
+mod preview_hover;
 mod symbols;
 
 use std::sync::{Arc, OnceLock};
@@ -20,6 +22,7 @@ use std::sync::{Arc, OnceLock};
 use pixi_lsp_syntax::{CursorContext, Diagnostic, Parse, TextRange, parse};
 
 pub use backend_problems::BackendProblem;
+pub use build_commands::{BUILD_COMMAND, BuildCommand, OPEN_LOG_COMMAND, PREVIEW_COMMAND};
 pub use build_inputs::{BackendRequest, BuildInputs, to_json};
 pub use code_actions::Action;
 pub use completion::{CompletionConfig, CompletionItem, CompletionKind, CompletionList};
@@ -34,6 +37,7 @@ pub use packages::actions::InlayHintInfo;
 pub use packages::{ChannelContext, ChannelNeed, SUPPORTED_API_VERSIONS};
 pub use pixi_lsp_channels::{ScopeData, ScopeKey};
 pub use pixi_lsp_syntax::{Fix, Origin, Severity, TextEdit};
+pub use preview_hover::{PreviewOutput, PreviewSummary};
 pub use symbols::{Symbol, SymbolKind};
 
 /// One version of one manifest, parsed once; derived results are computed on demand and

@@ -9,12 +9,7 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 use pixi_lsp_build::{BuildError, BuildEvent, BuildOutcome, BuildRequest, Cancel, CancelHandle};
-use pixi_lsp_ide::BackendProblem;
-
-use crate::preview::PREVIEW_COMMAND;
-
-pub(crate) const BUILD_COMMAND: &str = "pixi-lsp.build";
-pub(crate) const OPEN_LOG_COMMAND: &str = "pixi-lsp.openBuildLog";
+use pixi_lsp_ide::{BUILD_COMMAND, BackendProblem, OPEN_LOG_COMMAND, PREVIEW_COMMAND};
 
 /// Every command the server executes (advertised in `executeCommandProvider`).
 pub(crate) fn commands() -> Vec<String> {
@@ -22,34 +17,6 @@ pub(crate) fn commands() -> Vec<String> {
         .iter()
         .map(|c| (*c).to_owned())
         .collect()
-}
-
-/// The build actions offered on a package (as code lenses and code actions): title,
-/// command and its second argument.
-pub(crate) fn actions(
-    has_path_dependencies: bool,
-    has_log: bool,
-) -> Vec<(&'static str, &'static str, Option<serde_json::Value>)> {
-    let mut actions = vec![
-        ("▶ Preview generated recipe", PREVIEW_COMMAND, None),
-        ("⚙ Build package", BUILD_COMMAND, None),
-    ];
-    if has_path_dependencies {
-        actions.push((
-            "Build package and its path dependencies",
-            BUILD_COMMAND,
-            Some(serde_json::json!({ "withPathDependencies": true })),
-        ));
-    }
-    actions.push((
-        "Rebuild (ignore cache)",
-        BUILD_COMMAND,
-        Some(serde_json::json!({ "rebuild": true })),
-    ));
-    if has_log {
-        actions.push(("Open last build log", OPEN_LOG_COMMAND, None));
-    }
-    actions
 }
 
 #[derive(Default)]

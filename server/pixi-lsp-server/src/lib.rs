@@ -2,7 +2,7 @@
 //! convert from LSP, take a snapshot of the document, call one IDE function on a blocking
 //! thread and convert back.
 
-mod backend;
+mod backend_run;
 mod build;
 pub mod context;
 mod fault;
@@ -10,31 +10,29 @@ mod from_lsp;
 mod handlers;
 pub mod on_disk;
 pub mod preview;
+mod server;
 mod settings;
 mod state;
 mod to_lsp;
 
 pub use settings::Settings;
 
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 
 /// Serves LSP on stdin/stdout until the client says `exit` or closes the pipe.
 pub async fn run_stdio() {
-    let (service, socket) = LspService::build(backend::Backend::new)
-        .custom_method(
-            "pixi/recipeContent",
-            handlers::recipe_content::handle_recipe_content,
-        )
+    let (service, socket) = LspService::build(server::Server::new)
+        .custom_method("pixi/recipeContent", server::Server::recipe_content)
         .custom_method(
             "workspace/textDocumentContent",
-            handlers::recipe_content::handle_text_document_content,
+            server::Server::text_document_content,
         )
         .custom_method(
             "window/workDoneProgress/cancel",
-            handlers::recipe_content::handle_progress_cancel,
+            server::Server::work_done_progress_cancel,
         )
         .finish();
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+    tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
         .serve(service)
         .await;
 }

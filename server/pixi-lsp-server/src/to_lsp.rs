@@ -2,7 +2,8 @@
 
 use pixi_lsp_documents::LineIndex;
 use pixi_lsp_ide::{
-    Action, CompletionItem, CompletionKind, CompletionList, HoverInfo, Symbol, SymbolKind,
+    Action, BuildCommand, CompletionItem, CompletionKind, CompletionList, HoverInfo, Symbol,
+    SymbolKind,
 };
 use pixi_lsp_syntax::{Diagnostic, Severity, Tag, TextEdit, TextRange};
 use tower_lsp_server::ls_types as lsp;
@@ -167,5 +168,20 @@ pub(crate) fn code_action(uri: &lsp::Uri, index: &LineIndex, action: Action) -> 
         }),
         is_preferred: Some(action.preferred),
         ..Default::default()
+    }
+}
+
+/// A build command with the manifest's URI as its first argument.
+pub(crate) fn build_command(manifest: &lsp::Uri, c: &BuildCommand) -> lsp::Command {
+    let uri = serde_json::Value::String(manifest.as_str().to_owned());
+    lsp::Command {
+        title: c.titled_with_icon(),
+        command: c.command.to_owned(),
+        arguments: Some(
+            [Some(uri), c.options.clone()]
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
     }
 }

@@ -1,13 +1,15 @@
+use std::sync::Arc;
+
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionOrCommand, CodeActionParams, CodeActionResponse, Command,
+    CodeAction, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
 };
 
-use crate::backend::Inner;
+use crate::server::ServerState;
 use crate::{from_lsp, to_lsp};
 
 pub(crate) async fn handle_code_action(
-    server: &Inner,
+    server: &Arc<ServerState>,
     params: CodeActionParams,
 ) -> Result<Option<CodeActionResponse>> {
     let uri = params.text_document.uri;
@@ -28,28 +30,16 @@ pub(crate) async fn handle_code_action(
                     CodeActionOrCommand::CodeAction(to_lsp::code_action(&uri, &snap.line_index, a))
                 })
                 .collect();
-            // In the package's sections: the build commands, after the fixes.
-            if snap.analysis.build_table_range().is_some()
-                && snap.analysis.in_package_sections(range)
-            {
-                let arg = serde_json::Value::String(uri.as_str().to_owned());
-                out.extend(
-                    crate::build::actions(snap.analysis.has_path_dependencies(), has_log)
-                        .into_iter()
-                        .map(|(title, command, extra)| {
-                            CodeActionOrCommand::CodeAction(CodeAction {
-                                title: title.trim_start_matches(['▶', '⚙', ' ']).to_owned(),
-                                command: Some(Command {
-                                    title: title.to_owned(),
-                                    command: command.to_owned(),
-                                    arguments: Some(
-                                        [Some(arg.clone()), extra].into_iter().flatten().collect(),
-                                    ),
-                                }),
-                                ..CodeAction::default()
-                            })
-                        }),
-                );
+            // In the package's sections: the build commands, after the fixes (titled
+            // without the icons lenses show: a menu of plain titles).
+            if snap.analysis.in_package_sections(range) {
+                out.extend(snap.analysis.build_commands(has_log).iter().map(|c| {
+                    CodeActionOrCommand::CodeAction(CodeAction {
+                        title: c.title.to_owned(),
+                        command: Some(to_lsp::build_command(&uri, c)),
+                        ..CodeAction::default()
+                    })
+                }));
             }
             Some(out)
         })

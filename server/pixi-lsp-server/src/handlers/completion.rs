@@ -1,11 +1,13 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{CompletionParams, CompletionResponse};
 
-use crate::backend::Inner;
+use std::sync::Arc;
+
+use crate::server::ServerState;
 use crate::{from_lsp, to_lsp};
 
 pub(crate) async fn handle_completion(
-    server: &Inner,
+    server: &Arc<ServerState>,
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>> {
     let at = params.text_document_position;

@@ -2,11 +2,14 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::DidChangeTextDocumentParams;
 
-use crate::backend::Inner;
 use crate::from_lsp;
+use crate::server::ServerState;
 
 /// The edit is applied before any `.await`, so a request that follows in the stream sees it.
-pub(crate) async fn handle_did_change(server: &Arc<Inner>, params: DidChangeTextDocumentParams) {
+pub(crate) async fn handle_did_change(
+    server: &Arc<ServerState>,
+    params: DidChangeTextDocumentParams,
+) {
     let uri = params.text_document.uri;
     let changes: Vec<_> = params
         .content_changes

@@ -2,11 +2,11 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::DidChangeConfigurationParams;
 
-use crate::backend::Inner;
+use crate::server::ServerState;
 use crate::settings::Settings;
 
 pub(crate) async fn handle_did_change_configuration(
-    server: &Arc<Inner>,
+    server: &Arc<ServerState>,
     params: DidChangeConfigurationParams,
 ) {
     *server.settings.write() = Settings::from_json(&params.settings);

@@ -2,9 +2,12 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::DidCloseTextDocumentParams;
 
-use crate::backend::Inner;
+use crate::server::ServerState;
 
-pub(crate) async fn handle_did_close(server: &Arc<Inner>, params: DidCloseTextDocumentParams) {
+pub(crate) async fn handle_did_close(
+    server: &Arc<ServerState>,
+    params: DidCloseTextDocumentParams,
+) {
     let uri = params.text_document.uri;
     server.docs.close(&uri);
     server.stop_diagnostics(&uri);

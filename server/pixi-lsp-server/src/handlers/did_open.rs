@@ -2,9 +2,9 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::DidOpenTextDocumentParams;
 
-use crate::backend::Inner;
+use crate::server::ServerState;
 
-pub(crate) async fn handle_did_open(server: &Arc<Inner>, params: DidOpenTextDocumentParams) {
+pub(crate) async fn handle_did_open(server: &Arc<ServerState>, params: DidOpenTextDocumentParams) {
     let doc = params.text_document;
     server.docs.open(doc.uri.clone(), &doc.text, doc.version);
     server.schedule_diagnostics(&doc.uri);

@@ -2,12 +2,12 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::DidSaveTextDocumentParams;
 
-use crate::backend::Inner;
+use crate::server::ServerState;
 
 /// Saving changes nothing of the text we analyse, but files next to the manifest may have
 /// changed with it (a new `LICENSE`, a package directory, a workspace manifest on disk), so
 /// what the analysis read from the disk is read again, for it and the manifests below it.
-pub(crate) async fn handle_did_save(server: &Arc<Inner>, params: DidSaveTextDocumentParams) {
+pub(crate) async fn handle_did_save(server: &Arc<ServerState>, params: DidSaveTextDocumentParams) {
     let uri = params.text_document.uri;
     server.docs.invalidate(&uri);
     server.schedule_diagnostics(&uri);
@@ -16,19 +16,10 @@ pub(crate) async fn handle_did_save(server: &Arc<Inner>, params: DidSaveTextDocu
     // manifest refreshes its recipe preview in the background.
     let settings = server.settings.read().clone();
     if settings.backends.auto_preview && settings.trusted {
-        let (server, arg) = (
-            server.clone(),
-            serde_json::Value::String(uri.as_str().to_owned()),
-        );
+        let server = server.clone();
         tokio::spawn(async move {
-            let args = [arg];
-            let _ = super::execute_command::preview_recipe(
-                &server,
-                &args,
-                None,
-                super::execute_command::Notify::DiagnosticsOnly,
-            )
-            .await;
+            let notify = crate::backend_run::Notify::DiagnosticsOnly;
+            let _ = crate::backend_run::preview(&server, &uri, None, notify).await;
         });
     }
 }

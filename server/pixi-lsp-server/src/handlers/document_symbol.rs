@@ -1,11 +1,13 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{DocumentSymbolParams, DocumentSymbolResponse};
 
-use crate::backend::Inner;
+use std::sync::Arc;
+
+use crate::server::ServerState;
 use crate::to_lsp;
 
 pub(crate) async fn handle_document_symbol(
-    server: &Inner,
+    server: &Arc<ServerState>,
     params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>> {
     let Some(snap) = server.snapshot(&params.text_document.uri).await else {

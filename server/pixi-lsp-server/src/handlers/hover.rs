@@ -1,10 +1,15 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Hover, HoverParams};
 
-use crate::backend::Inner;
+use std::sync::Arc;
+
+use crate::server::ServerState;
 use crate::{from_lsp, to_lsp};
 
-pub(crate) async fn handle_hover(server: &Inner, params: HoverParams) -> Result<Option<Hover>> {
+pub(crate) async fn handle_hover(
+    server: &Arc<ServerState>,
+    params: HoverParams,
+) -> Result<Option<Hover>> {
     let at = params.text_document_position_params;
     let Some(snap) = server.snapshot(&at.text_document.uri).await else {
         return Ok(None);
@@ -16,16 +21,9 @@ pub(crate) async fn handle_hover(server: &Inner, params: HoverParams) -> Result<
     server
         .run("hover", move || {
             assert!(!inject_panic, "injected fault: panic in hover");
-            let mut info = snap.analysis.hover(offset)?;
-            let on_build = snap
+            let info = snap
                 .analysis
-                .build_table_range()
-                .is_some_and(|r| r.touches(offset));
-            if let (true, Some(preview)) = (on_build, preview) {
-                info.markdown.push_str("\n\n---\n\n");
-                info.markdown
-                    .push_str(&crate::preview::summary_markdown(&preview));
-            }
+                .hover_with_preview(offset, preview.as_deref())?;
             Some(to_lsp::hover(&snap.line_index, info))
         })
         .await

@@ -4,11 +4,11 @@ use tower_lsp_server::ls_types::*;
 
 use std::sync::Arc;
 
-use crate::backend::Inner;
+use crate::server::ServerState;
 use crate::settings::Settings;
 
 pub(crate) async fn handle_initialize(
-    server: &Arc<Inner>,
+    server: &Arc<ServerState>,
     params: InitializeParams,
 ) -> Result<InitializeResult> {
     if let Some(options) = &params.initialization_options {
@@ -97,7 +97,7 @@ pub(crate) async fn handle_initialize(
     })
 }
 
-pub(crate) async fn handle_initialized(server: &Inner) {
+pub(crate) async fn handle_initialized(server: &Arc<ServerState>) {
     server
         .client
         .log_message(

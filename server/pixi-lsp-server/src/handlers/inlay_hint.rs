@@ -1,13 +1,15 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{InlayHint, InlayHintParams};
 
-use crate::backend::Inner;
+use std::sync::Arc;
+
+use crate::server::ServerState;
 use crate::{from_lsp, to_lsp};
 
 /// The newest version each dependency spec admits; off unless the `inlayHints.enabled`
 /// setting is on.
 pub(crate) async fn handle_inlay_hint(
-    server: &Inner,
+    server: &Arc<ServerState>,
     params: InlayHintParams,
 ) -> Result<Option<Vec<InlayHint>>> {
     if !server.settings.read().inlay_hints.enabled {

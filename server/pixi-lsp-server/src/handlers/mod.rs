@@ -15,3 +15,4 @@ pub(crate) mod initialize;
 pub(crate) mod inlay_hint;
 pub(crate) mod publish_diagnostics;
 pub(crate) mod recipe_content;
+pub(crate) mod work_done_progress_cancel;

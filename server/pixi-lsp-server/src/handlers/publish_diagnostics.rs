@@ -7,10 +7,14 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tower_lsp_server::ls_types::Uri;
 
-use crate::backend::Inner;
+use crate::server::ServerState;
 use crate::to_lsp;
 
-pub(crate) async fn publish_loop(server: Arc<Inner>, uri: Uri, mut changed: watch::Receiver<()>) {
+pub(crate) async fn publish_loop(
+    server: Arc<ServerState>,
+    uri: Uri,
+    mut changed: watch::Receiver<()>,
+) {
     while changed.changed().await.is_ok() {
         let Some(snap) = server.snapshot(&uri).await else {
             continue;

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::jsonrpc::{Error, Result};
 
-use crate::backend::Backend;
+use std::sync::Arc;
+
+use crate::server::ServerState;
 
 #[derive(Deserialize)]
 pub(crate) struct ContentParams {
@@ -21,8 +23,8 @@ pub(crate) struct TextDocumentContent {
     text: String,
 }
 
-fn lookup(server: &Backend, uri: &str) -> Result<String> {
-    server.inner.previews.recipe(uri).ok_or_else(|| {
+fn lookup(server: &Arc<ServerState>, uri: &str) -> Result<String> {
+    server.previews.recipe(uri).ok_or_else(|| {
         Error::invalid_params(format!(
             "no recipe preview for `{uri}`; run the preview command first"
         ))
@@ -30,30 +32,15 @@ fn lookup(server: &Backend, uri: &str) -> Result<String> {
 }
 
 pub(crate) async fn handle_recipe_content(
-    server: &Backend,
+    server: &Arc<ServerState>,
     params: ContentParams,
 ) -> Result<RecipeContent> {
     lookup(server, &params.uri).map(|content| RecipeContent { content })
 }
 
 pub(crate) async fn handle_text_document_content(
-    server: &Backend,
+    server: &Arc<ServerState>,
     params: ContentParams,
 ) -> Result<TextDocumentContent> {
     lookup(server, &params.uri).map(|text| TextDocumentContent { text })
-}
-
-#[derive(Deserialize)]
-pub(crate) struct ProgressCancelParams {
-    token: tower_lsp_server::ls_types::NumberOrString,
-}
-
-/// `window/workDoneProgress/cancel` (not in tower-lsp-server's trait yet): the user pressed
-/// cancel on a build's progress.
-pub(crate) async fn handle_progress_cancel(server: &Backend, params: ProgressCancelParams) {
-    let token = match params.token {
-        tower_lsp_server::ls_types::NumberOrString::Number(n) => n.to_string(),
-        tower_lsp_server::ls_types::NumberOrString::String(s) => s,
-    };
-    server.inner.builds.cancel_token(&token);
 }

@@ -1,5 +1,6 @@
 //! The `LanguageServer` implementation: every method is a one-line delegation to its
-//! handler module, so `grep "fn handle_"` lists every entry point.
+//! handler module, so `grep "fn handle_"` lists every entry point. Every handler takes
+//! `&Arc<ServerState>` (the `Arc` lets the ones that start tasks keep the state alive).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,11 +17,13 @@ use crate::handlers;
 use crate::settings::Settings;
 use crate::state::{Documents, Snapshot};
 
-pub(crate) struct Backend {
-    pub inner: Arc<Inner>,
+/// What tower-lsp-server drives; all state is in [`ServerState`].
+pub(crate) struct Server {
+    pub state: Arc<ServerState>,
 }
 
-pub(crate) struct Inner {
+/// Everything the handlers share: the client, open documents, settings, previews, builds.
+pub(crate) struct ServerState {
     pub client: Client,
     pub docs: Documents,
     pub settings: RwLock<Settings>,
@@ -38,10 +41,35 @@ pub(crate) struct Inner {
     channel_settings: Mutex<Option<crate::settings::ChannelSettings>>,
 }
 
-impl Backend {
+impl Server {
+    /// `pixi/recipeContent` (custom methods are registered in `lib.rs`).
+    pub(crate) async fn recipe_content(
+        &self,
+        params: handlers::recipe_content::ContentParams,
+    ) -> Result<handlers::recipe_content::RecipeContent> {
+        handlers::recipe_content::handle_recipe_content(&self.state, params).await
+    }
+
+    /// `workspace/textDocumentContent` (LSP 3.18, not in tower-lsp-server's trait yet).
+    pub(crate) async fn text_document_content(
+        &self,
+        params: handlers::recipe_content::ContentParams,
+    ) -> Result<handlers::recipe_content::TextDocumentContent> {
+        handlers::recipe_content::handle_text_document_content(&self.state, params).await
+    }
+
+    /// `window/workDoneProgress/cancel` (not in tower-lsp-server's trait yet).
+    pub(crate) async fn work_done_progress_cancel(
+        &self,
+        params: handlers::work_done_progress_cancel::ProgressCancelParams,
+    ) {
+        handlers::work_done_progress_cancel::handle_work_done_progress_cancel(&self.state, params)
+            .await
+    }
+
     pub fn new(client: Client) -> Self {
         Self {
-            inner: Arc::new(Inner {
+            state: Arc::new(ServerState {
                 client,
                 docs: Documents::default(),
                 settings: RwLock::new(Settings::default()),
@@ -58,7 +86,7 @@ impl Backend {
     }
 }
 
-impl Inner {
+impl ServerState {
     pub fn set_workspace_root(&self, root: Option<std::path::PathBuf>) {
         *self.workspace_root.lock() = root;
     }
@@ -177,69 +205,69 @@ impl Inner {
     }
 }
 
-impl LanguageServer for Backend {
+impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        handlers::initialize::handle_initialize(&self.inner, params).await
+        handlers::initialize::handle_initialize(&self.state, params).await
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        handlers::initialize::handle_initialized(&self.inner).await
+        handlers::initialize::handle_initialized(&self.state).await
     }
 
     async fn shutdown(&self) -> Result<()> {
-        self.inner.previews.shutdown().await;
+        self.state.previews.shutdown().await;
         Ok(())
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        handlers::did_open::handle_did_open(&self.inner, params).await
+        handlers::did_open::handle_did_open(&self.state, params).await
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        handlers::did_change::handle_did_change(&self.inner, params).await
+        handlers::did_change::handle_did_change(&self.state, params).await
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        handlers::did_save::handle_did_save(&self.inner, params).await
+        handlers::did_save::handle_did_save(&self.state, params).await
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        handlers::did_close::handle_did_close(&self.inner, params).await
+        handlers::did_close::handle_did_close(&self.state, params).await
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        handlers::did_change_configuration::handle_did_change_configuration(&self.inner, params)
+        handlers::did_change_configuration::handle_did_change_configuration(&self.state, params)
             .await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        handlers::completion::handle_completion(&self.inner, params).await
+        handlers::completion::handle_completion(&self.state, params).await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        handlers::hover::handle_hover(&self.inner, params).await
+        handlers::hover::handle_hover(&self.state, params).await
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        handlers::document_symbol::handle_document_symbol(&self.inner, params).await
+        handlers::document_symbol::handle_document_symbol(&self.state, params).await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        handlers::execute_command::handle_execute_command(&self.inner, params).await
+        handlers::execute_command::handle_execute_command(&self.state, params).await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        handlers::code_lens::handle_code_lens(&self.inner, params).await
+        handlers::code_lens::handle_code_lens(&self.state, params).await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        handlers::inlay_hint::handle_inlay_hint(&self.inner, params).await
+        handlers::inlay_hint::handle_inlay_hint(&self.state, params).await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        handlers::code_action::handle_code_action(&self.inner, params).await
+        handlers::code_action::handle_code_action(&self.state, params).await
     }
 }
