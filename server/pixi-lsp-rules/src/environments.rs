@@ -3,6 +3,8 @@
 //! listed twice, since their order decides priority. Upstream:
 //! `crates/pixi_manifest/src/toml/manifest.rs` (`into_workspace_manifest`).
 
+use std::collections::HashSet;
+
 use pixi_lsp_syntax::{Fix, NodeId, TextEdit, Tree, closest, edit};
 
 use crate::ManifestKind;
@@ -27,7 +29,9 @@ pub(crate) fn check(ctx: &mut Ctx) {
     let Some(environments) = tree.get(ctx.m.pixi, "environments") else {
         return;
     };
-    let defined = defined_features(ctx);
+    let names = defined_features(ctx);
+    // A large workspace has a thousand features and as many environments.
+    let defined: HashSet<&str> = names.iter().map(String::as_str).collect();
     for env in tree.entries(environments) {
         let list = if tree.table(env.value).is_some() {
             tree.get(env.value, "features")
@@ -35,7 +39,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
             Some(env.value)
         };
         if let Some(list) = list {
-            features_of(ctx, list, &defined);
+            features_of(ctx, list, &defined, &names);
             let no_default = tree.table(env.value).is_some()
                 && tree
                     .get(env.value, "no-default-feature")
@@ -46,14 +50,14 @@ pub(crate) fn check(ctx: &mut Ctx) {
     }
 }
 
-fn features_of(ctx: &mut Ctx, list: NodeId, defined: &[String]) {
+fn features_of(ctx: &mut Ctx, list: NodeId, defined: &HashSet<&str>, ordered: &[String]) {
     let tree = ctx.tree;
     let mut seen: Vec<&str> = Vec::new();
     for &item in tree.items(list) {
         let Some(name) = tree.str(item) else { continue };
         let range = tree.range(item);
-        if !defined.iter().any(|d| d == name) {
-            let suggestion = closest(name, defined.iter().map(String::as_str));
+        if !defined.contains(name) {
+            let suggestion = closest(name, ordered.iter().map(String::as_str));
             let mut msg = format!(
                 "The feature '{name}' is not defined in the manifest\nAdd the feature to the manifest"
             );
