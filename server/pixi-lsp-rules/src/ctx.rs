@@ -271,16 +271,7 @@ pub(crate) fn rename_fix(range: TextRange, to: &str) -> Fix {
 
 /// toml_span's names for value types, used in its `expected …, found …` messages.
 pub(crate) fn type_word(ty: ValueType) -> &'static str {
-    match ty {
-        ValueType::Table => "table",
-        ValueType::Array => "array",
-        ValueType::String => "string",
-        ValueType::Integer => "integer",
-        ValueType::Float => "float",
-        ValueType::Boolean => "boolean",
-        ValueType::DateTime => "datetime",
-        ValueType::Invalid => "invalid value",
-    }
+    ty.found_name()
 }
 
 /// `preview = true` (any bool: pixi's `is_enabled` answers true for `AllEnabled(_)`) or a

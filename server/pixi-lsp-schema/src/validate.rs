@@ -441,27 +441,12 @@ fn type_error(tree: &Tree, at: At, expected: &[JsonType]) -> Diagnostic {
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
         None => "something else".to_owned(),
     };
-    let found = found_word(tree.value_type(at.node));
+    let found = tree.value_type(at.node).found_name();
     schema_error(
         "type-mismatch",
         report_range(tree, at),
         format!("expected {expected}, found {found}"),
     )
-}
-
-/// What was found, in toml_span's words (`expected a string, found integer`), as pixi
-/// prints it.
-fn found_word(ty: ValueType) -> &'static str {
-    match ty {
-        ValueType::Table => "table",
-        ValueType::Array => "array",
-        ValueType::String => "string",
-        ValueType::Integer => "integer",
-        ValueType::Float => "float",
-        ValueType::Boolean => "boolean",
-        ValueType::DateTime => "datetime",
-        ValueType::Invalid => "invalid value",
-    }
 }
 
 /// pixi's wording first (`Expected one of 'a', 'b'`), then what was written.

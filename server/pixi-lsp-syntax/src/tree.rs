@@ -147,6 +147,21 @@ impl ValueType {
             ValueType::Invalid => "an invalid value",
         }
     }
+
+    /// toml_span's name for the type, as pixi prints what it found
+    /// (`expected a string, found integer`).
+    pub fn found_name(self) -> &'static str {
+        match self {
+            ValueType::Table => "table",
+            ValueType::Array => "array",
+            ValueType::String => "string",
+            ValueType::Integer => "integer",
+            ValueType::Float => "float",
+            ValueType::Boolean => "boolean",
+            ValueType::DateTime => "datetime",
+            ValueType::Invalid => "invalid value",
+        }
+    }
 }
 
 /// A `[header]` section of the document, in source order. Cursor queries use these to find
