@@ -382,12 +382,7 @@ fn is_binary_dependency(ctx: &Ctx, entry: &Entry) -> bool {
         return false;
     }
     if tree.get(value, "workspace").is_some() {
-        return ctx.workspace.is_some_and(|w| {
-            w.dependency(&entry.key).is_some_and(|d| {
-                let wt = w.tree();
-                wt.str(d).is_some() || (wt.table(d).is_some() && !is_source_spec(wt, d))
-            })
-        });
+        return ctx.workspace.and_then(|w| w.inherits_source(&entry.key)) == Some(false);
     }
     !is_source_spec(tree, value)
 }

@@ -36,6 +36,25 @@ impl<'a> Ws<'a> {
         self.get("dependencies")
             .and_then(|pool| self.m.tree.get(pool, name))
     }
+
+    /// Whether `{ workspace = true }` on `name` inherits a source spec; `None` when the pool
+    /// does not define it, or defines it as neither a version string nor a table.
+    pub fn inherits_source(&self, name: &str) -> Option<bool> {
+        let tree = self.m.tree;
+        let spec = self.dependency(name)?;
+        if tree.str(spec).is_some() {
+            return Some(false);
+        }
+        tree.table(spec).map(|_| is_source_spec(tree, spec))
+    }
+}
+
+/// A table that holds a feature's content (the root's default feature, a `[feature.*]`, an
+/// environment's inline content, or a `[target.*]` of one of them), and the target
+/// selector it sits under.
+pub(crate) struct Owner<'s> {
+    pub table: NodeId,
+    pub selector: Option<&'s str>,
 }
 
 pub(crate) struct Ctx<'a> {
@@ -92,6 +111,41 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Every table that holds feature content: the root, each feature, each environment's
+    /// inline content, and the targets of each.
+    pub fn feature_owners(&self) -> Vec<Owner<'a>> {
+        let tree = self.tree;
+        let root = self.m.pixi;
+        let children = |table: NodeId, key: &str| {
+            tree.get(table, key)
+                .filter(|&n| tree.table(n).is_some())
+                .map(|n| tree.entries(n))
+                .unwrap_or_default()
+        };
+        let mut tables = vec![root];
+        tables.extend(children(root, "feature").iter().map(|f| f.value));
+        tables.extend(
+            children(root, "environments")
+                .iter()
+                .filter(|e| tree.table(e.value).is_some())
+                .map(|e| e.value),
+        );
+        let mut out = Vec::new();
+        for table in tables {
+            out.push(Owner {
+                table,
+                selector: None,
+            });
+            for target in children(table, "target") {
+                out.push(Owner {
+                    table: target.value,
+                    selector: Some(target.key.as_str()),
+                });
+            }
+        }
+        out
+    }
+
     /// Whether fixes may edit the workspace table (it is in this file).
     pub fn workspace_is_here(&self) -> bool {
         self.workspace.is_some_and(|w| !w.external)
@@ -99,15 +153,6 @@ impl<'a> Ctx<'a> {
 
     pub fn finish(self) -> Vec<Diagnostic> {
         self.out
-    }
-
-    /// How many errors were reported so far: lets a rule tell whether a helper it called
-    /// found something.
-    pub fn error_count(&self) -> usize {
-        self.out
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
     }
 
     pub fn push(&mut self, d: Diagnostic) {

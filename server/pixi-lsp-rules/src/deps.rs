@@ -200,11 +200,13 @@ fn spec(ctx: &mut Ctx, entry: &Entry, section: Section, own: Option<&str>) {
     }
 }
 
-/// `{ workspace = true }`, in a package's or the workspace's own dependency tables.
-pub(crate) fn workspace_marker(ctx: &mut Ctx, entry: &Entry, marker: NodeId) {
+/// `{ workspace = true }`, in a package's or the workspace's own dependency tables. Whether
+/// the marker is well formed and the workspace's pool defines the name (`false` after an
+/// error, or when the workspace is unknown).
+pub(crate) fn workspace_marker(ctx: &mut Ctx, entry: &Entry, marker: NodeId) -> bool {
     let tree = ctx.tree;
     if !ctx.expect(marker, &[ValueType::Boolean], "a boolean") {
-        return;
+        return false;
     }
     let others = tree
         .entries(entry.value)
@@ -222,7 +224,7 @@ pub(crate) fn workspace_marker(ctx: &mut Ctx, entry: &Entry, marker: NodeId) {
                 "`workspace = false` cannot be combined with other fields",
             );
         }
-        return;
+        return false;
     }
     if let Some(owned) = others
         .iter()
@@ -233,18 +235,20 @@ pub(crate) fn workspace_marker(ctx: &mut Ctx, entry: &Entry, marker: NodeId) {
             owned.key_range,
             format!("`{}` is mutually exclusive with `workspace`", owned.key),
         );
-        return;
+        return false;
     }
     let Some(workspace) = ctx.workspace else {
-        return;
+        return false;
     };
-    if workspace.dependency(&entry.key).is_none() {
+    let defined = workspace.dependency(&entry.key).is_some();
+    if !defined {
         let msg = format!(
             "the workspace does not define `{}` in `[workspace.dependencies]`\nAdd the package to `[workspace.dependencies]` in the workspace `pixi.toml`.",
             entry.key
         );
         ctx.error("workspace-inheritance", tree.range(marker), msg);
     }
+    defined
 }
 
 fn pin(ctx: &mut Ctx, entry: &Entry, section: Section, own: Option<&str>) {

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use pixi_lsp_syntax::{Fix, NodeId, TextEdit, Tree, closest, edit};
+use pixi_lsp_syntax::{Entry, Fix, NodeId, TextEdit, Tree, closest, edit};
 
 use crate::ManifestKind;
 use crate::ctx::Ctx;
@@ -33,20 +33,57 @@ pub(crate) fn check(ctx: &mut Ctx) {
     // A large workspace has a thousand features and as many environments.
     let defined: HashSet<&str> = names.iter().map(String::as_str).collect();
     for env in tree.entries(environments) {
-        let list = if tree.table(env.value).is_some() {
-            tree.get(env.value, "features")
-        } else {
-            Some(env.value)
-        };
-        if let Some(list) = list {
+        let composition = Composition::of(ctx, env);
+        if let Some(list) = composition.list {
             features_of(ctx, list, &defined, &names);
-            let no_default = tree.table(env.value).is_some()
-                && tree
-                    .get(env.value, "no-default-feature")
-                    .and_then(|n| tree.bool(n))
-                    == Some(true);
-            system_requirements(ctx, list, no_default);
+            system_requirements(ctx, list, &composition);
         }
+    }
+}
+
+/// An environment as pixi composes it: its inline content, the features it lists (those
+/// defined in this file), then the default feature unless it opts out.
+pub(crate) struct Composition {
+    /// The `features` list (or the environment's value when it is a plain list).
+    pub list: Option<NodeId>,
+    pub inline: Option<NodeId>,
+    pub listed: Vec<NodeId>,
+    /// The root's tables, unless `no-default-feature = true`.
+    pub default: Option<NodeId>,
+}
+
+impl Composition {
+    pub fn of(ctx: &Ctx, env: &Entry) -> Composition {
+        let tree = ctx.tree;
+        let root = ctx.m.pixi;
+        let inline = tree.table(env.value).map(|_| env.value);
+        let (list, no_default) = match inline {
+            Some(table) => (
+                tree.get(table, "features"),
+                tree.get(table, "no-default-feature")
+                    .and_then(|n| tree.bool(n))
+                    == Some(true),
+            ),
+            None => (Some(env.value), false),
+        };
+        let listed = list
+            .map(|l| tree.items(l))
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|&i| tree.str(i))
+            .filter_map(|name| tree.get_path(root, &["feature", name]))
+            .collect();
+        Composition {
+            list,
+            inline,
+            listed,
+            default: (!no_default).then_some(root),
+        }
+    }
+
+    /// The named features and the default one, in pixi's order (no inline content).
+    pub fn features(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.listed.iter().copied().chain(self.default)
     }
 }
 
@@ -113,21 +150,11 @@ fn defined_features(ctx: &Ctx) -> Vec<String> {
 
 /// The features of an environment must agree on the archspec and the libc family of their
 /// `[system-requirements]` (other requirements combine to the highest version).
-fn system_requirements(ctx: &mut Ctx, list: NodeId, no_default: bool) {
+fn system_requirements(ctx: &mut Ctx, list: NodeId, composition: &Composition) {
     let tree = ctx.tree;
-    let root = ctx.m.pixi;
-    let mut tables: Vec<NodeId> = tree
-        .items(list)
-        .iter()
-        .filter_map(|&i| tree.str(i))
-        .filter_map(|name| tree.get_path(root, &["feature", name]))
-        .collect();
-    if !no_default {
-        tables.push(root);
-    }
     let mut archspec: Option<&str> = None;
     let mut family: Option<String> = None;
-    for table in tables {
+    for table in composition.features() {
         let Some(reqs) = tree.get(table, "system-requirements") else {
             continue;
         };

@@ -7,6 +7,7 @@
 use pixi_lsp_syntax::{NodeId, Tree, ValueType};
 
 use crate::ctx::Ctx;
+use crate::environments::Composition;
 
 const PACKAGE_LISTS: &[&str] = &["no-build", "no-binary", "no-build-isolation"];
 /// Options an environment can hold one value of, with the words pixi uses for a clash.
@@ -22,19 +23,14 @@ const SINGLE_VALUED: &[(&str, &str)] = &[
 
 pub(crate) fn check(ctx: &mut Ctx) {
     let tree = ctx.tree;
-    let root = ctx.m.pixi;
-    let mut tables: Vec<NodeId> = Vec::new();
-    tables.extend(tree.get(root, "pypi-options"));
+    // pypi-options belong to a feature, not to its targets.
+    let mut tables: Vec<NodeId> = ctx
+        .feature_owners()
+        .iter()
+        .filter(|o| o.selector.is_none())
+        .filter_map(|o| tree.get(o.table, "pypi-options"))
+        .collect();
     tables.extend(ctx.own_workspace.and_then(|w| tree.get(w, "pypi-options")));
-    for owner in ["feature", "environments"] {
-        for entry in tree
-            .get(root, owner)
-            .map(|t| tree.entries(t))
-            .unwrap_or_default()
-        {
-            tables.extend(tree.get(entry.value, "pypi-options"));
-        }
-    }
     for table in tables {
         options_table(ctx, table);
     }
@@ -94,28 +90,11 @@ fn environments(ctx: &mut Ctx) {
         return;
     };
     for env in tree.entries(environments) {
-        let (list, inline, no_default) = if tree.table(env.value).is_some() {
-            let no_default = tree
-                .get(env.value, "no-default-feature")
-                .and_then(|n| tree.bool(n))
-                .unwrap_or(false);
-            (tree.get(env.value, "features"), Some(env.value), no_default)
-        } else {
-            (Some(env.value), None, false)
-        };
-        let mut sources: Vec<NodeId> = inline.into_iter().collect();
-        for &item in list.map(|l| tree.items(l)).unwrap_or_default() {
-            let feature = tree
-                .str(item)
-                .and_then(|name| tree.get_path(root, &["feature", name]));
-            sources.extend(feature);
-        }
-        if !no_default {
-            sources.push(root);
-        }
+        let composition = Composition::of(ctx, env);
+        let list = composition.list;
+        let sources = composition.inline.into_iter().chain(composition.features());
         let options: Vec<NodeId> = sources
-            .iter()
-            .filter_map(|&s| tree.get(s, "pypi-options"))
+            .filter_map(|s| tree.get(s, "pypi-options"))
             .collect();
         let range = list.map_or(env.key_range, |l| tree.range(l));
         if let Some(msg) = first_conflict(tree, &options) {

@@ -8,23 +8,11 @@ use crate::ctx::Ctx;
 
 pub(crate) fn check(ctx: &mut Ctx) {
     let tree = ctx.tree;
-    let root = ctx.m.pixi;
-    let children = |table: NodeId, key: &str| {
-        tree.get(table, key)
-            .filter(|&n| tree.table(n).is_some())
-            .map(|n| tree.entries(n).iter().map(|e| e.value).collect::<Vec<_>>())
-            .unwrap_or_default()
-    };
-    let mut owners = vec![root];
-    owners.extend(children(root, "feature"));
-    owners.extend(children(root, "environments"));
-    let mut task_tables = Vec::new();
-    for owner in owners {
-        task_tables.extend(tree.get(owner, "tasks"));
-        for target in children(owner, "target") {
-            task_tables.extend(tree.get(target, "tasks"));
-        }
-    }
+    let task_tables: Vec<NodeId> = ctx
+        .feature_owners()
+        .iter()
+        .filter_map(|o| tree.get(o.table, "tasks"))
+        .collect();
     for tasks in task_tables {
         for task in tree.entries(tasks).iter().map(|e| e.value) {
             if let Some(args) = tree.get(task, "args") {

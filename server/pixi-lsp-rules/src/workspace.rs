@@ -2,14 +2,14 @@
 //! deprecated `[project]` alias, the legacy `[build-system]` tables, and `[target.*]`
 //! selectors of the workspace and its features.
 
-use pixi_lsp_syntax::{Fix, NodeId, Tag, ValueType, edit};
+use pixi_lsp_syntax::{Fix, NodeId, Tag, TextRange, ValueType, edit};
 
 use crate::ManifestKind;
 use crate::ctx::{Ctx, is_source_spec};
 use crate::selector::{self, Selector};
 
 const KNOWN_PREVIEW_FLAGS: &[&str] = &["pixi-build"];
-pub(crate) const NEEDS_PREVIEW_HELP: &str =
+const NEEDS_PREVIEW_HELP: &str =
     "Run `pixi workspace preview add pixi-build` to enable the preview flag";
 
 pub(crate) fn check(ctx: &mut Ctx) {
@@ -191,14 +191,21 @@ pub(crate) fn enable_preview_fix(ctx: &Ctx) -> Option<Fix> {
 /// pixi: `conda source dependencies are not allowed without enabling the 'pixi-build'
 /// preview flag`, at the spec.
 pub(crate) fn source_needs_preview(ctx: &mut Ctx, spec: NodeId) {
-    if ctx.pixi_build || ctx.workspace.is_none() || !is_source_spec(ctx.tree, spec) {
+    if is_source_spec(ctx.tree, spec) {
+        source_without_preview(ctx, ctx.tree.range(spec));
+    }
+}
+
+/// The error for a source spec at `range` (written there, or inherited) when the preview
+/// flag is off; nothing when it is on or the workspace is unknown.
+pub(crate) fn source_without_preview(ctx: &mut Ctx, range: TextRange) {
+    if ctx.pixi_build || ctx.workspace.is_none() {
         return;
     }
     let fix = enable_preview_fix(ctx);
     let msg = format!(
         "conda source dependencies are not allowed without enabling the 'pixi-build' preview flag\nsource dependency specified here\n{NEEDS_PREVIEW_HELP}"
     );
-    let range = ctx.tree.range(spec);
     let d = ctx.error("preview-required", range, msg);
     d.fixes.extend(fix);
 }

@@ -8,22 +8,16 @@
 
 use pixi_lsp_syntax::{Entry, NodeId, Related, TextRange, ValueType};
 
-use crate::ctx::{Ctx, is_source_spec};
+use crate::ctx::{Ctx, Owner, is_source_spec};
 use crate::deps;
-use crate::workspace::{NEEDS_PREVIEW_HELP, enable_preview_fix, source_needs_preview};
+use crate::workspace::{source_needs_preview, source_without_preview};
 
 /// Tables whose entries may carry an inline package definition.
 const RUN_HOST_BUILD: &[&str] = &["dependencies", "host-dependencies", "build-dependencies"];
 
-/// A table that holds dependency tables, and the target selector it sits under.
-struct Owner<'s> {
-    table: NodeId,
-    selector: Option<&'s str>,
-}
-
 pub(crate) fn check(ctx: &mut Ctx) {
     let tree = ctx.tree;
-    for owner in owners(ctx) {
+    for owner in ctx.feature_owners() {
         if ctx.pixi_build && ctx.own_workspace.is_some() {
             package_only_tables(ctx, &owner);
         }
@@ -48,41 +42,6 @@ pub(crate) fn check(ctx: &mut Ctx) {
             }
         }
     }
-}
-
-/// The root, its targets, each feature and its targets, and each environment's inline
-/// content and its targets.
-fn owners<'a>(ctx: &Ctx<'a>) -> Vec<Owner<'a>> {
-    let tree = ctx.tree;
-    let root = ctx.m.pixi;
-    let children = |table: NodeId, key: &str| {
-        tree.get(table, key)
-            .filter(|&n| tree.table(n).is_some())
-            .map(|n| tree.entries(n))
-            .unwrap_or_default()
-    };
-    let mut tables = vec![root];
-    tables.extend(children(root, "feature").iter().map(|f| f.value));
-    tables.extend(
-        children(root, "environments")
-            .iter()
-            .filter(|e| tree.table(e.value).is_some())
-            .map(|e| e.value),
-    );
-    let mut out = Vec::new();
-    for table in tables {
-        out.push(Owner {
-            table,
-            selector: None,
-        });
-        for target in children(table, "target") {
-            out.push(Owner {
-                table: target.value,
-                selector: Some(target.key.as_str()),
-            });
-        }
-    }
-    out
 }
 
 /// Where this file's workspace turns `pixi-build` on.
@@ -165,23 +124,12 @@ fn dependency(ctx: &mut Ctx, entry: &Entry, table: &str) {
 /// it defines is held to the same preview rule as a direct spec. The source-ness of the
 /// resolved spec; `None` when it can't be resolved.
 fn inherited_dependency(ctx: &mut Ctx, entry: &Entry, marker: NodeId) -> Option<bool> {
-    let errors = ctx.error_count();
-    deps::workspace_marker(ctx, entry, marker);
-    if ctx.error_count() > errors {
+    if !deps::workspace_marker(ctx, entry, marker) {
         return None;
     }
-    let workspace = ctx.workspace?;
-    let base = workspace.dependency(&entry.key)?;
-    let wtree = workspace.tree();
-    let source = wtree.table(base).is_some() && is_source_spec(wtree, base);
-    if source && !ctx.pixi_build {
-        let fix = enable_preview_fix(ctx);
-        let msg = format!(
-            "conda source dependencies are not allowed without enabling the 'pixi-build' preview flag\nsource dependency specified here\n{NEEDS_PREVIEW_HELP}"
-        );
-        let range = ctx.tree.range(entry.value);
-        let d = ctx.error("preview-required", range, msg);
-        d.fixes.extend(fix);
+    let source = ctx.workspace?.inherits_source(&entry.key)?;
+    if source {
+        source_without_preview(ctx, ctx.tree.range(entry.value));
     }
     Some(source)
 }
