@@ -164,7 +164,6 @@ impl ChannelService {
 }
 
 impl Inner {
-    /// Copy-on-write update of one scope's snapshot; returns what `change` returned.
     /// Changes the data of `key`. Snapshots handed out before stay as they were: the data
     /// is copied only when someone still holds the old one.
     fn update(&self, key: &ScopeKey, change: impl FnOnce(&mut ScopeData)) {
@@ -309,17 +308,21 @@ impl Inner {
             states.push((channel.name.clone(), state));
         }
         let overall = overall_state(&states);
-        self.update(&key, |data| {
-            for (name, mut list) in records {
+        // Sorted before taking the lock that every keystroke's snapshot waits for.
+        let loaded: Vec<(String, Arc<PackageInfo>)> = records
+            .into_iter()
+            .map(|(name, mut list)| {
                 list.sort_by(|a, b| {
                     b.version
                         .cmp(&a.version)
                         .then(b.build_number.cmp(&a.build_number))
                 });
-                data.packages.insert(
-                    name,
-                    (overall.clone(), Arc::new(PackageInfo { records: list })),
-                );
+                (name, Arc::new(PackageInfo { records: list }))
+            })
+            .collect();
+        self.update(&key, |data| {
+            for (name, info) in loaded {
+                data.packages.insert(name, (overall.clone(), info));
             }
         });
     }

@@ -185,25 +185,23 @@ impl Schema {
                 Additional::Allowed => {}
                 Additional::Schema(extra) => self.check(tree, child, extra, out),
                 Additional::Forbidden => {
-                    let mut d = unknown_key(
-                        &entry.key,
-                        entry.key_range,
-                        s.properties.iter().map(|(n, _)| n.as_str()),
-                    );
-                    if let Some(expected) = &s.expected_keys {
-                        // pixi names the deprecated `[project]` where the manifest uses it.
-                        let uses_project = tree.entry(at.node, "project").is_some()
-                            && tree.entry(at.node, "workspace").is_none();
-                        let expected: Vec<String> = expected
-                            .iter()
+                    // pixi names the deprecated `[project]` where the manifest uses it.
+                    let uses_project = tree.entry(at.node, "project").is_some()
+                        && tree.entry(at.node, "workspace").is_none();
+                    let pixi_list: Option<Vec<String>> = s.expected_keys.as_ref().map(|keys| {
+                        keys.iter()
                             .map(|k| match k.as_str() {
                                 "workspace" if uses_project => "project".to_owned(),
                                 _ => k.clone(),
                             })
-                            .collect();
-                        d.message = pixi_unexpected_key(&entry.key, &expected, &d.message);
-                    }
-                    out.push(d)
+                            .collect()
+                    });
+                    out.push(unknown_key(
+                        &entry.key,
+                        entry.key_range,
+                        s.properties.iter().map(|(n, _)| n.as_str()),
+                        pixi_list.as_deref(),
+                    ))
                 }
             }
         }
@@ -235,7 +233,7 @@ impl Schema {
         if let Some(values) = &s.enum_values {
             let names: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
             if !names.contains(&key) {
-                out.push(unknown_key(key, range, names.iter().copied()));
+                out.push(unknown_key(key, range, names.iter().copied(), None));
             }
         }
     }
@@ -370,23 +368,42 @@ fn schema_error(code: &'static str, range: TextRange, message: String) -> Diagno
     Diagnostic::error(Origin::Schema, code, range, message)
 }
 
-/// An unknown key, with a "did you mean" and a quick fix when a known key is close.
+/// An unknown key, with a "did you mean" and a quick fix when a known key is close. Where
+/// the schema gives the keys pixi lists (`pixi_list`, its order), the message is pixi's
+/// (`TableHelper::finalize`: "Unexpected keys, expected only …").
 pub(crate) fn unknown_key<'a>(
     key: &str,
     range: TextRange,
     known: impl Iterator<Item = &'a str> + Clone,
+    pixi_list: Option<&[String]>,
 ) -> Diagnostic {
     let suggestion = closest(key, known.clone());
-    let mut list: Vec<&str> = known.collect();
-    list.sort_unstable();
-    let mut message = format!("'{key}' was not expected here");
-    if let Some(s) = suggestion {
-        message.push_str(&format!(". Did you mean '{s}'?"));
-    }
-    if !list.is_empty() && list.len() <= 24 {
-        let quoted: Vec<String> = list.iter().map(|k| format!("'{k}'")).collect();
-        message.push_str(&format!("\nExpected one of: {}", quoted.join(", ")));
-    }
+    let message = match pixi_list {
+        Some(expected) => {
+            let quoted: Vec<String> = expected.iter().map(|k| format!("'{k}'")).collect();
+            let mut message = format!(
+                "Unexpected keys, expected only {}\n'{key}' was not expected here",
+                quoted.join(", ")
+            );
+            if let Some(s) = suggestion {
+                message.push_str(&format!("\nDid you mean '{s}'?"));
+            }
+            message
+        }
+        None => {
+            let mut list: Vec<&str> = known.collect();
+            list.sort_unstable();
+            let mut message = format!("'{key}' was not expected here");
+            if let Some(s) = suggestion {
+                message.push_str(&format!(". Did you mean '{s}'?"));
+            }
+            if !list.is_empty() && list.len() <= 24 {
+                let quoted: Vec<String> = list.iter().map(|k| format!("'{k}'")).collect();
+                message.push_str(&format!("\nExpected one of: {}", quoted.join(", ")));
+            }
+            message
+        }
+    };
     let mut d = schema_error("unknown-key", range, message);
     if let Some(s) = suggestion {
         d = d.with_fix(Fix {
@@ -398,21 +415,6 @@ pub(crate) fn unknown_key<'a>(
         });
     }
     d
-}
-
-/// pixi's wording for an unknown key (`TableHelper::finalize`): the keys it expects, in
-/// its order, then what ours said (the key, a "did you mean").
-fn pixi_unexpected_key(key: &str, expected: &[String], ours: &str) -> String {
-    let list: Vec<String> = expected.iter().map(|k| format!("'{k}'")).collect();
-    let first = ours.lines().next().unwrap_or_default();
-    format!(
-        "Unexpected keys, expected only {}\n{first}",
-        list.join(", ")
-    )
-    .replace(
-        &format!("'{key}' was not expected here. "),
-        &format!("'{key}' was not expected here\n"),
-    )
 }
 
 fn report_range(tree: &Tree, at: At) -> TextRange {
