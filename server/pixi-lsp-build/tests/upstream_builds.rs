@@ -45,13 +45,7 @@ fn case(upstream: &Path, name: &str) -> Case {
         )
         .unwrap()
     };
-    let channels = ChannelsConfig {
-        cache_dir: root.join("rattler-cache"),
-        request_timeout: std::time::Duration::from_secs(10),
-        ..ChannelsConfig::default()
-    };
-    let mut config = ResolveConfig::new(root.join("pixi-cache"), channels);
-    config.virtual_packages = Some(Vec::new());
+    let config = resolve_config(&root);
     let platform = config.platform;
     let executable = upstream.join("bin").join(RATTLER_BUILD);
     let overrides =

@@ -83,13 +83,7 @@ impl Fixture {
         .unwrap();
         std::fs::write(package_dir.join("src/hello.txt"), "hello\n").unwrap();
 
-        let channels = ChannelsConfig {
-            cache_dir: root.join("rattler-cache"),
-            request_timeout: std::time::Duration::from_secs(10),
-            ..ChannelsConfig::default()
-        };
-        let mut config = ResolveConfig::new(root.join("pixi-cache"), channels);
-        config.virtual_packages = Some(Vec::new());
+        let config = resolve_config(&root);
         let platform = config.platform;
         let resolver = BackendResolver::new(config);
         let overrides =
@@ -288,4 +282,17 @@ pub async fn install_into_fresh_prefix(
         .collect();
     installed.sort();
     installed
+}
+
+/// A resolver configuration with its caches under `root` and no detected virtual packages
+/// (the fixtures need none).
+pub fn resolve_config(root: &Path) -> ResolveConfig {
+    let channels = ChannelsConfig {
+        cache_dir: root.join("rattler-cache"),
+        request_timeout: std::time::Duration::from_secs(10),
+        ..ChannelsConfig::default()
+    };
+    let mut config = ResolveConfig::new(root.join("pixi-cache"), channels);
+    config.virtual_packages = Some(Vec::new());
+    config
 }
