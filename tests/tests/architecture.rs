@@ -129,3 +129,32 @@ fn channel_data_reaches_the_ide_as_plain_data() {
         "the server fetches channel data: {server:?}"
     );
 }
+
+/// The host (reading other files, asking the channel service) serves the CLI and the LSP
+/// server alike: it knows no LSP, and the CLI reaches files through it, not through the
+/// LSP crate.
+#[test]
+fn the_cli_reaches_files_through_the_host() {
+    let crates = crates();
+    let host = &crates["pixi-lsp-host"];
+    for lsp in ["tower-lsp-server", "pixi-lsp-server", "tokio"] {
+        assert!(!host.contains_key(lsp), "the host depends on {lsp}");
+    }
+    assert!(crates["pixi-lsp-server"].contains_key("pixi-lsp-host"));
+    let cli = paths::repo_root().join("server/pixi-lsp/src/cli");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&cli).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        files += 1;
+        assert!(
+            !text.contains("pixi_lsp_server"),
+            "{} uses the LSP crate",
+            entry.path().display()
+        );
+    }
+    assert!(
+        files >= 3,
+        "found only {files} CLI modules in {}",
+        cli.display()
+    );
+}

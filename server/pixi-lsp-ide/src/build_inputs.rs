@@ -323,7 +323,7 @@ impl FileAnalysis {
             .and_then(|n| tree.str(n))?
             .to_owned();
         let ws_tree_and_table = m.workspace_table().map(|t| (tree, t)).or_else(|| {
-            let w = self.workspace.as_ref()?.manifest()?;
+            let w = self.context.workspace.as_ref()?.manifest()?;
             w.workspace_table().map(|t| (w.tree, t))
         });
         let workspace_channels: Vec<String> = ws_tree_and_table

@@ -2,7 +2,7 @@
 
 use pixi_lsp_syntax::{Diagnostic, TextEdit, TextRange};
 
-use crate::{DiagnosticsConfig, FileAnalysis};
+use crate::{Cancellable, DiagnosticsConfig, FileAnalysis};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Action {
@@ -19,9 +19,9 @@ pub(crate) fn code_actions(
     analysis: &FileAnalysis,
     range: TextRange,
     config: &DiagnosticsConfig,
-) -> Vec<Action> {
+) -> Cancellable<Vec<Action>> {
     let mut actions: Vec<Action> = analysis
-        .diagnostics(config)
+        .diagnostics(config)?
         .into_iter()
         .filter(|d| overlaps(d.range, range))
         .flat_map(|d| {
@@ -48,7 +48,7 @@ pub(crate) fn code_actions(
             }
         }
     }
-    actions
+    Ok(actions)
 }
 
 fn overlaps(a: TextRange, b: TextRange) -> bool {

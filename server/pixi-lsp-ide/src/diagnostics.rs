@@ -2,8 +2,8 @@
 
 use pixi_lsp_syntax::{Diagnostic, TextRange};
 
-use crate::FileAnalysis;
 use crate::manifest::root_schema;
+use crate::{Cancellable, FileAnalysis};
 
 /// What the user wants to see.
 #[derive(Clone, Debug)]
@@ -19,16 +19,20 @@ impl Default for DiagnosticsConfig {
     }
 }
 
-pub(crate) fn compute(analysis: &FileAnalysis) -> Vec<Diagnostic> {
+/// The passes run in order; between them the analysis gives up if its version was
+/// superseded (each pass is a few milliseconds on the largest manifests).
+pub(crate) fn compute(analysis: &FileAnalysis) -> Cancellable<Vec<Diagnostic>> {
+    let cancel = &analysis.cancel;
+    cancel.check()?;
     let Some(manifest) = analysis.manifest() else {
         // A pyproject.toml without [tool.pixi] is not ours to judge.
-        return Vec::new();
+        return Ok(Vec::new());
     };
     let mut out = analysis.parse.errors.clone();
     if let Some(unmet) = pixi_lsp_rules::requires_pixi(&manifest) {
         // pixi stops here: the rest may be written for the newer pixi it asks for.
         out.push(unmet);
-        return out;
+        return Ok(out);
     }
     let schema = crate::manifest_schema();
     let anchor = analysis
@@ -44,8 +48,13 @@ pub(crate) fn compute(analysis: &FileAnalysis) -> Vec<Diagnostic> {
         root_schema(manifest.kind),
         &mut out,
     );
+    cancel.check()?;
     let context = pixi_lsp_rules::Context {
-        workspace: analysis.workspace.as_ref().and_then(|w| w.manifest()),
+        workspace: analysis
+            .context
+            .workspace
+            .as_ref()
+            .and_then(|w| w.manifest()),
         files: Some(&analysis.context.files),
     };
     let pixi = pixi_lsp_rules::check_with(&manifest, &context);
@@ -57,6 +66,7 @@ pub(crate) fn compute(analysis: &FileAnalysis) -> Vec<Diagnostic> {
                 .any(|p| p.range == d.range && p.severity <= d.severity))
     });
     out.extend(pixi);
+    cancel.check()?;
     if let Some(packages) = analysis.packages() {
         out.extend(crate::packages::diagnostics::check(
             &analysis.text,
@@ -66,7 +76,7 @@ pub(crate) fn compute(analysis: &FileAnalysis) -> Vec<Diagnostic> {
     }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
     out.dedup_by(|a, b| a.range == b.range && a.message == b.message);
-    out
+    Ok(out)
 }
 
 pub(crate) fn filter(all: &[Diagnostic], config: &DiagnosticsConfig) -> Vec<Diagnostic> {

@@ -6,6 +6,7 @@ mod backend;
 mod backend_problems;
 mod build_commands;
 mod build_inputs;
+mod cancel;
 mod code_actions;
 mod completion;
 mod context;
@@ -15,15 +16,17 @@ mod manifest;
 mod packages;
 mod platforms;
 mod preview_hover;
+mod stages;
 mod symbols;
 
 use std::sync::{Arc, OnceLock};
 
-use pixi_lsp_syntax::{CursorContext, Diagnostic, Parse, TextRange, parse};
+use pixi_lsp_syntax::{CursorContext, Diagnostic, Parse, TextRange};
 
 pub use backend_problems::BackendProblem;
 pub use build_commands::{BUILD_COMMAND, BuildCommand, OPEN_LOG_COMMAND, PREVIEW_COMMAND};
 pub use build_inputs::{BackendRequest, BuildInputs, to_json};
+pub use cancel::{CancelToken, Cancellable, Cancelled};
 pub use code_actions::Action;
 pub use completion::{CompletionConfig, CompletionItem, CompletionKind, CompletionList};
 pub use context::{
@@ -38,139 +41,52 @@ pub use packages::{ChannelContext, ChannelNeed, SUPPORTED_API_VERSIONS};
 pub use pixi_lsp_channels::{ScopeData, ScopeKey};
 pub use pixi_lsp_syntax::{Fix, Origin, Severity, TextEdit};
 pub use preview_hover::{PreviewOutput, PreviewSummary};
+pub use stages::{ChannelData, FileInContext, ParsedFile};
 pub use symbols::{Symbol, SymbolKind};
 
-/// One version of one manifest, parsed once; derived results are computed on demand and
-/// cached, so a request that only needs the tree never pays for validation.
+/// One version of one manifest, parsed once and placed in its surroundings; derived
+/// results are computed on demand and cached, so a request that only needs the tree never
+/// pays for validation. Built in one pass by [`ParsedFile`] → [`FileInContext`] →
+/// [`FileInContext::finish`], and never changed afterwards.
 pub struct FileAnalysis {
     kind: FileKind,
     text: Arc<str>,
     parse: Parse,
     context: AnalysisContext,
-    workspace: Option<WorkspaceManifest>,
+    cancel: CancelToken,
     diagnostics: OnceLock<Vec<Diagnostic>>,
     packages: OnceLock<Option<packages::scopes::ManifestPackages>>,
 }
 
 impl FileAnalysis {
-    /// The manifest judged alone: no workspace from another file, no file-system facts.
+    /// The manifest judged alone: no workspace from another file, no file-system facts, no
+    /// channel data.
     pub fn new(kind: FileKind, text: Arc<str>) -> Self {
         Self::with_context(kind, text, AnalysisContext::default())
     }
 
-    /// The manifest with what the caller gathered for it (see [`FileAnalysis::context_needs`]).
+    /// The manifest with what the caller gathered for it, without channel data beyond what
+    /// `context.channels` already holds (tests and tools that have everything up front).
     pub fn with_context(kind: FileKind, text: Arc<str>, context: AnalysisContext) -> Self {
-        let parse = parse(&text);
-        let workspace = context.workspace.clone();
-        Self {
-            kind,
-            text,
-            parse,
-            context,
-            workspace,
-            diagnostics: OnceLock::new(),
-            packages: OnceLock::new(),
-        }
+        ParsedFile::new(kind, text)
+            .in_context(context)
+            .finish_as_is()
     }
 
     /// The dependencies and channel scopes of the manifest (computed once).
     pub(crate) fn packages(&self) -> Option<&packages::scopes::ManifestPackages> {
         self.packages
-            .get_or_init(|| {
-                let m = self.manifest()?;
-                let ws = self.workspace.as_ref().and_then(|w| w.manifest());
-                let fallback_alias;
-                let (alias, root) = match &self.context.channels {
-                    Some(c) => (&c.alias, c.root_dir.as_path()),
-                    None => {
-                        fallback_alias = packages::default_alias();
-                        (&fallback_alias, std::path::Path::new("/"))
-                    }
-                };
-                let workspace_dir = self.workspace.as_ref().and_then(|w| w.dir.as_deref());
-                let resolver = packages::scopes::Resolver {
-                    alias,
-                    root_dir: root,
-                    workspace_dir: workspace_dir.unwrap_or(root),
-                };
-                Some(packages::scopes::collect(&m, ws.as_ref(), &resolver))
-            })
+            .get_or_init(|| stages::collect_packages(self.manifest()?, &self.context))
             .as_ref()
-    }
-
-    /// Fills in the channel data the caller loaded for [`FileAnalysis::channel_needs`]; what
-    /// was derived from the old data is recomputed on demand.
-    pub fn set_channel_data(&mut self, data: std::collections::HashMap<ScopeKey, Arc<ScopeData>>) {
-        if let Some(channels) = self.context.channels.as_mut() {
-            channels.data = data;
-            self.diagnostics = OnceLock::new();
-        }
-    }
-
-    /// The channel data the caller should load for this manifest: each scope's names, and
-    /// the records of the packages the manifest names. Empty when channels are off.
-    pub fn channel_needs(&self) -> Vec<ChannelNeed> {
-        if self.context.channels.is_none() {
-            return Vec::new();
-        }
-        let Some(p) = self.packages() else {
-            return Vec::new();
-        };
-        // Scopes that resolve to the same channels and platforms are one need; each
-        // dependency is looked at once.
-        let mut needs: Vec<ChannelNeed> = Vec::new();
-        let mut need_of_scope: Vec<Option<usize>> = Vec::with_capacity(p.scopes.len());
-        for s in &p.scopes {
-            if s.key.channels.is_empty() {
-                need_of_scope.push(None);
-                continue;
-            }
-            let index = match needs.iter().position(|n| n.scope == s.key) {
-                Some(i) => i,
-                None => {
-                    needs.push(ChannelNeed {
-                        scope: s.key.clone(),
-                        packages: Vec::new(),
-                    });
-                    needs.len() - 1
-                }
-            };
-            need_of_scope.push(Some(index));
-        }
-        for d in &p.deps {
-            if let Some(Some(i)) = need_of_scope.get(d.scope) {
-                needs[*i].packages.push(d.name.clone());
-            }
-        }
-        for need in &mut needs {
-            need.packages.sort();
-            need.packages.dedup();
-        }
-        needs
-    }
-
-    /// What the caller should gather before building the analysis [`with_context`]:
-    /// whether to look for a governing workspace, and which paths to look up.
-    ///
-    /// [`with_context`]: FileAnalysis::with_context
-    pub fn context_needs(&self) -> ContextNeeds {
-        let Some(m) = self.manifest() else {
-            return ContextNeeds::default();
-        };
-        let mut paths: Vec<String> = pixi_lsp_rules::referenced_paths(&m)
-            .into_iter()
-            .map(|r| r.path)
-            .collect();
-        paths.sort();
-        paths.dedup();
-        ContextNeeds {
-            workspace: m.workspace_table().is_none(),
-            paths,
-        }
     }
 
     pub fn context(&self) -> &AnalysisContext {
         &self.context
+    }
+
+    /// The token the caller trips when this version is superseded.
+    pub fn cancel_token(&self) -> &CancelToken {
+        &self.cancel
     }
 
     pub fn kind(&self) -> FileKind {
@@ -198,32 +114,52 @@ impl FileAnalysis {
         self.manifest().is_some()
     }
 
-    pub fn diagnostics(&self, config: &DiagnosticsConfig) -> Vec<Diagnostic> {
-        let all = self.diagnostics.get_or_init(|| diagnostics::compute(self));
-        diagnostics::filter(all, config)
+    /// Every diagnostic of the manifest, computed once per version (a cancelled
+    /// computation is not kept: the next caller of a live version starts again).
+    pub fn diagnostics(&self, config: &DiagnosticsConfig) -> Cancellable<Vec<Diagnostic>> {
+        let all = match self.diagnostics.get() {
+            Some(all) => all,
+            None => {
+                let computed = diagnostics::compute(self)?;
+                self.diagnostics.get_or_init(|| computed)
+            }
+        };
+        Ok(diagnostics::filter(all, config))
     }
 
-    pub fn completions(&self, offset: usize, config: &CompletionConfig) -> CompletionList {
-        completion::complete(self, offset, config)
+    pub fn completions(
+        &self,
+        offset: usize,
+        config: &CompletionConfig,
+    ) -> Cancellable<CompletionList> {
+        self.cancel.check()?;
+        Ok(completion::complete(self, offset, config))
     }
 
-    pub fn hover(&self, offset: usize) -> Option<HoverInfo> {
-        hover::hover(self, offset)
+    pub fn hover(&self, offset: usize) -> Cancellable<Option<HoverInfo>> {
+        self.cancel.check()?;
+        Ok(hover::hover(self, offset))
     }
 
-    pub fn symbols(&self) -> Vec<Symbol> {
-        symbols::symbols(self)
+    pub fn symbols(&self) -> Cancellable<Vec<Symbol>> {
+        self.cancel.check()?;
+        Ok(symbols::symbols(self))
     }
 
     /// The newest version each dependency spec in `range` admits (from channel data).
-    pub fn inlay_hints(&self, range: TextRange) -> Vec<InlayHintInfo> {
-        match (self.packages(), self.context.channels.as_ref()) {
+    pub fn inlay_hints(&self, range: TextRange) -> Cancellable<Vec<InlayHintInfo>> {
+        self.cancel.check()?;
+        Ok(match (self.packages(), self.context.channels.as_ref()) {
             (Some(p), Some(c)) => packages::actions::inlay_hints(p, c, range),
             _ => Vec::new(),
-        }
+        })
     }
 
-    pub fn code_actions(&self, range: TextRange, config: &DiagnosticsConfig) -> Vec<Action> {
+    pub fn code_actions(
+        &self,
+        range: TextRange,
+        config: &DiagnosticsConfig,
+    ) -> Cancellable<Vec<Action>> {
         code_actions::code_actions(self, range, config)
     }
 }

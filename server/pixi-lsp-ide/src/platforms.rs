@@ -88,9 +88,13 @@ pub(crate) fn hover_note(analysis: &FileAnalysis, rel: &[PathSeg]) -> Option<Str
 
 fn names(analysis: &FileAnalysis) -> Vec<String> {
     let own = analysis.manifest();
-    let manifest = own
-        .filter(|m| m.workspace_table().is_some())
-        .or_else(|| analysis.workspace.as_ref().and_then(|w| w.manifest()));
+    let manifest = own.filter(|m| m.workspace_table().is_some()).or_else(|| {
+        analysis
+            .context
+            .workspace
+            .as_ref()
+            .and_then(|w| w.manifest())
+    });
     let Some(m) = manifest else {
         return Vec::new();
     };

@@ -1,7 +1,7 @@
 //! Hover on `[package.build]` after a recipe preview: the key's docs, then what the
 //! backend said the package produces.
 
-use crate::{FileAnalysis, HoverInfo};
+use crate::{Cancellable, FileAnalysis, HoverInfo};
 
 /// What the last recipe preview of a manifest produced (kept by the server, plain data).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,14 +29,16 @@ impl FileAnalysis {
         &self,
         offset: usize,
         preview: Option<&PreviewSummary>,
-    ) -> Option<HoverInfo> {
-        let mut info = self.hover(offset)?;
+    ) -> Cancellable<Option<HoverInfo>> {
+        let Some(mut info) = self.hover(offset)? else {
+            return Ok(None);
+        };
         let on_build = self.build_table_range().is_some_and(|r| r.touches(offset));
         if let (true, Some(preview)) = (on_build, preview) {
             info.markdown.push_str("\n\n---\n\n");
             info.markdown.push_str(&summary_markdown(preview));
         }
-        Some(info)
+        Ok(Some(info))
     }
 }
 
@@ -83,6 +85,7 @@ mod tests {
         let on_build = text.find("build]").unwrap();
         let md = analysis
             .hover_with_preview(on_build, Some(&preview))
+            .unwrap()
             .unwrap()
             .markdown;
         assert!(

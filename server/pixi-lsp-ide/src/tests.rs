@@ -4,15 +4,24 @@ use std::sync::Arc;
 
 use crate::{CompletionConfig, DiagnosticsConfig, FileAnalysis, FileKind};
 
+/// The text and cursor of a fixture; one without `$0` is a whole file (offset 0).
+pub(crate) fn fixture(fixture: &str) -> (String, usize) {
+    if fixture.contains(pixi_lsp_test_utils::fixture::CURSOR) {
+        pixi_lsp_test_utils::fixture::cursor(fixture)
+    } else {
+        (fixture.to_owned(), 0)
+    }
+}
+
 fn analysis(kind: FileKind, fixture: &str) -> (FileAnalysis, usize) {
-    let offset = fixture.find("$0").unwrap_or(0);
-    let text = fixture.replace("$0", "");
+    let (text, offset) = self::fixture(fixture);
     (FileAnalysis::new(kind, Arc::from(text)), offset)
 }
 
 fn completion_labels(fixture: &str) -> Vec<String> {
     let (a, offset) = analysis(FileKind::PixiToml, fixture);
     a.completions(offset, &CompletionConfig::default())
+        .unwrap()
         .items
         .into_iter()
         .map(|i| i.label)
@@ -22,6 +31,7 @@ fn completion_labels(fixture: &str) -> Vec<String> {
 fn render_diagnostics(kind: FileKind, text: &str, config: &DiagnosticsConfig) -> Vec<String> {
     let (a, _) = analysis(kind, text);
     a.diagnostics(config)
+        .unwrap()
         .iter()
         .map(|d| {
             format!(
@@ -76,6 +86,7 @@ fn snippets_when_the_client_supports_them() {
     let (a, offset) = analysis(FileKind::PixiToml, "[workspace]\nchan$0\n");
     let items = a
         .completions(offset, &CompletionConfig { snippets: true })
+        .unwrap()
         .items;
     let channels = items
         .iter()
@@ -91,7 +102,7 @@ fn hover_shows_key_docs() {
         FileKind::PixiToml,
         "[package.build]\nback$0end = { name = \"x\" }\n",
     );
-    let info = a.hover(offset).expect("hover");
+    let info = a.hover(offset).unwrap().expect("hover");
     assert!(
         info.markdown.starts_with("**`package.build.backend`**"),
         "{}",
@@ -102,7 +113,7 @@ fn hover_shows_key_docs() {
 #[test]
 fn hover_on_header_segment() {
     let (a, offset) = analysis(FileKind::PixiToml, "[package.bu$0ild]\n");
-    let info = a.hover(offset).expect("hover");
+    let info = a.hover(offset).unwrap().expect("hover");
     assert!(
         info.markdown.starts_with("**`package.build`**"),
         "{}",
@@ -160,7 +171,7 @@ fn outline_nests_tables() {
         FileKind::PixiToml,
         "[workspace]\nname = \"x\"\n[package.build]\nbackend = { name = \"b\" }\n",
     );
-    let symbols = a.symbols();
+    let symbols = a.symbols().unwrap();
     let names: Vec<&str> = symbols.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["workspace", "package"]);
     assert_eq!(symbols[1].children[0].name, "build");
@@ -228,7 +239,7 @@ fn hover_on_backend_config_key() {
         FileKind::PixiToml,
         "[package.build]\nbackend = { name = \"pixi-build-python\" }\n[package.build.config]\nab$0i3 = true\n",
     );
-    let md = a.hover(offset).expect("hover").markdown;
+    let md = a.hover(offset).unwrap().expect("hover").markdown;
     assert!(
         md.starts_with("**`abi3`** — pixi-build-python config"),
         "{md}"
@@ -242,7 +253,7 @@ fn hover_on_backend_name() {
         FileKind::PixiToml,
         "[package.build]\nbackend = { name = \"pixi-build-r$0ust\" }\n",
     );
-    let md = a.hover(offset).expect("hover").markdown;
+    let md = a.hover(offset).unwrap().expect("hover").markdown;
     assert!(md.starts_with("**pixi-build-rust**"), "{md}");
 }
 

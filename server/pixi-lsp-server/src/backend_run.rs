@@ -11,7 +11,6 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{MessageType, NumberOrString, Uri};
 
 use crate::build::{BuildLog, BuildOptions};
-use crate::preview::preview_request;
 use crate::server::ServerState;
 
 /// A backend run's failure as a JSON-RPC error.
@@ -60,10 +59,10 @@ async fn backend_inputs(server: &Arc<ServerState>, uri: &Uri, what: &str) -> Res
                 state
                     .docs
                     .workspace_dir(&manifest, analysis.kind(), analysis.text());
-            preview_request(analysis, &manifest, &workspace_dir, &alias)
+            pixi_lsp_host::preview_request(analysis, &manifest, &workspace_dir, &alias)
         })
         .await?
-        .map_err(failed)?;
+        .map_err(|e| failed(e.to_string()))?;
     Ok(BackendInputs {
         settings,
         path,
@@ -222,7 +221,7 @@ pub(crate) async fn build(
             let _ = tx.send(p);
         }
     };
-    let paths = crate::on_disk::PathDependenciesOnDisk {
+    let paths = pixi_lsp_host::PathDependenciesOnDisk {
         alias: Some(settings.channels.config(None).channel_alias),
     };
     let run =
@@ -255,14 +254,14 @@ async fn saved_inputs(
     let (path, text) = (inputs.path.clone(), inputs.text.clone());
     let from_disk = tokio::task::spawn_blocking(move || {
         let unsaved = std::fs::read_to_string(&path).is_ok_and(|disk| !same_text(&disk, &text));
-        unsaved.then(|| crate::on_disk::preview_request(&path, Some(&alias)))
+        unsaved.then(|| pixi_lsp_host::preview_request_on_disk(&path, Some(&alias)))
     })
     .await
     .map_err(|e| failed(format!("cannot read the saved manifest: {e}")))?;
     let Some(from_disk) = from_disk else {
         return Ok((inputs, false));
     };
-    let (from_disk, _) = from_disk.map_err(failed)?;
+    let (from_disk, _) = from_disk.map_err(|e| failed(e.to_string()))?;
     let file = inputs
         .path
         .file_name()

@@ -4,12 +4,10 @@
 
 mod backend_run;
 mod build;
-pub mod context;
 mod fault;
 mod from_lsp;
 mod handlers;
-pub mod on_disk;
-pub mod preview;
+mod preview;
 mod server;
 mod settings;
 mod state;

@@ -11,13 +11,11 @@ use std::time::Duration;
 use parking_lot::Mutex;
 use pixi_lsp_backend_client::CallOptions;
 use pixi_lsp_build::{
-    BackendPool, BackendResolver, BackendSpec, Cancel, Preview, PreviewError, PreviewRequest,
-    ResolveConfig, ResolveEvent,
+    BackendPool, BackendResolver, Cancel, Preview, PreviewError, PreviewRequest, ResolveConfig,
+    ResolveEvent,
 };
-use pixi_lsp_channels::resolve_channel;
-use pixi_lsp_ide::{BackendProblem, FileAnalysis, PreviewOutput, PreviewSummary};
+use pixi_lsp_ide::{BackendProblem, PreviewOutput, PreviewSummary};
 use tower_lsp_server::ls_types::Uri;
-use url::Url;
 
 use crate::settings::Settings;
 
@@ -42,107 +40,6 @@ pub(crate) fn recipe_uri(manifest: &Path) -> String {
 /// The virtual document of the variant configuration the backend used.
 pub(crate) fn variants_uri(manifest: &Path) -> String {
     format!("{RECIPE_SCHEME}:{}/variants.yaml", manifest.display())
-}
-
-/// Everything `conda/outputs` needs, from the manifest's analysis. Shared with the CLI.
-pub fn preview_request(
-    analysis: &FileAnalysis,
-    manifest_path: &Path,
-    workspace_dir: &Path,
-    alias: &Url,
-) -> Result<PreviewRequest, String> {
-    let inputs = analysis
-        .build_inputs()
-        .ok_or("this manifest has no `[package.build]` with a backend name")?;
-    // Relative channel paths are relative to the manifest that names them: the backend's
-    // to the package manifest, the workspace's to the workspace manifest.
-    let package_dir = manifest_path.parent().unwrap_or(Path::new("/"));
-    let resolve = |names: &[String], root: &Path| -> Result<Vec<Url>, String> {
-        names
-            .iter()
-            .map(|c| {
-                resolve_channel(c, alias, root)
-                    .map(|r| r.url)
-                    .map_err(|e| format!("invalid channel `{c}`: {e}"))
-            })
-            .collect()
-    };
-    let package = inputs.project_model["name"]
-        .as_str()
-        .unwrap_or(&inputs.backend.name)
-        .to_owned();
-    let host_platform = pixi_lsp_build::Subdir::current().unwrap_or(pixi_lsp_build::Subdir::NoArch);
-    // As pixi: `[workspace.build-variants]`, the host platform's targets first.
-    let variant_configuration =
-        inputs
-            .variant_configuration(host_platform.as_str())
-            .map(|config| {
-                config
-                    .into_iter()
-                    .map(|(key, values)| {
-                        let values = values
-                            .into_iter()
-                            .map(pixi_lsp_backend_client::types::VariantValue::String)
-                            .collect();
-                        (key, values)
-                    })
-                    .collect()
-            });
-    Ok(PreviewRequest {
-        manifest_path: manifest_path.to_owned(),
-        workspace_dir: workspace_dir.to_owned(),
-        backend: BackendSpec {
-            name: inputs.backend.name.clone(),
-            version_spec: inputs.backend.version.clone(),
-            channels: resolve(
-                &inputs.backend.channels,
-                if inputs.backend.channels_from_workspace {
-                    workspace_dir
-                } else {
-                    package_dir
-                },
-            )?,
-            additional_dependencies: inputs
-                .backend
-                .additional_dependencies
-                .iter()
-                .map(|(n, s)| format!("{n} {s}"))
-                .collect(),
-        },
-        project_model: inputs.project_model,
-        configuration: inputs.configuration,
-        target_configuration: inputs.target_configuration,
-        channels: resolve(&inputs.workspace_channels, workspace_dir)?,
-        host_platform,
-        variant_configuration,
-        work_dir: pixi_lsp_build::work_directory(workspace_dir, &package, manifest_path),
-    })
-}
-
-/// What went wrong, for a diagnostic: the error and the tail of the backend's stderr.
-pub fn problem(error: &PreviewError) -> BackendProblem {
-    let about_backend = matches!(error, PreviewError::Resolve(_) | PreviewError::Settings(_))
-        || matches!(
-            error,
-            PreviewError::Backend(pixi_lsp_backend_client::BackendError::Spawn { .. })
-        );
-    let mut message = format!("build backend: {error}");
-    if let PreviewError::Backend(e) = error {
-        if let Some(tail) = e.stderr_tail().map(str::trim).filter(|t| !t.is_empty()) {
-            let lines: Vec<&str> = tail.lines().rev().take(15).collect();
-            let lines: Vec<&str> = lines.into_iter().rev().collect();
-            message.push_str(&format!(
-                "\nbackend output (last lines):\n{}",
-                lines.join("\n")
-            ));
-        }
-    }
-    BackendProblem {
-        message,
-        about_backend,
-        dependency: None,
-        dependency_table: None,
-    }
 }
 
 impl Previews {
@@ -207,7 +104,7 @@ impl Previews {
                 self.problems.lock().remove(uri);
             }
             Err(e) => {
-                let problem = problem(e);
+                let problem = pixi_lsp_host::problem(e);
                 tracing::warn!(
                     "preview of {} failed: {}",
                     request.manifest_path.display(),

@@ -110,7 +110,8 @@ impl ServerState {
                     server.channel_data_arrived();
                 }
             });
-            self.docs.set_channels(Some((service, alias)));
+            self.docs
+                .set_channels(Some(pixi_lsp_host::ChannelSource { service, alias }));
         }
         self.channel_data_arrived();
     }
@@ -152,6 +153,18 @@ impl ServerState {
                 })
             }
         }
+    }
+
+    /// [`ServerState::run`] for an analysis of one document version: when the version is
+    /// superseded meanwhile the answer is `ContentModified`, and the client asks again.
+    pub async fn run_analysis<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce() -> pixi_lsp_ide::Cancellable<T> + Send + 'static,
+    ) -> Result<T> {
+        self.run(what, f)
+            .await?
+            .map_err(|_| Error::content_modified())
     }
 
     async fn report_failure(&self, what: &'static str) {

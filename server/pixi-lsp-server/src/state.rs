@@ -4,23 +4,20 @@
 //!
 //! An analysis also depends on other files: the workspace manifest that governs a
 //! package-only manifest (the editor's text when it is open, else the disk) and the paths
-//! the manifest references. Those are gathered with the snapshot, on the blocking thread
-//! that builds it; a change to a workspace manifest invalidates the snapshots of the
-//! manifests below it (`invalidate_below`).
+//! the manifest references. The host (`pixi-lsp-host`) reads those on the blocking thread
+//! that builds the snapshot; a change to a workspace manifest invalidates the snapshots of
+//! the manifests below it (`invalidate_below`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use pixi_lsp_channels::ChannelService;
 use pixi_lsp_documents::{Change, Document, LineIndex, PositionEncoding};
-use pixi_lsp_ide::{AnalysisContext, ChannelContext, ContextNeeds, FileAnalysis, FileKind};
+use pixi_lsp_host::{ChannelSource, Host, Surroundings};
+use pixi_lsp_ide::{CancelToken, FileAnalysis, FileKind};
 use tokio::sync::OnceCell;
 use tower_lsp_server::ls_types::Uri;
-use url::Url;
-
-use crate::context::{self, DiskCache};
 
 pub(crate) struct DocEntry {
     pub doc: Document,
@@ -32,17 +29,12 @@ pub(crate) struct DocEntry {
     context_generation: u64,
     /// Derived for `doc.version()`, built once by whoever asks first; dropped on a change.
     derived: Option<Arc<OnceCell<Snapshot>>>,
-    /// What was gathered from elsewhere for `context_generation`, kept across edits: a
-    /// keystroke rarely changes which workspace or paths a manifest needs, so it is reused
-    /// (no file-system access, no re-parse of the workspace manifest) while the needs match.
-    context: Option<CachedContext>,
-}
-
-#[derive(Clone)]
-struct CachedContext {
-    generation: u64,
-    needs: ContextNeeds,
-    context: AnalysisContext,
+    /// Tripped when `doc.version()` is superseded or the document closes: work on the old
+    /// version stops at its next step.
+    cancel: CancelToken,
+    /// What the host gathered from elsewhere for `context_generation`, kept across edits
+    /// (see [`Surroundings`]).
+    surroundings: Option<(u64, Surroundings)>,
 }
 
 /// An immutable view of one document version: what requests compute on.
@@ -56,15 +48,13 @@ pub(crate) struct Snapshot {
 #[derive(Default)]
 pub(crate) struct Documents {
     docs: Mutex<HashMap<Uri, DocEntry>>,
-    disk: Arc<DiskCache>,
-    /// The background channel service (set at `initialize` when channels are enabled) and
-    /// the channel alias scopes resolve against.
-    channels: Mutex<Option<(ChannelService, Url)>>,
+    host: Arc<Host>,
 }
 
 impl Documents {
-    pub fn set_channels(&self, service: Option<(ChannelService, Url)>) {
-        *self.channels.lock() = service;
+    /// Channel data on (set at `initialize` when channels are enabled) or off.
+    pub fn set_channels(&self, channels: Option<ChannelSource>) {
+        self.host.set_channels(channels);
     }
 
     /// Channel data arrived: every document's analysis is rebuilt (cheaply: the gathered
@@ -77,16 +67,11 @@ impl Documents {
         docs.keys().cloned().collect()
     }
 
-    /// The workspace directory of a manifest (see [`context::workspace_dir`]).
+    /// The workspace directory of a manifest (see [`Host::workspace_dir`]).
     pub fn workspace_dir(&self, manifest: &Path, kind: FileKind, text: &str) -> PathBuf {
-        let open: HashMap<PathBuf, Arc<str>> = self
-            .docs
-            .lock()
-            .values()
-            .filter_map(|e| Some((e.path.clone()?, e.doc.text().clone())))
-            .collect();
-        let own = pixi_lsp_ide::declares_workspace(kind, text);
-        context::workspace_dir(manifest, own, &|p| open.get(p).cloned(), &self.disk)
+        let open = open_texts(&self.docs.lock());
+        self.host
+            .workspace_dir(manifest, kind, text, &|p| open.get(p).cloned())
     }
 
     pub fn open(&self, uri: Uri, text: &str, version: i32) {
@@ -100,7 +85,8 @@ impl Documents {
                 path,
                 context_generation: 0,
                 derived: None,
-                context: None,
+                cancel: CancelToken::new(),
+                surroundings: None,
             },
         );
     }
@@ -121,12 +107,14 @@ impl Documents {
             return false;
         }
         entry.doc.apply(changes, version, encoding);
-        entry.derived = None;
+        entry.supersede();
         true
     }
 
     pub fn close(&self, uri: &Uri) {
-        self.docs.lock().remove(uri);
+        if let Some(entry) = self.docs.lock().remove(uri) {
+            entry.cancel.cancel();
+        }
     }
 
     pub fn uris(&self) -> Vec<Uri> {
@@ -142,7 +130,7 @@ impl Documents {
     pub fn invalidate(&self, uri: &Uri) {
         if let Some(entry) = self.docs.lock().get_mut(uri) {
             entry.context_generation += 1;
-            entry.derived = None;
+            entry.supersede();
         }
     }
 
@@ -164,7 +152,7 @@ impl Documents {
                 .is_some_and(|d| d != dir && d.starts_with(&dir));
             if other != uri && below {
                 entry.context_generation += 1;
-                entry.derived = None;
+                entry.supersede();
                 out.push(other.clone());
             }
         }
@@ -174,7 +162,8 @@ impl Documents {
     /// The snapshot of the current version, building it (parse, line index, and the
     /// workspace manifest and file facts it needs) on a blocking thread if needed. Callers
     /// that ask while it is being built (the diagnostics task and a completion request
-    /// after the same keystroke) wait for the one build instead of parsing twice.
+    /// after the same keystroke) wait for the one build instead of parsing twice. `None`
+    /// when the document is not open, or its version was superseded while building.
     pub async fn snapshot(&self, uri: &Uri, encoding: PositionEncoding) -> Option<Snapshot> {
         let (cell, input) = {
             let mut docs = self.docs.lock();
@@ -183,40 +172,41 @@ impl Documents {
             }
             // The editor's text of every open file, for the workspace search: open
             // documents are few, and each is one `Arc` clone.
-            let open: HashMap<PathBuf, Arc<str>> = docs
-                .values()
-                .filter_map(|e| Some((e.path.clone()?, e.doc.text().clone())))
-                .collect();
+            let open = open_texts(&docs);
             let entry = docs.get_mut(uri)?;
             let cell = entry.derived.get_or_insert_with(Default::default).clone();
+            let generation = entry.context_generation;
             let input = BuildInput {
                 text: entry.doc.text().clone(),
                 kind: entry.kind,
                 version: entry.doc.version(),
-                generation: entry.context_generation,
+                generation,
                 path: entry.path.clone(),
                 open,
-                cached: entry
-                    .context
-                    .clone()
-                    .filter(|c| c.generation == entry.context_generation),
+                previous: entry
+                    .surroundings
+                    .as_ref()
+                    .filter(|(g, _)| *g == generation)
+                    .map(|(_, s)| s.clone()),
                 encoding,
-                disk: self.disk.clone(),
-                channels: self.channels.lock().clone(),
+                cancel: entry.cancel.clone(),
+                host: self.host.clone(),
             };
             (cell, input)
         };
         let built = cell
             .get_or_try_init(|| async {
                 let generation = input.generation;
-                let (snapshot, cache) = tokio::task::spawn_blocking(move || build(input))
+                let built = tokio::task::spawn_blocking(move || build(input))
                     .await
                     .map_err(|e| {
                         tracing::error!("building the analysis of {} failed: {e}", uri.as_str())
                     })?;
+                // Superseded while building: the caller's request is for an old version.
+                let (snapshot, surroundings) = built.ok_or(())?;
                 if let Some(entry) = self.docs.lock().get_mut(uri) {
-                    if entry.context_generation == generation && cache.is_some() {
-                        entry.context = cache;
+                    if entry.context_generation == generation && surroundings.is_some() {
+                        entry.surroundings = surroundings.map(|s| (generation, s));
                     }
                 }
                 Ok::<_, ()>(snapshot)
@@ -224,6 +214,23 @@ impl Documents {
             .await;
         built.ok().cloned()
     }
+}
+
+impl DocEntry {
+    /// The version changed, or something its analysis read from elsewhere: the derived
+    /// state is dropped and work on it is told to stop.
+    fn supersede(&mut self) {
+        self.derived = None;
+        self.cancel.cancel();
+        self.cancel = CancelToken::new();
+    }
+}
+
+/// The editor's text of every open file.
+fn open_texts(docs: &HashMap<Uri, DocEntry>) -> HashMap<PathBuf, Arc<str>> {
+    docs.values()
+        .filter_map(|e| Some((e.path.clone()?, e.doc.text().clone())))
+        .collect()
 }
 
 /// What a snapshot is built from, taken under the lock.
@@ -234,120 +241,30 @@ struct BuildInput {
     generation: u64,
     path: Option<PathBuf>,
     open: HashMap<PathBuf, Arc<str>>,
-    cached: Option<CachedContext>,
+    previous: Option<Surroundings>,
     encoding: PositionEncoding,
-    disk: Arc<DiskCache>,
-    channels: Option<(ChannelService, Url)>,
+    cancel: CancelToken,
+    host: Arc<Host>,
 }
 
-/// Builds one snapshot (blocking: parsing, and file-system access when the context must be
-/// gathered anew).
-fn build(input: BuildInput) -> (Snapshot, Option<CachedContext>) {
-    let BuildInput {
-        text,
-        kind,
-        version,
-        generation,
-        path,
-        open,
-        cached,
-        encoding,
-        disk,
-        channels,
-    } = input;
-    let line_index = Arc::new(LineIndex::new(text.clone(), encoding));
-    // Channel-backed features need the alias and the manifest's directory to resolve
-    // channel names; the data itself is filled in last, fresh for every build.
-    let root_dir = path
-        .as_deref()
-        .and_then(Path::parent)
-        .map(Path::to_owned)
-        .unwrap_or_else(|| PathBuf::from("/"));
-    let channel_context = channels
-        .as_ref()
-        .map(|(_, alias)| ChannelContext::new(alias.clone(), root_dir));
-    let base = AnalysisContext {
-        channels: channel_context.clone(),
-        ..AnalysisContext::default()
+/// Builds one snapshot (blocking: parsing, and file-system access when the surroundings
+/// must be gathered anew); `None` when the version was superseded meanwhile.
+fn build(input: BuildInput) -> Option<(Snapshot, Option<Surroundings>)> {
+    let doc = pixi_lsp_host::Document {
+        kind: input.kind,
+        text: input.text.clone(),
+        path: input.path.as_deref(),
+        open_text: &|p| input.open.get(p).cloned(),
+        cancel: input.cancel.clone(),
     };
-    let Some(path) = path else {
-        let mut analysis = FileAnalysis::with_context(kind, text, base);
-        fill_channel_data(&mut analysis, channels.as_ref());
-        return (
-            Snapshot {
-                version,
-                analysis: Arc::new(analysis),
-                line_index,
-            },
-            None,
-        );
+    let analyzed = input.host.analyze(&doc, input.previous.as_ref()).ok()?;
+    let line_index = Arc::new(LineIndex::new(input.text, input.encoding));
+    let snapshot = Snapshot {
+        version: input.version,
+        analysis: Arc::new(analyzed.analysis),
+        line_index,
     };
-    // Try what was gathered before; gather again only when the needs changed.
-    let first = match &cached {
-        Some(c) => FileAnalysis::with_context(kind, text.clone(), c.context.clone()),
-        None => FileAnalysis::with_context(kind, text.clone(), base),
-    };
-    let needs = first.context_needs();
-    let reusable = match &cached {
-        Some(c) => c.needs == needs,
-        None => !needs.workspace && needs.paths.is_empty(),
-    };
-    let (mut analysis, context) = if reusable {
-        let context = cached.map_or_else(|| first.context().clone(), |c| c.context);
-        (first, context)
-    } else {
-        let mut found = context::gather(&path, &needs, &|p| open.get(p).cloned(), &disk);
-        if let Some(ws) = &found.workspace_path {
-            tracing::debug!("{} is governed by {}", path.display(), ws.display());
-        }
-        found.context.channels = channel_context;
-        let analysis = FileAnalysis::with_context(kind, text, found.context.clone());
-        (analysis, found.context)
-    };
-    fill_channel_data(&mut analysis, channels.as_ref());
-    let cache = CachedContext {
-        generation,
-        needs,
-        context,
-    };
-    (
-        Snapshot {
-            version,
-            analysis: Arc::new(analysis),
-            line_index,
-        },
-        Some(cache),
-    )
-}
-
-/// Asks the channel service for what the manifest needs (fetches start in the background,
-/// once) and puts what is loaded so far into the analysis. Never waits.
-fn fill_channel_data(analysis: &mut FileAnalysis, channels: Option<&(ChannelService, Url)>) {
-    let Some((service, _)) = channels else { return };
-    let mut data = HashMap::new();
-    for need in analysis.channel_needs() {
-        service.request_names(&need.scope);
-        let loaded = service.data(&need.scope);
-        let names_known = matches!(
-            loaded.names_state,
-            pixi_lsp_channels::FetchState::Ready { .. }
-        );
-        // Records are asked for once the names are in, and only for names the channels
-        // have: a name being typed, or a channel that cannot be reached, costs no query
-        // per package (when the names arrive the manifest is analysed again).
-        let wanted: Vec<String> = if names_known {
-            need.packages
-                .into_iter()
-                .filter(|p| loaded.has_name(p))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        service.request_packages(&need.scope, &wanted);
-        let now = service.data(&need.scope);
-        data.insert(need.scope, now);
-    }
-    analysis.set_channel_data(data);
+    Some((snapshot, analyzed.surroundings))
 }
 
 /// The local file behind a `file://` URI.

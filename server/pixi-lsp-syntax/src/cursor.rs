@@ -329,8 +329,7 @@ mod tests {
     use crate::parse;
 
     fn at(fixture: &str) -> CursorContext {
-        let offset = fixture.find("$0").expect("cursor");
-        let text = fixture.replace("$0", "");
+        let (text, offset) = pixi_lsp_test_utils::fixture::cursor(fixture);
         CursorContext::at(&parse(&text), &text, offset)
     }
 

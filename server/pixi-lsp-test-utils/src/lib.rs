@@ -87,6 +87,7 @@
 
 mod backends;
 mod channel;
+pub mod fixture;
 mod http;
 mod package;
 pub mod upstream;

@@ -52,7 +52,9 @@ fn seeds() -> Vec<(FileKind, String)> {
 fn exercise(kind: FileKind, text: &str, rng: &mut fastrand::Rng) {
     let analysis = FileAnalysis::new(kind, Arc::from(text));
     let config = DiagnosticsConfig::default();
-    let diagnostics = analysis.diagnostics(&config);
+    let diagnostics = analysis
+        .diagnostics(&config)
+        .expect("nothing cancels the fuzz analysis");
     for d in &diagnostics {
         assert!(
             d.range.end as usize <= text.len(),
@@ -66,7 +68,9 @@ fn exercise(kind: FileKind, text: &str, rng: &mut fastrand::Rng) {
         let _ = analysis.hover(offset);
     }
     let _ = analysis.symbols();
-    let actions = analysis.code_actions(TextRange::new(0, text.len()), &config);
+    let actions = analysis
+        .code_actions(TextRange::new(0, text.len()), &config)
+        .expect("nothing cancels the fuzz analysis");
     if let Some(action) = actions.first() {
         let mut fixed = text.to_owned();
         let mut edits = action.edits.clone();

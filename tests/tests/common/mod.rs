@@ -24,8 +24,7 @@ pub const URI: &str = "file:///work/project/pixi.toml";
 
 /// The fixture with `$0` removed, and the cursor position as an LSP Position.
 pub fn cursor(fixture: &str) -> (String, Value) {
-    let offset = fixture.find("$0").expect("fixture has a $0 cursor");
-    let text = fixture.replace("$0", "");
+    let (text, offset) = pixi_lsp_test_utils::fixture::cursor(fixture);
     let pos = pixi_lsp_tests::client::position(&text, offset);
     (text, pos)
 }

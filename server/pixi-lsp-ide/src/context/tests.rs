@@ -55,6 +55,7 @@ fn check_diagnostics(fixture: &str, facts: &[(&str, PathKind)], expect: Expect) 
     let (text, a) = analysis(fixture, facts);
     let rendered: String = a
         .diagnostics(&DiagnosticsConfig::default())
+        .unwrap()
         .iter()
         .map(|d| {
             format!(
@@ -134,7 +135,7 @@ fn missing_license_file_is_a_warning() {
 fn context_needs_name_the_workspace_and_paths() {
     let (_, root) = analysis(ROOT, &[]);
     assert_eq!(
-        root.context_needs(),
+        crate::ParsedFile::new(root.kind(), root.text().clone()).context_needs(),
         ContextNeeds {
             workspace: false,
             paths: vec!["packages/a".to_owned()],
@@ -145,7 +146,7 @@ fn context_needs_name_the_workspace_and_paths() {
         &[],
     );
     assert_eq!(
-        package.context_needs(),
+        crate::ParsedFile::new(package.kind(), package.text().clone()).context_needs(),
         ContextNeeds {
             workspace: true,
             paths: vec!["README.md".to_owned()],
@@ -184,7 +185,7 @@ fn relative_workspace_channels_resolve_against_the_workspace_manifest() {
             "/ws/packages/a".into(),
         )),
     };
-    let a = FileAnalysis::with_context(FileKind::PixiToml, Arc::from(package), context);
+    let a = crate::ParsedFile::new(FileKind::PixiToml, Arc::from(package)).in_context(context);
     let mut urls: Vec<String> = a
         .channel_needs()
         .iter()

@@ -53,14 +53,15 @@ fn scope_data(packages: Packages<'_>, state: FetchState) -> ScopeData {
 
 /// The analysis of `text` with every scope it needs filled from `packages`.
 fn analysis(fixture: &str, packages: Packages<'_>, state: FetchState) -> (FileAnalysis, usize) {
-    let offset = fixture.find("$0").unwrap_or(0);
-    let text: Arc<str> = Arc::from(fixture.replace("$0", ""));
+    let (text, offset) = crate::tests::fixture(fixture);
+    let text: Arc<str> = Arc::from(text);
     let alias = url::Url::parse("https://conda.anaconda.org/").unwrap();
     let mut context = AnalysisContext {
         channels: Some(ChannelContext::new(alias, "/ws".into())),
         ..Default::default()
     };
-    let first = FileAnalysis::with_context(FileKind::PixiToml, text.clone(), context.clone());
+    let first =
+        crate::ParsedFile::new(FileKind::PixiToml, text.clone()).in_context(context.clone());
     let data = Arc::new(scope_data(packages, state));
     if let Some(channels) = context.channels.as_mut() {
         for need in first.channel_needs() {
@@ -104,7 +105,7 @@ const PACKAGES: Packages<'static> = &[
 const HEAD: &str = "[workspace]\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n";
 
 fn labels(a: &FileAnalysis, offset: usize) -> (Vec<String>, bool) {
-    let list = a.completions(offset, &CompletionConfig::default());
+    let list = a.completions(offset, &CompletionConfig::default()).unwrap();
     (
         list.items.into_iter().map(|i| i.label).collect(),
         list.is_incomplete,
@@ -114,6 +115,7 @@ fn labels(a: &FileAnalysis, offset: usize) -> (Vec<String>, bool) {
 fn codes(a: &FileAnalysis) -> Vec<String> {
     let text = a.text().clone();
     a.diagnostics(&DiagnosticsConfig::default())
+        .unwrap()
         .iter()
         .map(|d| {
             format!(
@@ -268,7 +270,7 @@ fn backend_compatibility_pinning_and_platforms() {
         PACKAGES,
         FetchState::Ready { stale: false },
     );
-    let diags = a.diagnostics(&DiagnosticsConfig::default());
+    let diags = a.diagnostics(&DiagnosticsConfig::default()).unwrap();
     let incompatible = diags
         .iter()
         .find(|d| d.code == "backend-api-incompatible")
@@ -279,7 +281,7 @@ fn backend_compatibility_pinning_and_platforms() {
         PACKAGES,
         FetchState::Ready { stale: false },
     );
-    let diags = a.diagnostics(&DiagnosticsConfig::default());
+    let diags = a.diagnostics(&DiagnosticsConfig::default()).unwrap();
     let unpinned = diags
         .iter()
         .find(|d| d.code == "backend-unpinned")
@@ -310,7 +312,7 @@ fn hover_on_a_dependency_lists_versions_and_channels() {
         PACKAGES,
         FetchState::Ready { stale: false },
     );
-    let md = a.hover(offset).expect("hover").markdown;
+    let md = a.hover(offset).unwrap().expect("hover").markdown;
     assert!(md.starts_with("**numpy** — latest 2.1.0"), "{md}");
     assert!(md.contains("*Channels:* conda-forge"), "{md}");
 }
@@ -320,7 +322,9 @@ fn update_and_pin_actions_keep_comments() {
     let text = format!("{HEAD}[dependencies]\nnum$0py = \"1.26.*\" # old\n");
     let (a, offset) = analysis(&text, PACKAGES, FetchState::Ready { stale: false });
     let range = pixi_lsp_syntax::TextRange::empty(offset);
-    let actions = a.code_actions(range, &DiagnosticsConfig::default());
+    let actions = a
+        .code_actions(range, &DiagnosticsConfig::default())
+        .unwrap();
     let titles: Vec<&str> = actions.iter().map(|a| a.title.as_str()).collect();
     assert!(
         titles.contains(&"Update `numpy` to the latest version (2.1.0): `2.1.*`"),
@@ -345,6 +349,7 @@ fn inlay_hints_show_the_newest_admitted_version() {
     );
     let hints: Vec<String> = a
         .inlay_hints(pixi_lsp_syntax::TextRange::new(0, a.text().len()))
+        .unwrap()
         .into_iter()
         .map(|h| h.label)
         .collect();
@@ -362,7 +367,8 @@ fn a_package_only_another_channel_has_gets_an_add_channel_fix() {
         channels: Some(ChannelContext::new(alias, "/ws".into())),
         ..Default::default()
     };
-    let first = FileAnalysis::with_context(FileKind::PixiToml, text.clone(), context.clone());
+    let first =
+        crate::ParsedFile::new(FileKind::PixiToml, text.clone()).in_context(context.clone());
     let ready = FetchState::Ready { stale: false };
     for need in first.channel_needs() {
         let is_extra = need.scope.channels.iter().any(|c| c.name == "extra");
@@ -388,7 +394,7 @@ fn a_package_only_another_channel_has_gets_an_add_channel_fix() {
             .insert(need.scope, Arc::new(data));
     }
     let a = FileAnalysis::with_context(FileKind::PixiToml, text.clone(), context);
-    let diags = a.diagnostics(&DiagnosticsConfig::default());
+    let diags = a.diagnostics(&DiagnosticsConfig::default()).unwrap();
     let missing = diags
         .iter()
         .find(|d| d.code == "package-not-found")

@@ -22,8 +22,8 @@ pub(crate) async fn handle_code_action(
         .to_file_path()
         .is_some_and(|p| server.builds.log(&p).is_some());
     server
-        .run("codeAction", move || {
-            let actions = snap.analysis.code_actions(range, &config);
+        .run_analysis("codeAction", move || {
+            let actions = snap.analysis.code_actions(range, &config)?;
             let mut out: Vec<CodeActionOrCommand> = actions
                 .into_iter()
                 .map(|a| {
@@ -41,7 +41,7 @@ pub(crate) async fn handle_code_action(
                     })
                 }));
             }
-            Some(out)
+            Ok(Some(out))
         })
         .await
 }

@@ -17,9 +17,9 @@ pub(crate) async fn handle_completion(
     let offset = from_lsp::offset(&snap.line_index, at.position);
     let config = server.settings.read().completion_config(server.snippets());
     let list = server
-        .run("completion", move || {
-            let list = snap.analysis.completions(offset, &config);
-            to_lsp::completion_list(&snap.line_index, list)
+        .run_analysis("completion", move || {
+            let list = snap.analysis.completions(offset, &config)?;
+            Ok(to_lsp::completion_list(&snap.line_index, list))
         })
         .await?;
     Ok(Some(CompletionResponse::List(list)))

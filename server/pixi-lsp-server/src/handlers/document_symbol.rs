@@ -14,14 +14,14 @@ pub(crate) async fn handle_document_symbol(
         return Ok(None);
     };
     server
-        .run("documentSymbol", move || {
+        .run_analysis("documentSymbol", move || {
             let symbols = snap
                 .analysis
-                .symbols()
+                .symbols()?
                 .into_iter()
                 .map(|s| to_lsp::symbol(&snap.line_index, s))
                 .collect();
-            Some(DocumentSymbolResponse::Nested(symbols))
+            Ok(Some(DocumentSymbolResponse::Nested(symbols)))
         })
         .await
 }

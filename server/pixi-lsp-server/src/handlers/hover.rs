@@ -19,12 +19,12 @@ pub(crate) async fn handle_hover(
     // On `[package.build]`, the last preview's outputs join the docs.
     let preview = server.previews.last(&at.text_document.uri);
     server
-        .run("hover", move || {
+        .run_analysis("hover", move || {
             assert!(!inject_panic, "injected fault: panic in hover");
             let info = snap
                 .analysis
                 .hover_with_preview(offset, preview.as_deref())?;
-            Some(to_lsp::hover(&snap.line_index, info))
+            Ok(info.map(|info| to_lsp::hover(&snap.line_index, info)))
         })
         .await
 }

@@ -20,14 +20,14 @@ pub(crate) async fn handle_inlay_hint(
     };
     let range = from_lsp::range(&snap.line_index, params.range);
     server
-        .run("inlayHint", move || {
-            let hints = snap.analysis.inlay_hints(range);
-            Some(
+        .run_analysis("inlayHint", move || {
+            let hints = snap.analysis.inlay_hints(range)?;
+            Ok(Some(
                 hints
                     .into_iter()
                     .map(|h| to_lsp::inlay_hint(&snap.line_index, h))
                     .collect(),
-            )
+            ))
         })
         .await
 }

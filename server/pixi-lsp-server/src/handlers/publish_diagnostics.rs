@@ -25,15 +25,18 @@ pub(crate) async fn publish_loop(
         // What the last backend run (preview) reported joins the manifest's own diagnostics.
         let problems = server.previews.problems(&uri);
         let computed = tokio::task::spawn_blocking(move || {
-            let mut all = analysis.diagnostics(&config);
+            let mut all = analysis.diagnostics(&config)?;
             all.extend(analysis.backend_diagnostics(&problems));
-            all.iter()
+            Ok(all
+                .iter()
                 .map(|d| to_lsp::diagnostic(&for_uri, &index, d))
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>())
         })
         .await;
         match computed {
-            Ok(diagnostics) => {
+            // A newer version arrived: its own round follows.
+            Ok(Err(pixi_lsp_ide::Cancelled)) => {}
+            Ok(Ok(diagnostics)) => {
                 if server.docs.version(&uri) == Some(snap.version) {
                     server
                         .client

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use pixi_lsp_build::{BuildEvent, BuildRequest};
-use pixi_lsp_server::on_disk::PathDependenciesOnDisk;
+use pixi_lsp_host::PathDependenciesOnDisk;
 
 pub(crate) fn run(args: &[String]) -> ExitCode {
     let mut manifest = None;

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use pixi_lsp_host::Host;
 use pixi_lsp_ide::{DiagnosticsConfig, FileKind};
-use pixi_lsp_server::context::DiskCache;
 use pixi_lsp_syntax::{Diagnostic, Origin, Severity, TextRange};
 
 use super::render::{self, Style};
@@ -95,9 +95,9 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     let mut errors = 0usize;
     let mut warnings = 0usize;
     let mut json = Vec::new();
-    let cache = DiskCache::default();
+    let host = Host::new();
     for file in &files {
-        let (text, mut diagnostics) = check_file(file, &config, &cache);
+        let (text, mut diagnostics) = check_file(file, &config, &host);
         if is_plain_pyproject(file) {
             // Named explicitly (directory walks skip these): pixi refuses to load it too.
             diagnostics.push(Diagnostic::error(
@@ -145,11 +145,7 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
 
 /// Reads and analyses one file. IO problems and non-UTF-8 content become diagnostics, so
 /// one bad file never hides the others.
-fn check_file(
-    path: &Path,
-    config: &DiagnosticsConfig,
-    cache: &DiskCache,
-) -> (Arc<str>, Vec<Diagnostic>) {
+fn check_file(path: &Path, config: &DiagnosticsConfig, host: &Host) -> (Arc<str>, Vec<Diagnostic>) {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_SIZE {
         let msg =
@@ -182,13 +178,9 @@ fn check_file(
         Ok(text) => {
             let text: Arc<str> = Arc::from(text);
             let kind = FileKind::from_path(&path.to_string_lossy());
-            let analysis = pixi_lsp_server::on_disk::analysis_with_surroundings(
-                path,
-                kind,
-                text.clone(),
-                cache,
-            );
-            (text, analysis.diagnostics(config))
+            let analysis = pixi_lsp_host::analyze_on_disk(host, path, kind, text.clone());
+            // The token of a CLI analysis is never shared, so it is never cancelled.
+            (text, analysis.diagnostics(config).unwrap_or_default())
         }
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();

@@ -42,7 +42,8 @@ pub(crate) struct BackendSetup {
 
 impl BackendSetup {
     pub(crate) fn new(manifest: &std::path::Path) -> Result<BackendSetup, String> {
-        let (request, channels) = pixi_lsp_server::on_disk::preview_request(manifest, None)?;
+        let (request, channels) =
+            pixi_lsp_host::preview_request_on_disk(manifest, None).map_err(|e| e.to_string())?;
         let overrides = pixi_lsp_build::BackendOverrides::from_env().map_err(|e| e.to_string())?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()

@@ -56,6 +56,6 @@ fn preview(path: &Path) -> Result<String, String> {
         pool.shutdown_all().await;
         result
             .map(|p| p.recipe)
-            .map_err(|e| pixi_lsp_server::preview::problem(&e).message)
+            .map_err(|e| pixi_lsp_host::problem(&e).message)
     })
 }

@@ -1,10 +1,9 @@
 //! Gathering an [`AnalysisContext`] from the file system: the workspace manifest that
 //! governs a package-only manifest, and what lies at the paths a manifest references.
 //!
-//! Blocking IO by design: the server calls [`gather`] inside `spawn_blocking`, the CLI calls
-//! it directly. Both edges share this one implementation, so `pixi-lsp check` and the
-//! editor judge a package with the same workspace. The IDE never sees a path, only the
-//! facts.
+//! Blocking IO by design: the server runs the host inside `spawn_blocking`, the CLI calls
+//! it directly. Both share this one implementation, so `pixi-lsp check` and the editor
+//! judge a package with the same workspace. The IDE never sees a path, only the facts.
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
