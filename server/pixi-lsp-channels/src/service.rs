@@ -33,6 +33,9 @@ struct Inner {
     on_change: Listener,
     runtime: tokio::runtime::Handle,
     fetch_timeout: std::time::Duration,
+    /// Fetches under way. When the last one ends, the gateways' parsed repodata is dropped
+    /// (see [`Inner::forget_parsed_repodata`]).
+    in_flight: std::sync::atomic::AtomicUsize,
 }
 
 fn gateway(config: &ChannelsConfig, cache_action: CacheAction) -> Gateway {
@@ -64,6 +67,7 @@ impl ChannelService {
                 on_change: Box::new(on_change),
                 runtime: tokio::runtime::Handle::current(),
                 fetch_timeout: config.request_timeout * 3,
+                in_flight: Default::default(),
             }),
         }
     }
@@ -133,15 +137,7 @@ impl ChannelService {
     /// Forgets everything loaded, so the next requests fetch again (a "refresh").
     pub fn clear(&self) {
         let scopes: Vec<ScopeKey> = self.inner.scopes.lock().drain().map(|(k, _)| k).collect();
-        for channel in scopes.iter().flat_map(|k| &k.channels) {
-            for gateway in [&self.inner.online, &self.inner.cached] {
-                let all = rattler_repodata_gateway::SubdirSelection::All;
-                let mode = rattler_repodata_gateway::CacheClearMode::InMemoryOnly;
-                if let Err(e) = gateway.clear_repodata_cache(&to_channel(channel), all, mode) {
-                    tracing::warn!("clearing the repodata cache of {}: {e}", channel.url);
-                }
-            }
-        }
+        self.inner.forget_parsed_repodata(&scopes);
     }
 
     /// Waits until the names of `key` and the given packages are settled (loaded or
@@ -174,13 +170,38 @@ impl Inner {
     /// Runs a fetch in the background; a panic inside becomes a failure, not a stuck
     /// "loading" state.
     fn spawn(self: &Arc<Self>, task: impl Future<Output = ()> + Send + 'static) {
+        use std::sync::atomic::Ordering;
         let inner = self.clone();
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
         self.runtime.spawn(async move {
             if let Err(e) = tokio::spawn(task).await {
                 tracing::error!("channel fetch failed: {e}");
             }
+            if inner.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
+                let scopes: Vec<ScopeKey> = inner.scopes.lock().keys().cloned().collect();
+                inner.forget_parsed_repodata(&scopes);
+            }
             (inner.on_change)();
         });
+    }
+
+    /// Drops what the gateways keep in memory for the channels of `scopes`: the parsed
+    /// records and, for plain `repodata.json`, the memory map and index of the whole file
+    /// (tens of MB for a large channel). What the editor needs is already copied into the
+    /// scopes' data; a later query (a new dependency name) reads the disk cache again.
+    fn forget_parsed_repodata(&self, scopes: &[ScopeKey]) {
+        let mut channels: Vec<&ChannelRef> = scopes.iter().flat_map(|k| &k.channels).collect();
+        channels.sort_by(|a, b| a.url.cmp(&b.url));
+        channels.dedup_by(|a, b| a.url == b.url);
+        for channel in channels {
+            for gateway in [&self.online, &self.cached] {
+                let all = rattler_repodata_gateway::SubdirSelection::All;
+                let mode = rattler_repodata_gateway::CacheClearMode::InMemoryOnly;
+                if let Err(e) = gateway.clear_repodata_cache(&to_channel(channel), all, mode) {
+                    tracing::warn!("clearing the repodata cache of {}: {e}", channel.url);
+                }
+            }
+        }
     }
 
     /// Runs `query` against one channel: online first (unless offline), then the cache.
@@ -284,6 +305,8 @@ impl Inner {
             .collect();
         for channel in &key.channels {
             let subdirs = key.subdirs.clone();
+            // Only the compact `RecordInfo` is kept: copying whole records first would be a
+            // passing peak of every record's full metadata, which the allocator keeps.
             let (state, found) = self
                 .fetch(|gw| {
                     let (c, s, specs) = (to_channel(channel), subdirs.clone(), specs.clone());
@@ -295,14 +318,20 @@ impl Inner {
                         Ok(out
                             .repodata
                             .iter()
-                            .flat_map(|r| r.iter().cloned())
-                            .collect::<Vec<RepoDataRecord>>())
+                            .flat_map(|r| r.iter())
+                            .map(|r| {
+                                (
+                                    r.package_record.name.as_normalized().to_owned(),
+                                    record_info(r, &channel.name),
+                                )
+                            })
+                            .collect::<Vec<(String, RecordInfo)>>())
                     }
                 })
                 .await;
-            for record in found.into_iter().flatten() {
-                if let Some(list) = records.get_mut(record.package_record.name.as_normalized()) {
-                    list.push(record_info(&record, &channel.name));
+            for (name, record) in found.into_iter().flatten() {
+                if let Some(list) = records.get_mut(&name) {
+                    list.push(record);
                 }
             }
             states.push((channel.name.clone(), state));

@@ -2,7 +2,10 @@
 //! 5,000-line manifest, initialize time, idle RSS, the in-process analysis phases, and the
 //! same keystroke loop against tombi when it is installed (`pip install tombi`).
 //!
-//! `cargo run --release -p pixi-lsp-tests --bin pixi-lsp-bench -- [--tombi PATH]`
+//! `cargo run --release -p pixi-lsp-tests --bin pixi-lsp-bench -- [--tombi PATH]
+//! [--server PATH] [--baseline PATH] [--no-channels] [--no-tombi]`: `--baseline` runs the same loops
+//! against another build of the server (e.g. the previous commit's), in the same run, so
+//! before and after are compared on the same machine state.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -229,13 +232,33 @@ fn in_process(text: &str) {
     );
 }
 
+/// The channels-off keystroke loop (the analysis alone), then with channel data on; the
+/// channels-off p95.
+fn measure(name: &str, server: &Path, text: &str, dir: &Path, channels: bool) -> Duration {
+    let mut off = run_keystrokes(
+        ClientBuilder::new(server)
+            .initialization_options(json!({ "channels": { "enabled": false } })),
+        dir,
+        text,
+        true,
+        Duration::ZERO,
+    );
+    let off_p95 = report(name, &mut off);
+    if channels {
+        with_channels(name, server, text, &off, off_p95);
+    }
+    off_p95
+}
+
+/// The value after `name` on the command line.
+fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    let i = args.iter().position(|a| a == name)?;
+    args.get(i + 1).map(String::as_str)
+}
+
 /// `--server PATH`, else the `pixi-lsp-under-test` built beside this benchmark.
 fn server_binary(args: &[String]) -> PathBuf {
-    if let Some(path) = args
-        .iter()
-        .position(|a| a == "--server")
-        .and_then(|i| args.get(i + 1))
-    {
+    if let Some(path) = flag(args, "--server") {
         return PathBuf::from(path);
     }
     let exe = std::env::current_exe().expect("current exe");
@@ -260,7 +283,7 @@ fn manifest_names(text: &str) -> Vec<String> {
 /// The keystroke loop with channel data on (default settings): against channels that
 /// cannot be reached, and against loopback channels holding every name the manifest uses
 /// among 30,000. Compared with the channels-off run of the same manifest.
-fn with_channels(args: &[String], text: &str, off: &Keystrokes, off_p95: Duration) {
+fn with_channels(name: &str, server: &Path, text: &str, off: &Keystrokes, off_p95: Duration) {
     let closed = || {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         format!("http://{}/channel", listener.local_addr().expect("addr"))
@@ -302,7 +325,7 @@ fn with_channels(args: &[String], text: &str, off: &Keystrokes, off_p95: Duratio
             1,
         );
         std::fs::write(dir.path().join("pixi.toml"), &manifest).expect("write manifest");
-        let builder = ClientBuilder::new(&server_binary(args)).initialization_options(json!({
+        let builder = ClientBuilder::new(server).initialization_options(json!({
             "channels": { "enabled": true, "cacheDir": cache.path().to_string_lossy() }
         }));
         let mut k = run_keystrokes(
@@ -312,12 +335,12 @@ fn with_channels(args: &[String], text: &str, off: &Keystrokes, off_p95: Duratio
             true,
             Duration::from_secs(20),
         );
-        let p95 = report(&format!("pixi-lsp, {label}"), &mut k);
+        let p95 = report(&format!("{name}, {label}"), &mut k);
         let delta = |a: Option<u64>, b: Option<u64>| {
             (a.unwrap_or(0) as f64 - b.unwrap_or(0) as f64) / 1024.0
         };
         println!(
-            "pixi-lsp, {label}: {} diagnostics; keystroke p95 {:.2}x the channels-off run; RSS {:+.1} MB (heap {:+.1} MB)",
+            "{name}, {label}: {} diagnostics; keystroke p95 {:.2}x the channels-off run; RSS {:+.1} MB (heap {:+.1} MB)",
             k.diagnostics,
             p95.as_secs_f64() / off_p95.as_secs_f64().max(1e-9),
             delta(k.loaded_rss_kb, off.loaded_rss_kb),
@@ -327,8 +350,8 @@ fn with_channels(args: &[String], text: &str, off: &Keystrokes, off_p95: Duratio
 }
 
 fn find_tombi(args: &[String]) -> Option<PathBuf> {
-    if let Some(i) = args.iter().position(|a| a == "--tombi") {
-        return args.get(i + 1).map(PathBuf::from);
+    if let Some(path) = flag(args, "--tombi") {
+        return Some(PathBuf::from(path));
     }
     let out = Command::new("sh")
         .args(["-c", "command -v tombi"])
@@ -349,21 +372,25 @@ fn main() {
     in_process(&text);
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("pixi.toml"), &text).expect("write manifest");
-    // Channel data off: this run measures the analysis alone.
-    let ours = run_keystrokes(
-        ClientBuilder::new(&server_binary(&args))
-            .initialization_options(json!({ "channels": { "enabled": false } })),
-        dir.path(),
+    let channels = !args.iter().any(|a| a == "--no-channels");
+    let our_p95 = measure(
+        "pixi-lsp",
+        &server_binary(&args),
         &text,
-        true,
-        Duration::ZERO,
+        dir.path(),
+        channels,
     );
-    let mut ours = ours;
-    let our_p95 = report("pixi-lsp", &mut ours);
-    if !args.iter().any(|a| a == "--no-channels") {
-        with_channels(&args, &text, &ours, our_p95);
+    if let Some(baseline) = flag(&args, "--baseline") {
+        let base_p95 = measure("baseline", Path::new(baseline), &text, dir.path(), channels);
+        println!(
+            "ratio: baseline p95 / pixi-lsp p95 (channels off) = {:.2}x",
+            base_p95.as_secs_f64() / our_p95.as_secs_f64().max(1e-9)
+        );
     }
 
+    if args.iter().any(|a| a == "--no-tombi") {
+        return;
+    }
     match find_tombi(&args) {
         Some(tombi) => {
             // tombi gets the same schema through its config file.
