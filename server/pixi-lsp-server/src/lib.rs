@@ -6,6 +6,7 @@ mod backend_run;
 mod build;
 pub mod context;
 mod fault;
+mod file_uri;
 mod from_lsp;
 mod handlers;
 pub mod on_disk;
