@@ -14,6 +14,11 @@ if ! command -v cargo >/dev/null; then
   exit 2
 fi
 
+step "test dependencies (patchelf, shellcheck, zizmor, actionlint)"
+bash scripts/install-test-deps.sh
+# shellcheck disable=SC1091
+source "${PIXI_LSP_TEST_CACHE:-$HOME/.cache/pixi-lsp-tests}/env.sh"
+
 # One profile (debug) for everything, so CI compiles the dependency tree once.
 step "cargo build (debug)"
 cargo build --workspace --all-targets --locked

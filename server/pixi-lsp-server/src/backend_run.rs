@@ -45,9 +45,7 @@ async fn backend_inputs(server: &Arc<ServerState>, uri: &Uri, what: &str) -> Res
         .snapshot(uri)
         .await
         .ok_or_else(|| Error::invalid_params("the manifest is not open"))?;
-    let path = uri
-        .to_file_path()
-        .map(|p| p.into_owned())
+    let path = crate::file_uri::to_path(uri)
         .ok_or_else(|| Error::invalid_params("the manifest must be a file on disk"))?;
     let alias = settings.channels.config(None).channel_alias;
     let text = snap.analysis.text().clone();

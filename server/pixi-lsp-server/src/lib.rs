@@ -5,6 +5,7 @@
 mod backend_run;
 mod build;
 mod fault;
+mod file_uri;
 mod from_lsp;
 mod handlers;
 mod preview;

@@ -269,8 +269,5 @@ fn build(input: BuildInput) -> Option<(Snapshot, Option<Surroundings>)> {
 
 /// The local file behind a `file://` URI.
 fn file_path(uri: &Uri) -> Option<PathBuf> {
-    let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
-    is_file
-        .then(|| uri.to_file_path().map(|p| p.into_owned()))
-        .flatten()
+    crate::file_uri::to_path(uri)
 }

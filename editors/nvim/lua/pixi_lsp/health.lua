@@ -49,6 +49,8 @@ function M.check()
     end
   end
 
+  M.check_settings()
+
   h.start('pixi-lsp clients')
   local clients = vim.lsp.get_clients({ name = 'pixi_lsp' })
   if #clients == 0 then
@@ -60,6 +62,43 @@ function M.check()
     h.ok(('client %d: %s %s, root %s, %d buffer(s)'):format(client.id, info.name or '?', info.version or '?',
       client.root_dir or '?', vim.tbl_count(client.attached_buffers)))
     h.info('commands: ' .. (cmds and table.concat(cmds.commands or {}, ', ') or 'none'))
+  end
+
+  h.start('pixi-lsp last error')
+  local err = require('pixi_lsp').last_error
+  if err then
+    h.warn(('%s: %s'):format(os.date('%Y-%m-%d %H:%M:%S', err.time), err.message))
+  else
+    h.ok('no error in this session')
+  end
+end
+
+--- The settings the server gets, and the ones that switch features off or point at files.
+function M.check_settings()
+  local h = vim.health
+  h.start('pixi-lsp settings')
+  local pixi = require('pixi_lsp')
+  local s = pixi.effective_settings()
+  h.info('sent to the server: ' .. vim.json.encode(s))
+  if s.trusted == false then
+    h.warn('trusted = false: the server never runs a build backend (no recipe preview, no build)')
+  end
+  if type(s.channels) == 'table' and s.channels.enabled == false then
+    h.info('channels.enabled = false: no package data from the channels (names, versions, checks)')
+  end
+  if type(s.diagnostics) == 'table' and s.diagnostics.generic == false then
+    h.info('diagnostics.generic = false: only pixi-specific diagnostics (TOML syntax and schema are left to others)')
+  end
+  local overrides = type(s.backends) == 'table' and s.backends.overrides or {}
+  for name, exe in pairs(type(overrides) == 'table' and overrides or {}) do
+    if vim.fn.executable(exe) == 1 then
+      h.ok(('backends.overrides["%s"]: %s'):format(name, exe))
+    else
+      h.error(('backends.overrides["%s"] = "%s" is not an executable file'):format(name, tostring(exe)))
+    end
+  end
+  if pixi.options.cmd_env then
+    h.info('cmd_env: ' .. table.concat(vim.tbl_keys(pixi.options.cmd_env), ', '))
   end
 end
 

@@ -46,6 +46,17 @@ local function settings()
   return vim.tbl_deep_extend('force', M.default_settings, M.options.settings or {})
 end
 
+--- The settings the server gets (defaults overridden by `setup`), for :checkhealth.
+M.effective_settings = settings
+
+--- The last error of this session: `{ time = os.time(), message = '…' }` or nil. An error message
+--- of the server, a failed command, or the server exiting abnormally; :checkhealth pixi_lsp shows it.
+M.last_error = nil
+
+function M.record_error(message)
+  M.last_error = { time = os.time(), message = message }
+end
+
 --- The `vim.lsp.config` table for pixi_lsp (also returned by the runtime file lsp/pixi_lsp.lua).
 function M.config()
   local s = settings()
@@ -70,11 +81,20 @@ function M.config()
       ['window/showMessage'] = function(_, params, ctx)
         local levels = { vim.log.levels.ERROR, vim.log.levels.WARN, vim.log.levels.INFO, vim.log.levels.DEBUG }
         local client = vim.lsp.get_client_by_id(ctx.client_id)
+        if params.type == 1 then
+          M.record_error(params.message)
+        end
         vim.notify(('LSP[%s] %s'):format(client and client.name or M.name, params.message),
           levels[params.type] or vim.log.levels.INFO)
         return vim.NIL
       end,
     },
+    on_exit = function(code, signal)
+      -- SIGTERM is how a client is stopped (:LspStop, tests); anything else is a failure
+      if code ~= 0 or (signal ~= 0 and signal ~= 15) then
+        M.record_error(('the server exited with code %d, signal %d (see :LspLog)'):format(code, signal))
+      end
+    end,
     capabilities = {
       window = { workDoneProgress = true },
       experimental = { pixiRecipePreview = true },
@@ -223,7 +243,9 @@ function M.exec(command, args, on_result, opts)
       elseif err.code == -32800 then -- RequestCancelled
         notify(command .. ' cancelled')
       else
-        notify(('%s failed: %s'):format(command, err.message or vim.inspect(err)), vim.log.levels.ERROR)
+        local message = ('%s failed: %s'):format(command, err.message or vim.inspect(err))
+        M.record_error(message)
+        notify(message, vim.log.levels.ERROR)
       end
       return
     end

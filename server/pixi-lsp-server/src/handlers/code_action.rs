@@ -18,9 +18,7 @@ pub(crate) async fn handle_code_action(
     };
     let range = from_lsp::range(&snap.line_index, params.range);
     let config = server.settings.read().diagnostics_config();
-    let has_log = uri
-        .to_file_path()
-        .is_some_and(|p| server.builds.log(&p).is_some());
+    let has_log = crate::file_uri::to_path(&uri).is_some_and(|p| server.builds.log(&p).is_some());
     server
         .run_analysis("codeAction", move || {
             let actions = snap.analysis.code_actions(range, &config)?;

@@ -17,9 +17,7 @@ pub(crate) async fn handle_code_lens(
     let Some(snap) = server.snapshot(&uri).await else {
         return Ok(None);
     };
-    let has_log = uri
-        .to_file_path()
-        .is_some_and(|p| server.builds.log(&p).is_some());
+    let has_log = crate::file_uri::to_path(&uri).is_some_and(|p| server.builds.log(&p).is_some());
     server
         .run("codeLens", move || {
             let range = to_lsp::range(&snap.line_index, snap.analysis.build_table_range()?);

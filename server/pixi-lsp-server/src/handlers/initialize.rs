@@ -20,7 +20,7 @@ pub(crate) async fn handle_initialize(
         .as_ref()
         .and_then(|f| f.first().map(|f| f.uri.clone()))
         .or_else(|| params.root_uri.clone())
-        .and_then(|uri| uri.to_file_path().map(|p| p.into_owned()));
+        .and_then(|uri| crate::file_uri::to_path(&uri));
     server.set_workspace_root(root);
     server.start_channels();
     let offered = params

@@ -40,15 +40,12 @@ pub(super) fn manifest_uri(args: &[Value]) -> Result<Uri> {
 /// `pixi-lsp.openBuildLog` `[manifestUri]` → `{ path }` of the last build's log.
 fn open_build_log(server: &Arc<ServerState>, args: &[Value]) -> Result<Value> {
     let uri = manifest_uri(args)?;
-    let path = uri
-        .to_file_path()
-        .map(|p| p.into_owned())
-        .ok_or_else(|| Error::invalid_params("not a file"))?;
+    let path = crate::file_uri::to_path(&uri).ok_or_else(|| Error::invalid_params("not a file"))?;
     let log = server
         .builds
         .log(&path)
         .ok_or_else(|| failed("no build of this package has run in this session"))?;
     Ok(
-        json!({ "path": log.display().to_string(), "uri": tower_lsp_server::ls_types::Uri::from_file_path(&log).map(|u| u.as_str().to_owned()) }),
+        json!({ "path": log.display().to_string(), "uri": crate::file_uri::to_uri(&log).map(|u| u.as_str().to_owned()) }),
     )
 }

