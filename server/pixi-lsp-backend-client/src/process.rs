@@ -20,6 +20,7 @@ use tokio::task::JoinHandle;
 use crate::cancel::CancelToken;
 use crate::error::BackendError;
 use crate::jsonrpc::{Request, Response};
+use crate::process_tree::ProcessTree;
 use crate::stderr::{StderrCallback, StderrLimits, StderrSink};
 use crate::types::{
     BackendCapabilities, CondaBuildV1Params, CondaBuildV1Result, CondaOutputsParams,
@@ -127,7 +128,7 @@ impl CallOptions {
 /// A running backend. Not `Clone`: share it behind an `Arc`.
 pub struct BackendProcess {
     program: String,
-    pid: Option<u32>,
+    tree: ProcessTree,
     default_timeout: Duration,
     stderr: StderrSink,
     io: tokio::sync::Mutex<Io>,
@@ -171,8 +172,7 @@ impl BackendProcess {
             .stderr(Stdio::piped())
             // A backstop: our Drop kills and reaps explicitly.
             .kill_on_drop(true);
-        // Its own process group, so that killing it takes the compilers and scripts it
-        // started along (a cancelled build must not keep running underneath).
+        // Its own process group, so that the whole tree ends with it (see `process_tree`).
         #[cfg(unix)]
         cmd.process_group(0);
         if let Some(cwd) = &command.cwd {
@@ -182,7 +182,8 @@ impl BackendProcess {
             program: program.clone(),
             source,
         })?;
-        let pid = child.id();
+        let tree = ProcessTree::adopt(&child);
+        let pid = tree.pid();
         let (Some(stdin), Some(stdout), Some(stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
@@ -194,7 +195,7 @@ impl BackendProcess {
         tracing::debug!(program, pid, "spawned build backend");
         Ok(BackendProcess {
             program,
-            pid,
+            tree,
             default_timeout: config.default_timeout,
             stderr: sink,
             io: tokio::sync::Mutex::new(Io {
@@ -217,7 +218,7 @@ impl BackendProcess {
 
     /// The OS process id (for logs, and tests that check reaping).
     pub fn pid(&self) -> Option<u32> {
-        self.pid
+        self.tree.pid()
     }
 
     /// The last stderr lines (bounded by [`StderrLimits`]).
@@ -442,14 +443,13 @@ impl BackendProcess {
             let status = match tokio::time::timeout(EXIT_GRACE, child.wait()).await {
                 Ok(status) => status.ok(),
                 Err(_) => {
-                    kill_group(self.pid);
+                    self.tree.kill();
                     let _ = child.start_kill();
                     child.wait().await.ok()
                 }
             };
-            // It stopped talking: what it started goes too. (While members remain, the
-            // group keeps its id, so this cannot hit another process.)
-            kill_group(self.pid);
+            // It stopped talking: what it started goes too.
+            self.tree.kill();
             code = status.and_then(|s| s.code());
         }
         drain_stderr(io).await;
@@ -468,7 +468,7 @@ impl BackendProcess {
     async fn terminate(&self, io: &mut Io, reason: &str) {
         io.stdin = None;
         if let Some(mut child) = io.child.take() {
-            kill_group(self.pid);
+            self.tree.kill();
             let _ = child.start_kill();
             let _ = child.wait().await;
         }
@@ -499,20 +499,6 @@ impl BackendProcess {
     }
 }
 
-/// SIGKILL to the backend's process group (it leads one, see `spawn_with`). Elsewhere
-/// only the backend itself is killed.
-fn kill_group(pid: Option<u32>) {
-    #[cfg(unix)]
-    if let Some(pid) = pid.and_then(|p| i32::try_from(p).ok()) {
-        let _ = nix::sys::signal::killpg(
-            nix::unistd::Pid::from_raw(pid),
-            nix::sys::signal::Signal::SIGKILL,
-        );
-    }
-    #[cfg(not(unix))]
-    let _ = pid;
-}
-
 impl Drop for BackendProcess {
     fn drop(&mut self) {
         let io = self.io.get_mut();
@@ -523,7 +509,7 @@ impl Drop for BackendProcess {
         let Some(mut child) = io.child.take() else {
             return;
         };
-        kill_group(self.pid);
+        self.tree.kill();
         let _ = child.start_kill();
         // SIGKILL takes effect within microseconds; reap synchronously so no
         // zombie outlives the handle. Bounded, so Drop never stalls.
