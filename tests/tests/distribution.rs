@@ -238,3 +238,65 @@ fn the_backend_client_compiles_for_windows() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The Zed extension: its server runs for the `Pixi` language only, which only pixi
+/// manifests get (never Cargo.toml), and it compiles to the WebAssembly Zed loads. The
+/// compile is skipped, with a note, where the wasm32-wasip1 target is not installed.
+#[test]
+#[allow(clippy::print_stderr)] // the skip note is for whoever runs the tests
+fn the_zed_extension_serves_pixi_manifests_only_and_compiles() {
+    let zed = root().join("editors/zed");
+    let read = |p: &str| -> toml_edit::DocumentMut {
+        std::fs::read_to_string(zed.join(p))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let extension = read("extension.toml");
+    let languages = extension["language_servers"]["pixi-lsp"]["languages"]
+        .as_array()
+        .expect("the server's languages");
+    let languages: Vec<&str> = languages.iter().filter_map(|l| l.as_str()).collect();
+    assert_eq!(languages, ["Pixi"]);
+    let language = read("languages/pixi/config.toml");
+    assert_eq!(language["name"].as_str(), Some("Pixi"));
+    assert_eq!(language["grammar"].as_str(), Some("toml"));
+    assert!(extension["grammars"]["toml"]["rev"].as_str().is_some());
+    let suffixes: Vec<&str> = language["path_suffixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    assert_eq!(suffixes, ["pixi.toml"]);
+
+    const TARGET: &str = "wasm32-wasip1";
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == TARGET)
+        })
+        .unwrap_or(false);
+    if !installed {
+        eprintln!("SKIPPED: the {TARGET} target is not installed (rustup target add {TARGET})");
+        return;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = Command::new(cargo)
+        .args(["build", "--locked", "--release", "--target", TARGET])
+        .current_dir(&zed)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        zed.join("target/wasm32-wasip1/release/pixi_lsp_zed.wasm")
+            .is_file()
+    );
+}
