@@ -41,6 +41,16 @@ impl WorkspaceManifest {
         self
     }
 
+    /// The file itself, when its directory is known.
+    pub fn path(&self) -> Option<std::path::PathBuf> {
+        let name = match self.kind {
+            FileKind::PixiToml => "pixi.toml",
+            FileKind::PyprojectToml => "pyproject.toml",
+            FileKind::OtherToml => return None,
+        };
+        Some(self.dir.as_ref()?.join(name))
+    }
+
     pub(crate) fn parse(&self) -> &Parse {
         self.parsed.get_or_init(|| parse(&self.text))
     }

@@ -13,6 +13,9 @@ pub struct HoverInfo {
 
 pub(crate) fn hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
     let manifest = analysis.manifest()?;
+    if let Some(task) = crate::tasks::hover(analysis, offset) {
+        return Some(task);
+    }
     let ctx = analysis.cursor(offset);
     let text = analysis.text();
     let (path, range) = match ctx.kind {

@@ -12,10 +12,13 @@ mod context;
 mod diagnostics;
 mod hover;
 mod manifest;
+mod names;
+mod navigation;
 mod packages;
 mod platforms;
 mod preview_hover;
 mod symbols;
+mod tasks;
 
 use std::sync::{Arc, OnceLock};
 
@@ -33,12 +36,15 @@ pub use context::{
 pub use diagnostics::DiagnosticsConfig;
 pub use hover::HoverInfo;
 pub use manifest::{FileKind, manifest_schema};
+pub use navigation::rename::{RenameError, RenameTarget};
+pub use navigation::{NavFile, NavTarget};
 pub use packages::actions::InlayHintInfo;
 pub use packages::{ChannelContext, ChannelNeed, SUPPORTED_API_VERSIONS};
 pub use pixi_lsp_channels::{ScopeData, ScopeKey};
 pub use pixi_lsp_syntax::{Fix, Origin, Severity, TextEdit};
 pub use preview_hover::{PreviewOutput, PreviewSummary};
 pub use symbols::{Symbol, SymbolKind};
+pub use tasks::{RUN_TASK_COMMAND, TaskLens};
 
 /// One version of one manifest, parsed once; derived results are computed on demand and
 /// cached, so a request that only needs the tree never pays for validation.
@@ -225,6 +231,30 @@ impl FileAnalysis {
 
     pub fn code_actions(&self, range: TextRange, config: &DiagnosticsConfig) -> Vec<Action> {
         code_actions::code_actions(self, range, config)
+    }
+
+    /// A "▶ Run" lens on each task (and "Run in environment…" where several have it).
+    pub fn task_lenses(&self) -> Vec<TaskLens> {
+        tasks::lenses(self)
+    }
+
+    /// Where the name or link under the cursor is defined (at a definition: its uses).
+    pub fn definition(&self, offset: usize) -> Vec<NavTarget> {
+        navigation::definition(self, offset)
+    }
+
+    /// Every place in this file that writes the name under the cursor.
+    pub fn references(&self, offset: usize, include_declaration: bool) -> Vec<TextRange> {
+        navigation::references(self, offset, include_declaration)
+    }
+
+    pub fn prepare_rename(&self, offset: usize) -> Result<RenameTarget, RenameError> {
+        navigation::rename::prepare(self, offset)
+    }
+
+    /// The edits that rename the name under the cursor everywhere in this file.
+    pub fn rename(&self, offset: usize, new_name: &str) -> Result<Vec<TextEdit>, RenameError> {
+        navigation::rename::rename(self, offset, new_name)
     }
 }
 

@@ -185,3 +185,29 @@ pub(crate) fn build_command(manifest: &lsp::Uri, c: &BuildCommand) -> lsp::Comma
         ),
     }
 }
+
+/// A navigation target as a location: in the current document, or another file (whose
+/// text, when the analysis has it, places the range; else the start of the file).
+pub(crate) fn location(
+    current: &lsp::Uri,
+    index: &LineIndex,
+    target: &pixi_lsp_ide::NavTarget,
+) -> Option<lsp::Location> {
+    match &target.file {
+        pixi_lsp_ide::NavFile::Current => Some(lsp::Location::new(
+            current.clone(),
+            range(index, target.range),
+        )),
+        pixi_lsp_ide::NavFile::Other { path, text } => {
+            let uri = lsp::Uri::from_file_path(path)?;
+            let r = match text {
+                Some(text) => range(
+                    &LineIndex::new(text.clone(), index.encoding()),
+                    target.range,
+                ),
+                None => lsp::Range::default(),
+            };
+            Some(lsp::Location::new(uri, r))
+        }
+    }
+}

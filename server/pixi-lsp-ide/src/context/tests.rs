@@ -38,6 +38,8 @@ fn analysis(fixture: &str, facts: &[(&str, PathKind)]) -> (String, FileAnalysis)
             PathFact {
                 resolved,
                 kind: *kind,
+                manifest: matches!(kind, PathKind::Dir { has_manifest: true })
+                    .then(|| "pixi.toml".to_owned()),
             },
         );
     }
