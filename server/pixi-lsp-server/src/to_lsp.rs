@@ -211,3 +211,21 @@ pub(crate) fn location(
         }
     }
 }
+
+/// A task lens's command: `pixi-lsp.runTask` with `{ task, environment, environments,
+/// manifestPath }`, executed by the client.
+pub(crate) fn run_task_command(
+    manifest: &std::path::Path,
+    lens: &pixi_lsp_ide::TaskLens,
+) -> lsp::Command {
+    lsp::Command {
+        title: lens.title.clone(),
+        command: pixi_lsp_ide::RUN_TASK_COMMAND.to_owned(),
+        arguments: Some(vec![serde_json::json!({
+            "task": lens.task,
+            "environment": lens.environment,
+            "environments": lens.environments,
+            "manifestPath": manifest.display().to_string(),
+        })]),
+    }
+}
