@@ -64,6 +64,9 @@ pub(crate) fn compute(analysis: &FileAnalysis) -> Vec<Diagnostic> {
             analysis.context.channels.as_ref(),
         ));
     }
+    if let Some(lock) = analysis.lock.as_deref() {
+        out.extend(crate::lock::diagnostics(&manifest, lock));
+    }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
     out.dedup_by(|a, b| a.range == b.range && a.message == b.message);
     out

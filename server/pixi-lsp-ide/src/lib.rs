@@ -11,6 +11,7 @@ mod completion;
 mod context;
 mod diagnostics;
 mod hover;
+mod lock;
 mod manifest;
 mod names;
 mod navigation;
@@ -35,6 +36,7 @@ pub use context::{
 };
 pub use diagnostics::DiagnosticsConfig;
 pub use hover::HoverInfo;
+pub use lock::{LockFacts, LockState, LockedPackage};
 pub use manifest::{FileKind, manifest_schema};
 pub use navigation::rename::{RenameError, RenameTarget};
 pub use navigation::{NavFile, NavTarget};
@@ -56,6 +58,8 @@ pub struct FileAnalysis {
     workspace: Option<WorkspaceManifest>,
     diagnostics: OnceLock<Vec<Diagnostic>>,
     packages: OnceLock<Option<packages::scopes::ManifestPackages>>,
+    /// `pixi.lock` beside this manifest, as the caller last read it (see [`FileAnalysis::set_lock`]).
+    lock: Option<Arc<LockState>>,
 }
 
 impl FileAnalysis {
@@ -76,6 +80,22 @@ impl FileAnalysis {
             workspace,
             diagnostics: OnceLock::new(),
             packages: OnceLock::new(),
+            lock: None,
+        }
+    }
+
+    /// Fills in the lock file the caller read beside this manifest (`None`: there is none);
+    /// the diagnostics are recomputed on demand.
+    pub fn set_lock(&mut self, lock: Option<Arc<LockState>>) {
+        self.lock = lock;
+        self.diagnostics = OnceLock::new();
+    }
+
+    /// The lock facts, when a lock file was read and parsed.
+    pub(crate) fn lock_facts(&self) -> Option<&LockFacts> {
+        match self.lock.as_deref()? {
+            LockState::Loaded(facts) => Some(facts),
+            LockState::Unreadable(_) => None,
         }
     }
 
@@ -219,6 +239,14 @@ impl FileAnalysis {
 
     pub fn symbols(&self) -> Vec<Symbol> {
         symbols::symbols(self)
+    }
+
+    /// The version `pixi.lock` holds for each dependency in `range`.
+    pub fn lock_hints(&self, range: TextRange) -> Vec<InlayHintInfo> {
+        match (self.manifest(), self.lock_facts()) {
+            (Some(m), Some(facts)) => lock::inlay_hints(&m, facts, range),
+            _ => Vec::new(),
+        }
     }
 
     /// The newest version each dependency spec in `range` admits (from channel data).

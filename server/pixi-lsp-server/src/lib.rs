@@ -8,6 +8,7 @@ pub mod context;
 mod fault;
 mod from_lsp;
 mod handlers;
+mod lock_file;
 pub mod on_disk;
 pub mod preview;
 mod server;

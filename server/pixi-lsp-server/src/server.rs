@@ -29,6 +29,8 @@ pub(crate) struct ServerState {
     pub settings: RwLock<Settings>,
     pub encoding: RwLock<PositionEncoding>,
     pub snippets: AtomicBool,
+    /// The client can watch files for us (`pixi.lock`), registered at `initialized`.
+    pub watch_files: AtomicBool,
     /// One diagnostics publisher task per open document; dropping the sender ends it.
     publishers: Mutex<HashMap<Uri, watch::Sender<()>>>,
     /// Kinds of internal failure already shown to the user (each is shown once).
@@ -75,6 +77,7 @@ impl Server {
                 settings: RwLock::new(Settings::default()),
                 encoding: RwLock::new(PositionEncoding::Utf16),
                 snippets: AtomicBool::new(false),
+                watch_files: AtomicBool::new(false),
                 publishers: Mutex::new(HashMap::new()),
                 shown_failures: Mutex::new(Vec::new()),
                 workspace_root: Mutex::new(None),
@@ -237,6 +240,11 @@ impl LanguageServer for Server {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         handlers::did_change_configuration::handle_did_change_configuration(&self.state, params)
+            .await
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        handlers::did_change_watched_files::handle_did_change_watched_files(&self.state, params)
             .await
     }
 

@@ -60,6 +60,8 @@ pub(crate) struct Documents {
     /// The background channel service (set at `initialize` when channels are enabled) and
     /// the channel alias scopes resolve against.
     channels: Mutex<Option<(ChannelService, Url)>>,
+    /// `pixi.lock` files read so far (on open and when the client reports a change).
+    pub locks: crate::lock_file::LockFiles,
 }
 
 impl Documents {
@@ -133,6 +135,16 @@ impl Documents {
         self.docs.lock().keys().cloned().collect()
     }
 
+    /// The open documents in `dir` (whose `pixi.lock` is there).
+    pub fn in_dir(&self, dir: &Path) -> Vec<Uri> {
+        self.docs
+            .lock()
+            .iter()
+            .filter(|(_, e)| e.path.as_deref().and_then(Path::parent) == Some(dir))
+            .map(|(u, _)| u.clone())
+            .collect()
+    }
+
     pub fn version(&self, uri: &Uri) -> Option<i32> {
         self.docs.lock().get(uri).map(|e| e.doc.version())
     }
@@ -203,6 +215,11 @@ impl Documents {
                 encoding,
                 disk: self.disk.clone(),
                 channels: self.channels.lock().clone(),
+                lock: entry
+                    .path
+                    .as_deref()
+                    .and_then(Path::parent)
+                    .and_then(|d| self.locks.get(d)),
             };
             (cell, input)
         };
@@ -238,6 +255,7 @@ struct BuildInput {
     encoding: PositionEncoding,
     disk: Arc<DiskCache>,
     channels: Option<(ChannelService, Url)>,
+    lock: Option<Arc<pixi_lsp_ide::LockState>>,
 }
 
 /// Builds one snapshot (blocking: parsing, and file-system access when the context must be
@@ -254,6 +272,7 @@ fn build(input: BuildInput) -> (Snapshot, Option<CachedContext>) {
         encoding,
         disk,
         channels,
+        lock,
     } = input;
     let line_index = Arc::new(LineIndex::new(text.clone(), encoding));
     // Channel-backed features need the alias and the manifest's directory to resolve
@@ -272,6 +291,7 @@ fn build(input: BuildInput) -> (Snapshot, Option<CachedContext>) {
     };
     let Some(path) = path else {
         let mut analysis = FileAnalysis::with_context(kind, text, base);
+        analysis.set_lock(lock);
         fill_channel_data(&mut analysis, channels.as_ref());
         return (
             Snapshot {
@@ -304,6 +324,7 @@ fn build(input: BuildInput) -> (Snapshot, Option<CachedContext>) {
         let analysis = FileAnalysis::with_context(kind, text, found.context.clone());
         (analysis, found.context)
     };
+    analysis.set_lock(lock);
     fill_channel_data(&mut analysis, channels.as_ref());
     let cache = CachedContext {
         generation,

@@ -142,9 +142,7 @@ pub(crate) fn inlay_hint(index: &LineIndex, hint: pixi_lsp_ide::InlayHintInfo) -
         label: lsp::InlayHintLabel::String(hint.label),
         kind: None,
         text_edits: None,
-        tooltip: Some(lsp::InlayHintTooltip::String(
-            "newest version this spec admits in the channels".to_owned(),
-        )),
+        tooltip: Some(lsp::InlayHintTooltip::String(hint.tooltip)),
         padding_left: Some(true),
         padding_right: None,
         data: None,
