@@ -261,3 +261,22 @@ fn a_corrupt_lock_file_is_one_warning_and_nothing_else_breaks() {
     p.lock_changed(&mut c);
     wait_lock_codes(&mut c, &uri, &[]);
 }
+
+#[test]
+fn without_a_file_watcher_a_save_reads_the_lock_file_again() {
+    let p = Project::new(&lock("1.2.13", "h4ab18f5_6"));
+    let mut c = server();
+    let uri = p.uri();
+    let diagnostics = c.open(&uri, MANIFEST);
+    assert!(lock_codes(&diagnostics).contains(&"lock-unsatisfied".to_owned()));
+    p.write_lock(&lock("1.3.1", "hb9d3cd8_2"));
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    wait_lock_codes(
+        &mut c,
+        &uri,
+        &["lock-missing-package", "lock-missing-platform"],
+    );
+}

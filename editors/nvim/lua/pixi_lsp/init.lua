@@ -82,6 +82,8 @@ function M.config()
     },
     capabilities = {
       window = { workDoneProgress = true },
+      -- the server watches **/pixi.lock through the client (Neovim leaves this off on Linux by default)
+      workspace = { didChangeWatchedFiles = { dynamicRegistration = true } },
       experimental = { pixiRecipePreview = true },
     },
   }
