@@ -42,7 +42,12 @@ zlib = { workspace = true }
 local ws = H.workspace({ ['pixi.toml'] = root, ['packages/a/pixi.toml'] = package })
 local ran = ws .. '/ran.txt'
 local fake_pixi = ws .. '/fake-pixi'
-vim.fn.writefile({ '#!/bin/sh', 'printf "%s\\n" "$@" > ' .. vim.fn.shellescape(ran) }, fake_pixi)
+-- written whole, then renamed: the test never reads a half-written file
+vim.fn.writefile({
+  '#!/bin/sh',
+  'printf "%s\\n" "$@" > ' .. vim.fn.shellescape(ran .. '.tmp'),
+  'mv ' .. vim.fn.shellescape(ran .. '.tmp') .. ' ' .. vim.fn.shellescape(ran),
+}, fake_pixi)
 vim.fn.setfperm(fake_pixi, 'rwxr-xr-x')
 
 local function cursor_at(buf, pattern, offset)
