@@ -4,6 +4,7 @@
 // builds.ts (build commands, build log).
 import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -21,6 +22,7 @@ import {
 } from 'vscode-languageclient/node';
 import { Builds } from './builds';
 import { CommandSupport } from './commands';
+import { needsEnvironmentPick, parseRunTaskArg, pixiRunArgs } from './tasks';
 import { isManifestDocument, LARGE_MANIFEST_BYTES } from './manifest';
 import { BuildResult, errText } from './messages';
 import { middlewareOptions } from './middleware';
@@ -75,6 +77,8 @@ class PixiExtension {
     reg('pixiLsp.openBuildLog', (uri) => this.openBuildLog(uri as vscode.Uri | undefined));
     reg('pixiLsp.restartServer', () => this.restart(true));
     reg('pixiLsp.showServerLog', () => this.output.show(true));
+    // task code lenses: run by the extension in a terminal, never by the server
+    reg('pixi-lsp.runTask', (arg) => this.runTask(arg));
     c.subscriptions.push(
       this.previews.register(),
       vscode.workspace.onDidOpenTextDocument((d) => this.onDocument(d)),
@@ -105,6 +109,37 @@ class PixiExtension {
 
   openBuildLog(arg?: vscode.Uri): Promise<void> {
     return this.builds.openBuildLog(arg);
+  }
+
+  /** A task lens: `pixi run` in a terminal; refused in an untrusted workspace. */
+  async runTask(raw: unknown): Promise<vscode.Terminal | undefined> {
+    const arg = parseRunTaskArg(raw);
+    if (!arg) {
+      void vscode.window.showErrorMessage('pixi-lsp.runTask: expected { task, manifestPath }.');
+      return undefined;
+    }
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(`Not running task "${arg.task}": this workspace is not trusted.`);
+      return undefined;
+    }
+    if (needsEnvironmentPick(arg)) {
+      const env = await vscode.window.showQuickPick(arg.environments ?? [], {
+        placeHolder: `Run "${arg.task}" in environment`,
+      });
+      if (!env) {
+        return undefined;
+      }
+      arg.environment = env;
+    }
+    const pixi = vscode.workspace.getConfiguration('pixiLsp').get<string>('tasks.pixiPath', 'pixi') || 'pixi';
+    const terminal = vscode.window.createTerminal({
+      name: `pixi run ${arg.task}`,
+      cwd: path.dirname(arg.manifestPath),
+      shellPath: pixi,
+      shellArgs: pixiRunArgs(arg),
+    });
+    terminal.show();
+    return terminal;
   }
 
   private onDocument(d: vscode.TextDocument): void {

@@ -18,7 +18,7 @@ use parking_lot::RwLock;
 use pixi_lsp_channels::{ChannelService, FetchState};
 use pixi_lsp_ide::{
     AnalysisContext, CancelToken, Cancellable, ChannelContext, ChannelData, ContextNeeds,
-    FileAnalysis, FileInContext, FileKind, ParsedFile,
+    FileAnalysis, FileInContext, FileKind, LockState, ParsedFile,
 };
 use url::Url;
 
@@ -37,6 +37,9 @@ pub struct Document<'a> {
     pub path: Option<&'a Path>,
     /// The editor's text of an open file; it wins over the disk.
     pub open_text: &'a dyn Fn(&Path) -> Option<Arc<str>>,
+    /// `pixi.lock` beside the manifest, as the caller last read it (read when it changes on
+    /// disk, never per keystroke).
+    pub lock: Option<Arc<LockState>>,
     /// Tripped by the caller when this version is superseded.
     pub cancel: CancelToken,
 }
@@ -120,6 +123,7 @@ impl Host {
         doc.cancel.check()?;
         let in_context = parsed.in_context(AnalysisContext {
             channels: channel_context,
+            lock: doc.lock.clone(),
             ..context
         });
         let data = channels

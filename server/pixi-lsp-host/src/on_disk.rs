@@ -43,6 +43,7 @@ pub fn analyze_on_disk(host: &Host, path: &Path, kind: FileKind, text: Arc<str>)
         text: text.clone(),
         path: Some(&absolute),
         open_text: &|_| None,
+        lock: None,
         cancel: CancelToken::new(),
     };
     // Nobody trips this token: the fallback (the manifest alone) is never taken.

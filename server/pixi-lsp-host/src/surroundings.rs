@@ -151,16 +151,24 @@ fn file_facts(dir: &Path, paths: &[String]) -> FileFacts {
     let mut facts = FileFacts::default();
     for path in paths {
         let resolved = normalize(&dir.join(path));
+        let mut manifest = None;
         let kind = match std::fs::metadata(&resolved) {
             Err(_) => PathKind::Missing,
-            Ok(m) if m.is_dir() => PathKind::Dir {
-                has_manifest: PACKAGE_MANIFESTS.iter().any(|f| resolved.join(f).is_file()),
-            },
+            Ok(m) if m.is_dir() => {
+                manifest = PACKAGE_MANIFESTS
+                    .iter()
+                    .find(|f| resolved.join(f).is_file())
+                    .map(|f| (*f).to_owned());
+                PathKind::Dir {
+                    has_manifest: manifest.is_some(),
+                }
+            }
             Ok(_) => PathKind::File,
         };
         let fact = PathFact {
             resolved: resolved.display().to_string(),
             kind,
+            manifest,
         };
         facts.insert(path.clone(), fact);
     }

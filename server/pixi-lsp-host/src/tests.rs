@@ -15,6 +15,7 @@ fn document<'a>(path: Option<&'a Path>, text: &str, cancel: CancelToken) -> Docu
         text: Arc::from(text),
         path,
         open_text: &|_| None,
+        lock: None,
         cancel,
     }
 }

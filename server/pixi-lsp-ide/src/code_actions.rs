@@ -48,6 +48,9 @@ pub(crate) fn code_actions(
             }
         }
     }
+    if let (Some(m), Some(facts)) = (analysis.manifest(), analysis.lock_facts()) {
+        actions.extend(crate::lock::actions(&m, facts, range));
+    }
     Ok(actions)
 }
 

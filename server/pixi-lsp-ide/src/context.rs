@@ -41,6 +41,16 @@ impl WorkspaceManifest {
         self
     }
 
+    /// The file itself, when its directory is known.
+    pub fn path(&self) -> Option<std::path::PathBuf> {
+        let name = match self.kind {
+            FileKind::PixiToml => "pixi.toml",
+            FileKind::PyprojectToml => "pyproject.toml",
+            FileKind::OtherToml => return None,
+        };
+        Some(self.dir.as_ref()?.join(name))
+    }
+
     pub(crate) fn parse(&self) -> &Parse {
         self.parsed.get_or_init(|| parse(&self.text))
     }
@@ -60,6 +70,8 @@ pub struct AnalysisContext {
     pub files: FileFacts,
     /// Channel data; `None` turns the channel-based features off (no fetching caller).
     pub channels: Option<crate::packages::ChannelContext>,
+    /// `pixi.lock` beside the manifest, as the caller last read it (`None`: there is none).
+    pub lock: Option<std::sync::Arc<crate::LockState>>,
 }
 
 /// What the caller should look up for a manifest: the governing workspace (when the

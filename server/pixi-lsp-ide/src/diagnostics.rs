@@ -74,6 +74,9 @@ pub(crate) fn compute(analysis: &FileAnalysis) -> Cancellable<Vec<Diagnostic>> {
             analysis.context.channels.as_ref(),
         ));
     }
+    if let Some(lock) = analysis.context.lock.as_deref() {
+        out.extend(crate::lock::diagnostics(&manifest, lock));
+    }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
     out.dedup_by(|a, b| a.range == b.range && a.message == b.message);
     Ok(out)

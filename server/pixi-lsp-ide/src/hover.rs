@@ -12,7 +12,26 @@ pub struct HoverInfo {
 }
 
 pub(crate) fn hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
+    let base = base_hover(analysis, offset);
+    let locked = analysis
+        .manifest()
+        .zip(analysis.lock_facts())
+        .and_then(|(m, facts)| crate::lock::hover(&m, facts, offset));
+    match (base, locked) {
+        (Some(mut h), Some((_, md))) => {
+            h.markdown.push_str(&format!("\n\n---\n\n{md}"));
+            Some(h)
+        }
+        (None, Some((range, markdown))) => Some(HoverInfo { range, markdown }),
+        (base, None) => base,
+    }
+}
+
+fn base_hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
     let manifest = analysis.manifest()?;
+    if let Some(task) = crate::tasks::hover(analysis, offset) {
+        return Some(task);
+    }
     let ctx = analysis.cursor(offset);
     let text = analysis.text();
     let (path, range) = match ctx.kind {

@@ -12,12 +12,16 @@ mod completion;
 mod context;
 mod diagnostics;
 mod hover;
+mod lock;
 mod manifest;
+mod names;
+mod navigation;
 mod packages;
 mod platforms;
 mod preview_hover;
 mod stages;
 mod symbols;
+mod tasks;
 
 use std::sync::{Arc, OnceLock};
 
@@ -35,7 +39,10 @@ pub use context::{
 };
 pub use diagnostics::DiagnosticsConfig;
 pub use hover::HoverInfo;
+pub use lock::{LockFacts, LockState, LockedPackage};
 pub use manifest::{FileKind, manifest_schema};
+pub use navigation::rename::{RenameError, RenameTarget};
+pub use navigation::{NavFile, NavTarget};
 pub use packages::actions::InlayHintInfo;
 pub use packages::{ChannelContext, ChannelNeed, SUPPORTED_API_VERSIONS};
 pub use pixi_lsp_channels::{ScopeData, ScopeKey};
@@ -43,6 +50,7 @@ pub use pixi_lsp_syntax::{Fix, Origin, Severity, TextEdit};
 pub use preview_hover::{PreviewOutput, PreviewSummary};
 pub use stages::{ChannelData, FileInContext, ParsedFile};
 pub use symbols::{Symbol, SymbolKind};
+pub use tasks::{RUN_TASK_COMMAND, TaskLens};
 
 /// One version of one manifest, parsed once and placed in its surroundings; derived
 /// results are computed on demand and cached, so a request that only needs the tree never
@@ -71,6 +79,14 @@ impl FileAnalysis {
         ParsedFile::new(kind, text)
             .in_context(context)
             .finish_as_is()
+    }
+
+    /// The lock facts, when a lock file was read and parsed.
+    pub(crate) fn lock_facts(&self) -> Option<&LockFacts> {
+        match self.context.lock.as_deref()? {
+            LockState::Loaded(facts) => Some(facts),
+            LockState::Unreadable(_) => None,
+        }
     }
 
     /// The dependencies and channel scopes of the manifest (computed once).
@@ -146,6 +162,14 @@ impl FileAnalysis {
         Ok(symbols::symbols(self))
     }
 
+    /// The version `pixi.lock` holds for each dependency in `range`.
+    pub fn lock_hints(&self, range: TextRange) -> Vec<InlayHintInfo> {
+        match (self.manifest(), self.lock_facts()) {
+            (Some(m), Some(facts)) => lock::inlay_hints(&m, facts, range),
+            _ => Vec::new(),
+        }
+    }
+
     /// The newest version each dependency spec in `range` admits (from channel data).
     pub fn inlay_hints(&self, range: TextRange) -> Cancellable<Vec<InlayHintInfo>> {
         self.cancel.check()?;
@@ -161,6 +185,30 @@ impl FileAnalysis {
         config: &DiagnosticsConfig,
     ) -> Cancellable<Vec<Action>> {
         code_actions::code_actions(self, range, config)
+    }
+
+    /// A "▶ Run" lens on each task (and "Run in environment…" where several have it).
+    pub fn task_lenses(&self) -> Vec<TaskLens> {
+        tasks::lenses(self)
+    }
+
+    /// Where the name or link under the cursor is defined (at a definition: its uses).
+    pub fn definition(&self, offset: usize) -> Vec<NavTarget> {
+        navigation::definition(self, offset)
+    }
+
+    /// Every place in this file that writes the name under the cursor.
+    pub fn references(&self, offset: usize, include_declaration: bool) -> Vec<TextRange> {
+        navigation::references(self, offset, include_declaration)
+    }
+
+    pub fn prepare_rename(&self, offset: usize) -> Result<RenameTarget, RenameError> {
+        navigation::rename::prepare(self, offset)
+    }
+
+    /// The edits that rename the name under the cursor everywhere in this file.
+    pub fn rename(&self, offset: usize, new_name: &str) -> Result<Vec<TextEdit>, RenameError> {
+        navigation::rename::rename(self, offset, new_name)
     }
 }
 

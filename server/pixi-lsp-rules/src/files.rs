@@ -52,6 +52,9 @@ pub struct PathFact {
     /// The path joined to the manifest's directory, as messages show it.
     pub resolved: String,
     pub kind: PathKind,
+    /// For a directory, the file in it pixi builds from (`pixi.toml`, `recipe.yaml`, …),
+    /// relative to it: where "go to definition" on a path dependency lands.
+    pub manifest: Option<String>,
 }
 
 /// Facts about the paths of one manifest, keyed by the path as written. A path without a

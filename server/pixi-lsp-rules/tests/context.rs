@@ -130,6 +130,7 @@ fn missing_paths_are_warnings_and_manifestless_dirs_hints() {
     let fact = |resolved: &str, kind| PathFact {
         resolved: resolved.to_owned(),
         kind,
+        manifest: None,
     };
     let mut facts = FileFacts::default();
     facts.insert("LICENSE", fact("/ws/LICENSE", PathKind::Missing));

@@ -8,6 +8,7 @@ mod fault;
 mod file_uri;
 mod from_lsp;
 mod handlers;
+mod lock_file;
 mod preview;
 mod server;
 mod settings;

@@ -29,6 +29,8 @@ pub(crate) struct ServerState {
     pub settings: RwLock<Settings>,
     pub encoding: RwLock<PositionEncoding>,
     pub snippets: AtomicBool,
+    /// The client can watch files for us (`pixi.lock`), registered at `initialized`.
+    pub watch_files: AtomicBool,
     /// One diagnostics publisher task per open document; dropping the sender ends it.
     publishers: Mutex<HashMap<Uri, watch::Sender<()>>>,
     /// Kinds of internal failure already shown to the user (each is shown once).
@@ -75,6 +77,7 @@ impl Server {
                 settings: RwLock::new(Settings::default()),
                 encoding: RwLock::new(PositionEncoding::Utf16),
                 snippets: AtomicBool::new(false),
+                watch_files: AtomicBool::new(false),
                 publishers: Mutex::new(HashMap::new()),
                 shown_failures: Mutex::new(Vec::new()),
                 workspace_root: Mutex::new(None),
@@ -253,6 +256,11 @@ impl LanguageServer for Server {
             .await
     }
 
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        handlers::did_change_watched_files::handle_did_change_watched_files(&self.state, params)
+            .await
+    }
+
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         handlers::completion::handle_completion(&self.state, params).await
     }
@@ -282,5 +290,27 @@ impl LanguageServer for Server {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         handlers::code_action::handle_code_action(&self.state, params).await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        handlers::goto_definition::handle_goto_definition(&self.state, params).await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        handlers::references::handle_references(&self.state, params).await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        handlers::prepare_rename::handle_prepare_rename(&self.state, params).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        handlers::rename::handle_rename(&self.state, params).await
     }
 }

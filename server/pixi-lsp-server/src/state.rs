@@ -49,6 +49,8 @@ pub(crate) struct Snapshot {
 pub(crate) struct Documents {
     docs: Mutex<HashMap<Uri, DocEntry>>,
     host: Arc<Host>,
+    /// `pixi.lock` files read so far (on open and when the client reports a change).
+    pub locks: crate::lock_file::LockFiles,
 }
 
 impl Documents {
@@ -121,6 +123,16 @@ impl Documents {
         self.docs.lock().keys().cloned().collect()
     }
 
+    /// The open documents in `dir` (whose `pixi.lock` is there).
+    pub fn in_dir(&self, dir: &Path) -> Vec<Uri> {
+        self.docs
+            .lock()
+            .iter()
+            .filter(|(_, e)| e.path.as_deref().and_then(Path::parent) == Some(dir))
+            .map(|(u, _)| u.clone())
+            .collect()
+    }
+
     pub fn version(&self, uri: &Uri) -> Option<i32> {
         self.docs.lock().get(uri).map(|e| e.doc.version())
     }
@@ -191,6 +203,11 @@ impl Documents {
                 encoding,
                 cancel: entry.cancel.clone(),
                 host: self.host.clone(),
+                lock: entry
+                    .path
+                    .as_deref()
+                    .and_then(Path::parent)
+                    .and_then(|d| self.locks.get(d)),
             };
             (cell, input)
         };
@@ -245,6 +262,7 @@ struct BuildInput {
     encoding: PositionEncoding,
     cancel: CancelToken,
     host: Arc<Host>,
+    lock: Option<Arc<pixi_lsp_ide::LockState>>,
 }
 
 /// Builds one snapshot (blocking: parsing, and file-system access when the surroundings
@@ -255,6 +273,7 @@ fn build(input: BuildInput) -> Option<(Snapshot, Option<Surroundings>)> {
         text: input.text.clone(),
         path: input.path.as_deref(),
         open_text: &|p| input.open.get(p).cloned(),
+        lock: input.lock.clone(),
         cancel: input.cancel.clone(),
     };
     let analyzed = input.host.analyze(&doc, input.previous.as_ref()).ok()?;

@@ -142,9 +142,7 @@ pub(crate) fn inlay_hint(index: &LineIndex, hint: pixi_lsp_ide::InlayHintInfo) -
         label: lsp::InlayHintLabel::String(hint.label),
         kind: None,
         text_edits: None,
-        tooltip: Some(lsp::InlayHintTooltip::String(
-            "newest version this spec admits in the channels".to_owned(),
-        )),
+        tooltip: Some(lsp::InlayHintTooltip::String(hint.tooltip)),
         padding_left: Some(true),
         padding_right: None,
         data: None,
@@ -183,5 +181,49 @@ pub(crate) fn build_command(manifest: &lsp::Uri, c: &BuildCommand) -> lsp::Comma
                 .flatten()
                 .collect(),
         ),
+    }
+}
+
+/// A navigation target as a location: in the current document, or another file (whose
+/// text, when the analysis has it, places the range; else the start of the file).
+pub(crate) fn location(
+    current: &lsp::Uri,
+    index: &LineIndex,
+    target: &pixi_lsp_ide::NavTarget,
+) -> Option<lsp::Location> {
+    match &target.file {
+        pixi_lsp_ide::NavFile::Current => Some(lsp::Location::new(
+            current.clone(),
+            range(index, target.range),
+        )),
+        pixi_lsp_ide::NavFile::Other { path, text } => {
+            let uri = lsp::Uri::from_file_path(path)?;
+            let r = match text {
+                Some(text) => range(
+                    &LineIndex::new(text.clone(), index.encoding()),
+                    target.range,
+                ),
+                None => lsp::Range::default(),
+            };
+            Some(lsp::Location::new(uri, r))
+        }
+    }
+}
+
+/// A task lens's command: `pixi-lsp.runTask` with `{ task, environment, environments,
+/// manifestPath }`, executed by the client.
+pub(crate) fn run_task_command(
+    manifest: &std::path::Path,
+    lens: &pixi_lsp_ide::TaskLens,
+) -> lsp::Command {
+    lsp::Command {
+        title: lens.title.clone(),
+        command: pixi_lsp_ide::RUN_TASK_COMMAND.to_owned(),
+        arguments: Some(vec![serde_json::json!({
+            "task": lens.task,
+            "environment": lens.environment,
+            "environments": lens.environments,
+            "manifestPath": manifest.display().to_string(),
+        })]),
     }
 }

@@ -46,6 +46,7 @@ pub fn parse(text: &str) -> Parse {
             range: TextRange::new(0, text.len()),
         }],
         sections: Vec::new(),
+        key_repeats: Vec::new(),
         errors: Vec::new(),
         parse_errors,
         text_len: text.len(),
@@ -53,12 +54,16 @@ pub fn parse(text: &str) -> Parse {
     builder.document();
     let Builder {
         nodes,
+        mut key_repeats,
         mut sections,
         mut errors,
         parse_errors,
         ..
     } = builder;
     close_sections(&mut sections, text.len());
+    // Sorted by table and key (stable: document order within a key) for the binary search
+    // of `Tree::key_ranges`, which runs once per feature or task of a manifest.
+    key_repeats.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let mut syntax: Vec<Diagnostic> = parse_errors
         .iter()
         .map(|e| syntax_error(e, text.len()))
@@ -67,7 +72,11 @@ pub fn parse(text: &str) -> Parse {
     syntax.sort_by_key(|d| (d.range.start, d.range.end));
     syntax.dedup_by(|a, b| a.range == b.range && a.message == b.message);
     Parse {
-        tree: Tree { nodes, sections },
+        tree: Tree {
+            nodes,
+            sections,
+            key_repeats,
+        },
         errors: syntax,
     }
 }
@@ -112,6 +121,7 @@ struct Builder<'a, 's> {
     pos: usize,
     nodes: Vec<Node>,
     sections: Vec<Section>,
+    key_repeats: Vec<(NodeId, Box<str>, TextRange)>,
     errors: Vec<Diagnostic>,
     parse_errors: Vec<ParseError>,
     text_len: usize,
@@ -272,7 +282,10 @@ impl Builder<'_, '_> {
     fn descend_for_header(&mut self, at: NodeId, key: &str, range: TextRange) -> NodeId {
         match self.table(at).and_then(|t| t.get(key)).map(|e| e.value) {
             Some(existing) => match &self.nodes[existing.0 as usize].kind {
-                NodeKind::Table(t) if t.origin != TableOrigin::Inline => existing,
+                NodeKind::Table(t) if t.origin != TableOrigin::Inline => {
+                    self.key_repeats.push((at, key.into(), range));
+                    existing
+                }
                 NodeKind::Array(a) if a.of_tables => a.items.last().copied().unwrap_or(existing),
                 _ => {
                     self.error(
@@ -331,6 +344,7 @@ impl Builder<'_, '_> {
                 t.origin = TableOrigin::Header;
                 t.header = Some(header);
                 node.range = header;
+                self.key_repeats.push((at, key.into(), range));
                 existing
             }
             NodeKind::Table(t) if matches!(t.origin, TableOrigin::Header | TableOrigin::Root) => {
@@ -466,6 +480,7 @@ impl Builder<'_, '_> {
                     NodeKind::Table(t)
                         if matches!(t.origin, TableOrigin::Dotted | TableOrigin::Implicit) =>
                     {
+                        self.key_repeats.push((at, key.into(), range));
                         existing
                     }
                     _ => {

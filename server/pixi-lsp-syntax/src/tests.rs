@@ -124,3 +124,26 @@ fn big_tables_use_the_index() {
         Some(&Scalar::Integer(77))
     );
 }
+
+#[test]
+fn every_written_key_has_a_range() {
+    let text = "[feature.foo.dependencies]\na = 1\n[feature.foo.tasks]\nb = 2\n[feature.foo]\nc = 3\n[other]\nbar.x = 1\nbar.y = 2\n";
+    let t = tree(text);
+    let feature = t.get(t.root(), "feature").unwrap();
+    let found: Vec<&str> = t
+        .key_ranges(feature, "foo")
+        .iter()
+        .map(|r| &text[r.as_usize()])
+        .collect();
+    assert_eq!(found, ["foo"; 3]);
+    let starts: Vec<u32> = t
+        .key_ranges(feature, "foo")
+        .iter()
+        .map(|r| r.start)
+        .collect();
+    assert_eq!(starts.len(), 3);
+    assert!(starts.windows(2).all(|w| w[0] < w[1]), "{starts:?}");
+    assert!(t.key_ranges(feature, "bar").is_empty());
+    let other = t.get(t.root(), "other").unwrap();
+    assert_eq!(t.key_ranges(other, "bar").len(), 2);
+}

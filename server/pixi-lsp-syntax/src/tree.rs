@@ -180,6 +180,10 @@ pub struct Section {
 pub struct Tree {
     pub(crate) nodes: Vec<Node>,
     pub sections: Vec<Section>,
+    /// Keys written again after the entry exists (`foo` in `[feature.foo.tasks]` after
+    /// `[feature.foo.dependencies]`, or in a second dotted `foo.x = 1`): the entry keeps the
+    /// first range, navigation and rename need every one. Sorted by table and key.
+    pub(crate) key_repeats: Vec<(NodeId, Box<str>, TextRange)>,
 }
 
 impl Tree {
@@ -269,6 +273,25 @@ impl Tree {
     /// The items of an array (empty for other nodes).
     pub fn items(&self, id: NodeId) -> &[NodeId] {
         self.array(id).map_or(&[], |a| &a.items)
+    }
+
+    /// Every place the key `key` of table `id` is written: the entry's own range first, then
+    /// each header or dotted key that names it again. Empty when there is no such entry.
+    pub fn key_ranges(&self, id: NodeId, key: &str) -> Vec<TextRange> {
+        let Some(entry) = self.entry(id, key) else {
+            return Vec::new();
+        };
+        let mut out = vec![entry.key_range];
+        let first = self
+            .key_repeats
+            .partition_point(|(t, k, _)| (*t, &**k) < (id, key));
+        out.extend(
+            self.key_repeats[first..]
+                .iter()
+                .take_while(|(t, k, _)| *t == id && &**k == key)
+                .map(|(_, _, r)| *r),
+        );
+        out
     }
 
     pub fn node_count(&self) -> usize {

@@ -38,6 +38,11 @@ M.defaults = {
   settings = {},
   --- 'notify' (vim.notify on begin/end, echo for reports), 'echo' (echo area only) or false
   progress = 'notify',
+  --- the pixi executable task lenses run
+  pixi = 'pixi',
+  --- how a task lens runs `pixi run`: nil opens a :terminal in a split; a function(cmd, task) gets the
+  --- argv list and { task, environment, manifest_path, cwd } and runs it any way it likes
+  task_runner = nil,
 }
 
 M.options = vim.deepcopy(M.defaults)
@@ -97,6 +102,8 @@ function M.config()
     end,
     capabilities = {
       window = { workDoneProgress = true },
+      -- the server watches **/pixi.lock through the client (Neovim leaves this off on Linux by default)
+      workspace = { didChangeWatchedFiles = { dynamicRegistration = true } },
       experimental = { pixiRecipePreview = true },
     },
   }
@@ -505,6 +512,62 @@ local function on_progress(ev)
 end
 
 -- ---------------------------------------------------------------------------------------------
+-- Tasks: the server's task lenses carry `pixi-lsp.runTask`; the client runs `pixi run`
+-- ---------------------------------------------------------------------------------------------
+
+--- The argv of `pixi run` for a task lens's argument { task, environment, manifestPath }.
+function M.task_command(arg)
+  local cmd = { M.options.pixi or 'pixi', 'run', '--manifest-path', arg.manifestPath }
+  if type(arg.environment) == 'string' then
+    vim.list_extend(cmd, { '--environment', arg.environment })
+  end
+  table.insert(cmd, arg.task)
+  return cmd
+end
+
+local function start_task(arg)
+  local cmd = M.task_command(arg)
+  local task = {
+    task = arg.task,
+    environment = type(arg.environment) == 'string' and arg.environment or nil,
+    manifest_path = arg.manifestPath,
+    cwd = vim.fs.dirname(arg.manifestPath),
+  }
+  if type(M.options.task_runner) == 'function' then
+    return M.options.task_runner(cmd, task)
+  end
+  vim.cmd('botright new')
+  local buf = vim.api.nvim_get_current_buf()
+  vim.fn.jobstart(cmd, { term = true, cwd = task.cwd })
+  pcall(vim.api.nvim_buf_set_name, buf, ('pixi run %s'):format(arg.task))
+  return buf
+end
+
+--- Run a task lens's command: refused when the `trusted` setting is false (the workspace's tasks are
+--- its code); with `environments` and no `environment`, the user picks one first.
+function M.run_task(arg)
+  if type(arg) ~= 'table' or type(arg.task) ~= 'string' or type(arg.manifestPath) ~= 'string' then
+    notify('runTask: expected { task, manifestPath }', vim.log.levels.ERROR)
+    return
+  end
+  if settings().trusted == false then
+    notify(('not running task "%s": this workspace is not trusted (setting `trusted`)'):format(arg.task),
+      vim.log.levels.WARN)
+    return
+  end
+  local envs = type(arg.environments) == 'table' and arg.environments or {}
+  if type(arg.environment) ~= 'string' and #envs > 0 then
+    vim.ui.select(envs, { prompt = ('Run "%s" in environment'):format(arg.task) }, function(choice)
+      if choice then
+        start_task(vim.tbl_extend('force', arg, { environment = choice }))
+      end
+    end)
+    return
+  end
+  return start_task(arg)
+end
+
+-- ---------------------------------------------------------------------------------------------
 -- user commands and autocommands (created once, from plugin/pixi_lsp.lua)
 -- ---------------------------------------------------------------------------------------------
 
@@ -564,6 +627,9 @@ function M.create_commands()
   end
   vim.lsp.commands['pixi-lsp.openBuildLog'] = function(command, ctx)
     M.open_build_log(target(command, ctx))
+  end
+  vim.lsp.commands['pixi-lsp.runTask'] = function(command)
+    M.run_task(command.arguments and command.arguments[1])
   end
 
   local group = vim.api.nvim_create_augroup('pixi_lsp', { clear = true })

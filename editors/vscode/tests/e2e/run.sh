@@ -57,6 +57,7 @@ fi
 cat > "$RUN/data/User/settings.json" <<JSON
 {
   "pixiLsp.server.path": "$SERVER",
+  "pixiLsp.tasks.pixiPath": "$RUN/ws/tasks/fake-pixi",
   "pixiLsp.channels.enabled": false,
   "pixiLsp.backends.overrides": { "pixi-build-lsp-example": "$BACKEND"$UPSTREAM_OVERRIDE },
   "pixiLsp.backends.cacheDir": "$RUN/backend-cache",

@@ -329,6 +329,35 @@ async function lineText(hasText) {
       check(/pixi-lsp/.test(label) && !/stopped|not found|failed/.test(label), 'status: ' + label);
     });
 
+    const tasksManifest = path.join(process.env.RUN_DIR || '', 'ws', 'tasks', 'pixi.toml');
+    await test('go to definition: a depends-on entry leads to the task', null, async () => {
+      await openFile('tasks/pixi.toml');
+      await gotoLine(positionAfter(tasksManifest, 'depends-on = ["bu'));
+      await page.keyboard.press('F12');
+      await page.waitForFunction(
+        () => /Ln 6,/.test((document.getElementById('status.editor.selection') || {}).textContent || ''),
+        null,
+        { timeout: T },
+      );
+    });
+
+    await test('the task code lens ▶ Run runs `pixi run` in a terminal', 'vscode-task-lens.png', async () => {
+      const ran = path.join(path.dirname(tasksManifest), 'ran.txt');
+      fs.rmSync(ran, { force: true });
+      await openFile('tasks/pixi.toml');
+      const lens = page.locator('.editor-group-container.active .codelens-decoration a', { hasText: '▶ Run' }).first();
+      await lens.waitFor({ state: 'visible', timeout: T });
+      await lens.click();
+      await waitFor(() => fs.existsSync(ran), 'the stand-in pixi to run', T);
+      const argv = fs.readFileSync(ran, 'utf8').trim().split('\n');
+      report.taskArgv = argv;
+      check(
+        JSON.stringify(argv) === JSON.stringify(['run', '--manifest-path', tasksManifest, 'build']),
+        'argv: ' + JSON.stringify(argv),
+      );
+      await page.keyboard.press(KEYS.closePanel);
+    });
+
     await test('hover on `backend` shows documentation', 'vscode-hover.png', async () => {
       await page.keyboard.press(KEYS.closePanel); // the Problems panel from the previous test
       await openFile('broken/pixi.toml');

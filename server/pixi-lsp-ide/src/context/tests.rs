@@ -38,6 +38,8 @@ fn analysis(fixture: &str, facts: &[(&str, PathKind)]) -> (String, FileAnalysis)
             PathFact {
                 resolved,
                 kind: *kind,
+                manifest: matches!(kind, PathKind::Dir { has_manifest: true })
+                    .then(|| "pixi.toml".to_owned()),
             },
         );
     }
@@ -45,6 +47,7 @@ fn analysis(fixture: &str, facts: &[(&str, PathKind)]) -> (String, FileAnalysis)
         workspace,
         files: file_facts,
         channels: None,
+        lock: None,
     };
     let a =
         FileAnalysis::with_context(FileKind::from_path(path), Arc::from(text.as_str()), context);
@@ -180,6 +183,7 @@ fn relative_workspace_channels_resolve_against_the_workspace_manifest() {
     let context = AnalysisContext {
         workspace: Some(workspace),
         files: FileFacts::default(),
+        lock: None,
         channels: Some(crate::ChannelContext::new(
             "https://conda.anaconda.org/".parse().unwrap(),
             "/ws/packages/a".into(),

@@ -21,6 +21,7 @@ pub(crate) struct SpecAction {
 pub struct InlayHintInfo {
     pub offset: usize,
     pub label: String,
+    pub tooltip: String,
 }
 
 fn loaded<'a>(
@@ -125,6 +126,7 @@ pub(crate) fn inlay_hints(
             Some(InlayHintInfo {
                 offset: spec_range.end as usize,
                 label: format!(" → {version}"),
+                tooltip: "newest version this spec admits in the channels".to_owned(),
             })
         })
         .collect()

@@ -9,6 +9,18 @@ use crate::server::ServerState;
 /// what the analysis read from the disk is read again, for it and the manifests below it.
 pub(crate) async fn handle_did_save(server: &Arc<ServerState>, params: DidSaveTextDocumentParams) {
     let uri = params.text_document.uri;
+    // A client that cannot watch pixi.lock for us: a save (not a keystroke) reads it again.
+    let watched = server
+        .watch_files
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let dir = uri
+        .to_file_path()
+        .filter(|_| uri.scheme().as_str().eq_ignore_ascii_case("file"))
+        .and_then(|p| p.parent().map(std::path::Path::to_owned));
+    if let Some(dir) = dir.filter(|_| !watched) {
+        let state = server.clone();
+        let _ = tokio::task::spawn_blocking(move || state.docs.locks.load(&dir)).await;
+    }
     server.docs.invalidate(&uri);
     server.schedule_diagnostics(&uri);
     server.refresh_dependents(&uri);

@@ -47,6 +47,16 @@ pub(crate) async fn handle_initialize(
     server
         .snippets
         .store(snippets, std::sync::atomic::Ordering::Relaxed);
+    let watch = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        .unwrap_or(false);
+    server
+        .watch_files
+        .store(watch, std::sync::atomic::Ordering::Relaxed);
     Ok(InitializeResult {
         server_info: Some(ServerInfo {
             name: "pixi-lsp".to_owned(),
@@ -74,6 +84,12 @@ pub(crate) async fn handle_initialize(
             }),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             document_symbol_provider: Some(OneOf::Left(true)),
+            definition_provider: Some(OneOf::Left(true)),
+            references_provider: Some(OneOf::Left(true)),
+            rename_provider: Some(OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
+            })),
             inlay_hint_provider: Some(OneOf::Left(true)),
             code_lens_provider: Some(CodeLensOptions {
                 resolve_provider: Some(false),
@@ -98,6 +114,26 @@ pub(crate) async fn handle_initialize(
 }
 
 pub(crate) async fn handle_initialized(server: &Arc<ServerState>) {
+    if server
+        .watch_files
+        .load(std::sync::atomic::Ordering::Relaxed)
+    {
+        // pixi.lock is read again only when it changes.
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/pixi.lock".to_owned()),
+                kind: None,
+            }],
+        };
+        let registration = Registration {
+            id: "pixi-lsp-lock-files".to_owned(),
+            method: "workspace/didChangeWatchedFiles".to_owned(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = server.client.register_capability(vec![registration]).await {
+            tracing::warn!("could not watch pixi.lock files: {e}");
+        }
+    }
     server
         .client
         .log_message(

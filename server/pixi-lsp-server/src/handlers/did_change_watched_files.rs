@@ -1,0 +1,37 @@
+//! `workspace/didChangeWatchedFiles`: a `pixi.lock` changed, appeared or went away. It is
+//! read again (once per change, not per keystroke) and the manifests beside it are analysed
+//! and their diagnostics published again.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::DidChangeWatchedFilesParams;
+
+use crate::lock_file::LOCK_FILE;
+use crate::server::ServerState;
+
+pub(crate) async fn handle_did_change_watched_files(
+    server: &Arc<ServerState>,
+    params: DidChangeWatchedFilesParams,
+) {
+    let mut dirs: Vec<std::path::PathBuf> = params
+        .changes
+        .iter()
+        .filter_map(|c| c.uri.to_file_path().map(|p| p.into_owned()))
+        .filter(|p| p.file_name().is_some_and(|n| n == LOCK_FILE))
+        .filter_map(|p| p.parent().map(Path::to_owned))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        let state = server.clone();
+        let read_dir = dir.clone();
+        let _ = tokio::task::spawn_blocking(move || state.docs.locks.load(&read_dir)).await;
+        for uri in server.docs.in_dir(&dir) {
+            server.docs.invalidate(&uri);
+            server.schedule_diagnostics(&uri);
+        }
+    }
+    // Inlay hints show locked versions: ask the editor to fetch them again.
+    let _ = server.client.inlay_hint_refresh().await;
+}
