@@ -10,6 +10,7 @@ mod code_actions;
 mod completion;
 mod context;
 mod diagnostics;
+mod formatting;
 mod hover;
 mod manifest;
 mod packages;
@@ -31,6 +32,7 @@ pub use context::{
     declares_workspace,
 };
 pub use diagnostics::DiagnosticsConfig;
+pub use formatting::FormatConfig;
 pub use hover::HoverInfo;
 pub use manifest::{FileKind, manifest_schema};
 pub use packages::actions::InlayHintInfo;
@@ -225,6 +227,12 @@ impl FileAnalysis {
 
     pub fn code_actions(&self, range: TextRange, config: &DiagnosticsConfig) -> Vec<Action> {
         code_actions::code_actions(self, range, config)
+    }
+
+    /// The edits that format the document (or the statements overlapping `range`); `None`
+    /// when it has syntax errors.
+    pub fn format(&self, range: Option<TextRange>, config: &FormatConfig) -> Option<Vec<TextEdit>> {
+        formatting::format(self, range, config)
     }
 }
 

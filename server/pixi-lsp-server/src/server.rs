@@ -267,6 +267,17 @@ impl LanguageServer for Server {
         handlers::inlay_hint::handle_inlay_hint(&self.state, params).await
     }
 
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        handlers::formatting::handle_formatting(&self.state, params).await
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        handlers::range_formatting::handle_range_formatting(&self.state, params).await
+    }
+
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         handlers::code_action::handle_code_action(&self.state, params).await
     }
