@@ -10,12 +10,14 @@ mod code_actions;
 mod completion;
 mod context;
 mod diagnostics;
+mod folding;
 mod formatting;
 mod hover;
 mod manifest;
 mod packages;
 mod platforms;
 mod preview_hover;
+mod selection;
 mod symbols;
 
 use std::sync::{Arc, OnceLock};
@@ -32,6 +34,7 @@ pub use context::{
     declares_workspace,
 };
 pub use diagnostics::DiagnosticsConfig;
+pub use folding::{Fold, FoldKind};
 pub use formatting::FormatConfig;
 pub use hover::HoverInfo;
 pub use manifest::{FileKind, manifest_schema};
@@ -227,6 +230,17 @@ impl FileAnalysis {
 
     pub fn code_actions(&self, range: TextRange, config: &DiagnosticsConfig) -> Vec<Action> {
         code_actions::code_actions(self, range, config)
+    }
+
+    /// The regions an editor can fold: tables, multi-line arrays and inline tables, comment
+    /// blocks.
+    pub fn folds(&self) -> Vec<Fold> {
+        folding::folds(self)
+    }
+
+    /// For each offset, the ranges a selection grows through, innermost first.
+    pub fn selection_ranges(&self, offsets: &[usize]) -> Vec<Vec<TextRange>> {
+        selection::selection_ranges(self, offsets)
     }
 
     /// The edits that format the document (or the statements overlapping `range`); `None`

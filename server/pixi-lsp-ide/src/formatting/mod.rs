@@ -63,6 +63,22 @@ pub(crate) fn format(
 
 /// Whether a line is in the range: a range that only touches the line's edge (a selection
 /// of whole lines ends at the next line's start) doesn't take it, a cursor does.
+/// Each statement (header, entry with its whole value, full-line comment) from its first to
+/// its last character; empty when the tokens are not a well-formed document.
+pub(crate) fn statement_ranges(text: &str, toks: &[pixi_lsp_syntax::Token]) -> Vec<TextRange> {
+    let Some(lines) = layout::read(toks) else {
+        return Vec::new();
+    };
+    lines
+        .iter()
+        .map(|l| {
+            let indent =
+                text[l.range.as_usize()].len() - text[l.range.as_usize()].trim_start().len();
+            TextRange::new(l.range.start as usize + indent, l.range.end as usize)
+        })
+        .collect()
+}
+
 fn overlaps(line: TextRange, r: TextRange) -> bool {
     if r.is_empty() {
         line.touches(r.start as usize)

@@ -1,0 +1,79 @@
+//! textDocument/foldingRange and selectionRange over stdio.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+#[test]
+fn folds_tables_arrays_and_comment_blocks_by_line() {
+    let mut c = server();
+    let caps = &c.initialize_result["capabilities"];
+    assert_eq!(caps["foldingRangeProvider"], true);
+    let text = "# a demo\n# manifest\n[workspace]\nchannels = [\n  \"conda-forge\",\n]\nplatforms = [\"linux-64\"]\n\n[dependencies]\npython = \"*\"\n";
+    c.open(URI, text);
+    let folds = c.request(
+        "textDocument/foldingRange",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    let got: Vec<(u64, u64, &str)> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["startLine"].as_u64().unwrap(),
+                f["endLine"].as_u64().unwrap(),
+                f["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (0, 1, "comment"),
+            (2, 6, "region"),
+            (3, 5, "region"),
+            (8, 9, "region")
+        ]
+    );
+}
+
+#[test]
+fn selection_grows_from_the_value_to_the_document() {
+    let mut c = server();
+    assert_eq!(
+        c.initialize_result["capabilities"]["selectionRangeProvider"],
+        true
+    );
+    let (text, pos) = cursor(
+        "[workspace]\nname = \"x\"\n\n[dependencies]\npython = { version = \">=3.1$01\" }\n",
+    );
+    c.open(URI, &text);
+    let result = c.request(
+        "textDocument/selectionRange",
+        json!({ "textDocument": { "uri": URI }, "positions": [pos] }),
+    );
+    let mut at = &result[0];
+    let mut ranges = Vec::new();
+    while !at.is_null() {
+        let r = &at["range"];
+        ranges.push(format!(
+            "{}:{}-{}:{}",
+            r["start"]["line"], r["start"]["character"], r["end"]["line"], r["end"]["character"]
+        ));
+        at = &at["parent"];
+    }
+    assert_eq!(
+        ranges,
+        [
+            "4:21-4:29",
+            "4:11-4:29",
+            "4:9-4:31",
+            "4:0-4:31",
+            "3:0-4:31",
+            "0:0-5:0"
+        ],
+        "value, key-value, inline table, entry, table, document"
+    );
+}
