@@ -77,3 +77,65 @@ fn selection_grows_from_the_value_to_the_document() {
         "value, key-value, inline table, entry, table, document"
     );
 }
+
+/// Decodes the relative token stream with the legend the server announced.
+#[test]
+fn semantic_tokens_say_what_each_part_is() {
+    let mut c = server();
+    let provider = &c.initialize_result["capabilities"]["semanticTokensProvider"];
+    assert_eq!(provider["full"], true);
+    let legend: Vec<String> = provider["legend"]["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_owned())
+        .collect();
+    // A non-ASCII comment first: lengths and columns are in UTF-16 units.
+    let text = "# ünïcode\n[workspace]\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\n[package.build]\nbackend = { name = \"pixi-build-rust\", version = \"0.3.*\" }\n[target.osx-arm64.dependencies]\nrust = \">=1.80\"\n";
+    c.open(URI, text);
+    let result = c.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    let data: Vec<u64> = result["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let lines: Vec<Vec<u16>> = text.lines().map(|l| l.encode_utf16().collect()).collect();
+    let (mut line, mut col) = (0usize, 0usize);
+    let mut decoded = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            line += t[0] as usize;
+            col = 0;
+        }
+        col += t[1] as usize;
+        let word = String::from_utf16(&lines[line][col..col + t[2] as usize]).unwrap();
+        decoded.push(format!("{} {word}", legend[t[3] as usize]));
+    }
+    assert_eq!(
+        decoded,
+        [
+            "comment # ünïcode",
+            "namespace workspace",
+            "property channels",
+            "type \"conda-forge\"",
+            "property platforms",
+            "enumMember \"linux-64\"",
+            "namespace package",
+            "namespace build",
+            "property backend",
+            "property name",
+            "class \"pixi-build-rust\"",
+            "property version",
+            "number \"0.3.*\"",
+            "namespace target",
+            "enumMember osx-arm64",
+            "namespace dependencies",
+            "property rust",
+            "number \">=1.80\"",
+        ]
+    );
+}

@@ -18,6 +18,7 @@ mod packages;
 mod platforms;
 mod preview_hover;
 mod selection;
+mod semantic_tokens;
 mod symbols;
 
 use std::sync::{Arc, OnceLock};
@@ -43,6 +44,7 @@ pub use packages::{ChannelContext, ChannelNeed, SUPPORTED_API_VERSIONS};
 pub use pixi_lsp_channels::{ScopeData, ScopeKey};
 pub use pixi_lsp_syntax::{Fix, Origin, Severity, TextEdit};
 pub use preview_hover::{PreviewOutput, PreviewSummary};
+pub use semantic_tokens::{SemanticKind, SemanticToken};
 pub use symbols::{Symbol, SymbolKind};
 
 /// One version of one manifest, parsed once; derived results are computed on demand and
@@ -241,6 +243,11 @@ impl FileAnalysis {
     /// For each offset, the ranges a selection grows through, innermost first.
     pub fn selection_ranges(&self, offsets: &[usize]) -> Vec<Vec<TextRange>> {
         selection::selection_ranges(self, offsets)
+    }
+
+    /// What each key, value and comment is to pixi, in document order, one line each.
+    pub fn semantic_tokens(&self) -> Vec<SemanticToken> {
+        semantic_tokens::semantic_tokens(self)
     }
 
     /// The edits that format the document (or the statements overlapping `range`); `None`

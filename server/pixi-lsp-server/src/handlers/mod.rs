@@ -19,4 +19,5 @@ pub(crate) mod publish_diagnostics;
 pub(crate) mod range_formatting;
 pub(crate) mod recipe_content;
 pub(crate) mod selection_range;
+pub(crate) mod semantic_tokens_full;
 pub(crate) mod work_done_progress_cancel;
