@@ -139,3 +139,77 @@ fn semantic_tokens_say_what_each_part_is() {
         ]
     );
 }
+
+/// Links resolve on disk: existing files and package manifests only.
+#[test]
+fn document_links_point_at_what_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("libs/mylib")).unwrap();
+    std::fs::write(root.join("libs/mylib/pixi.toml"), "[package]\n").unwrap();
+    std::fs::create_dir_all(root.join("plain")).unwrap();
+    std::fs::write(root.join("LICENSE"), "MIT").unwrap();
+    std::fs::write(root.join("variants.yaml"), "python: ['3.12']\n").unwrap();
+    std::fs::write(root.join("recipe.yaml"), "package: {}\n").unwrap();
+    let text = r#"[workspace]
+channels = ["conda-forge", "https://prefix.dev/pixi-build-backends"]
+platforms = ["linux-64"]
+preview = ["pixi-build"]
+build-variants-files = ["variants.yaml", "missing.yaml"]
+
+[dependencies]
+mylib = { path = "libs/mylib" }
+plain = { path = "plain" }
+gone = { path = "gone" }
+
+[package]
+name = "x"
+version = "0.1.0"
+license-file = "LICENSE"
+readme = "README.md"
+
+[package.build]
+backend = { name = "pixi-build-rattler-build", version = "*" }
+"#;
+    let manifest = root.join("pixi.toml");
+    std::fs::write(&manifest, text).unwrap();
+    let uri = pixi_lsp_tests::client::file_uri(&manifest);
+    let mut c = server();
+    assert_eq!(
+        c.initialize_result["capabilities"]["documentLinkProvider"]["resolveProvider"],
+        false
+    );
+    c.open(&uri, text);
+    let links = c.request(
+        "textDocument/documentLink",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let base = pixi_lsp_tests::client::file_uri(root);
+    let got: Vec<(String, String)> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let start = pixi_lsp_tests::client::offset(text, &l["range"]["start"]);
+            let end = pixi_lsp_tests::client::offset(text, &l["range"]["end"]);
+            let target = l["target"].as_str().unwrap().replace(&base, "<dir>");
+            (text[start..end].to_owned(), target)
+        })
+        .collect();
+    let want: Vec<(String, String)> = [
+        ("conda-forge", "https://conda.anaconda.org/conda-forge"),
+        (
+            "https://prefix.dev/pixi-build-backends",
+            "https://prefix.dev/pixi-build-backends",
+        ),
+        ("variants.yaml", "<dir>/variants.yaml"),
+        ("libs/mylib", "<dir>/libs/mylib/pixi.toml"),
+        ("plain", "<dir>/plain"),
+        ("LICENSE", "<dir>/LICENSE"),
+        ("pixi-build-rattler-build", "<dir>/recipe.yaml"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    assert_eq!(got, want);
+}

@@ -13,6 +13,7 @@ mod diagnostics;
 mod folding;
 mod formatting;
 mod hover;
+mod links;
 mod manifest;
 mod packages;
 mod platforms;
@@ -38,6 +39,7 @@ pub use diagnostics::DiagnosticsConfig;
 pub use folding::{Fold, FoldKind};
 pub use formatting::FormatConfig;
 pub use hover::HoverInfo;
+pub use links::{Link, LinkTarget};
 pub use manifest::{FileKind, manifest_schema};
 pub use packages::actions::InlayHintInfo;
 pub use packages::{ChannelContext, ChannelNeed, SUPPORTED_API_VERSIONS};
@@ -243,6 +245,11 @@ impl FileAnalysis {
     /// For each offset, the ranges a selection grows through, innermost first.
     pub fn selection_ranges(&self, offsets: &[usize]) -> Vec<Vec<TextRange>> {
         selection::selection_ranges(self, offsets)
+    }
+
+    /// The channels and files the manifest names, as links (paths not yet checked).
+    pub fn links(&self) -> Vec<Link> {
+        links::links(self)
     }
 
     /// What each key, value and comment is to pixi, in document order, one line each.

@@ -156,7 +156,7 @@ fn values<'t>(
 }
 
 /// What a string at `path` is to pixi.
-fn classify(path: &[&str]) -> SemanticKind {
+pub(crate) fn classify(path: &[&str]) -> SemanticKind {
     let n = path.len();
     let last = path.last().copied().unwrap_or("");
     let parent = if n >= 2 { path[n - 2] } else { "" };

@@ -296,6 +296,10 @@ impl LanguageServer for Server {
         handlers::semantic_tokens_full::handle_semantic_tokens_full(&self.state, params).await
     }
 
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        handlers::document_link::handle_document_link(&self.state, params).await
+    }
+
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         handlers::code_action::handle_code_action(&self.state, params).await
     }

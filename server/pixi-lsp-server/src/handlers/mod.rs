@@ -8,6 +8,7 @@ pub(crate) mod did_change_configuration;
 pub(crate) mod did_close;
 pub(crate) mod did_open;
 pub(crate) mod did_save;
+pub(crate) mod document_link;
 pub(crate) mod document_symbol;
 pub(crate) mod execute_command;
 pub(crate) mod folding_range;
