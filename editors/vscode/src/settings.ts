@@ -2,6 +2,7 @@
 
 export interface ServerSettings {
   diagnostics: { generic: boolean };
+  formatting: { enable: boolean; indentWidth: number; alignEntries: boolean; blankLineBetweenTables: boolean };
   channels: { enabled: boolean; cacheDir: string | null; offline: boolean; timeoutSeconds: number };
   backends: {
     overrides: Record<string, string>;
@@ -31,6 +32,12 @@ function seconds(v: unknown, fallback: number): number {
   return Number.isFinite(n) ? Math.max(1, Math.round(n)) : fallback;
 }
 
+/** A whole number of spaces, 0 to 16 (the server reads an unsigned integer). */
+function indentWidth(v: unknown): number {
+  const n = typeof v === 'number' ? v : NaN;
+  return Number.isFinite(n) ? Math.min(16, Math.max(0, Math.round(n))) : 2;
+}
+
 /** The server's default time limit of one backend call. */
 export const BACKEND_TIMEOUT_SECONDS = 600;
 
@@ -44,6 +51,12 @@ export function buildSettings(get: Getter, trusted: boolean): ServerSettings {
   }
   return {
     diagnostics: { generic: get('diagnostics.generic', true) },
+    formatting: {
+      enable: get('formatting.enable', true),
+      indentWidth: indentWidth(get<unknown>('formatting.indentWidth', 2)),
+      alignEntries: get('formatting.alignEntries', false),
+      blankLineBetweenTables: get('formatting.blankLineBetweenTables', true),
+    },
     channels: {
       enabled: get('channels.enabled', true),
       cacheDir: str(get('channels.cacheDir', null)),

@@ -38,4 +38,4 @@ pub use resolve::{
     API_VERSION_CONSTRAINT, API_VERSION_PACKAGE, BACKENDS_DIR, BackendResolver, BackendSource,
     BackendSpec, CURRENT_API_VERSION, ResolveConfig, ResolveError, ResolveEvent, ResolvedBackend,
 };
-pub use user_recipe::RecipeOrigin;
+pub use user_recipe::{RecipeOrigin, find as find_user_recipe};

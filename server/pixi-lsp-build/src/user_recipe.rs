@@ -30,7 +30,7 @@ impl RecipeOrigin {
 /// Where the backend reads the user's recipe, in the order backends look: the manifest
 /// itself when it is a recipe, a `recipe` path in `[package.build.config]`, else
 /// `recipe.yaml` / `recipe.yml` beside the manifest or in `recipe/`.
-pub(crate) fn find(manifest_path: &Path, configuration: &Value) -> Option<PathBuf> {
+pub fn find(manifest_path: &Path, configuration: &Value) -> Option<PathBuf> {
     let is_recipe = |p: &Path| {
         matches!(
             p.file_name().and_then(|n| n.to_str()),

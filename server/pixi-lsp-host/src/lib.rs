@@ -7,6 +7,7 @@
 //! [`Host::analyze`] on a blocking thread for each document version; the CLI calls it
 //! directly. Both judge a manifest with the same surroundings.
 
+mod links;
 mod on_disk;
 mod surroundings;
 
@@ -22,6 +23,7 @@ use pixi_lsp_ide::{
 };
 use url::Url;
 
+pub use links::{LinkDestination, resolve_link};
 pub use on_disk::{
     OnDiskError, PathDependenciesOnDisk, analyze_on_disk, package_manifest, preview_request,
     preview_request_on_disk, problem,

@@ -20,7 +20,7 @@ use pixi_lsp_ide::{
 const MAX_MANIFEST_SIZE: u64 = 8 * 1024 * 1024;
 
 /// Files in a directory that make it something pixi can build from.
-const PACKAGE_MANIFESTS: &[&str] = &[
+pub(crate) const PACKAGE_MANIFESTS: &[&str] = &[
     "pixi.toml",
     "pyproject.toml",
     "recipe.yaml",

@@ -11,7 +11,10 @@ mod code_actions;
 mod completion;
 mod context;
 mod diagnostics;
+mod folding;
+mod formatting;
 mod hover;
+mod links;
 mod lock;
 mod manifest;
 mod names;
@@ -19,6 +22,8 @@ mod navigation;
 mod packages;
 mod platforms;
 mod preview_hover;
+mod selection;
+mod semantic_tokens;
 mod stages;
 mod symbols;
 mod tasks;
@@ -38,7 +43,10 @@ pub use context::{
     declares_workspace,
 };
 pub use diagnostics::DiagnosticsConfig;
+pub use folding::{Fold, FoldKind};
+pub use formatting::FormatConfig;
 pub use hover::HoverInfo;
+pub use links::{Link, LinkTarget};
 pub use lock::{LockFacts, LockState, LockedPackage};
 pub use manifest::{FileKind, manifest_schema};
 pub use navigation::rename::{RenameError, RenameTarget};
@@ -48,6 +56,7 @@ pub use packages::{ChannelContext, ChannelNeed, SUPPORTED_API_VERSIONS};
 pub use pixi_lsp_channels::{ScopeData, ScopeKey};
 pub use pixi_lsp_syntax::{Fix, Origin, Severity, TextEdit};
 pub use preview_hover::{PreviewOutput, PreviewSummary};
+pub use semantic_tokens::{SemanticKind, SemanticToken};
 pub use stages::{ChannelData, FileInContext, ParsedFile};
 pub use symbols::{Symbol, SymbolKind};
 pub use tasks::{RUN_TASK_COMMAND, TaskLens};
@@ -209,6 +218,33 @@ impl FileAnalysis {
     /// The edits that rename the name under the cursor everywhere in this file.
     pub fn rename(&self, offset: usize, new_name: &str) -> Result<Vec<TextEdit>, RenameError> {
         navigation::rename::rename(self, offset, new_name)
+    }
+
+    /// The regions an editor can fold: tables, multi-line arrays and inline tables, comment
+    /// blocks.
+    pub fn folds(&self) -> Vec<Fold> {
+        folding::folds(self)
+    }
+
+    /// For each offset, the ranges a selection grows through, innermost first.
+    pub fn selection_ranges(&self, offsets: &[usize]) -> Vec<Vec<TextRange>> {
+        selection::selection_ranges(self, offsets)
+    }
+
+    /// The channels and files the manifest names, as links (paths not yet checked).
+    pub fn links(&self) -> Vec<Link> {
+        links::links(self)
+    }
+
+    /// What each key, value and comment is to pixi, in document order, one line each.
+    pub fn semantic_tokens(&self) -> Vec<SemanticToken> {
+        semantic_tokens::semantic_tokens(self)
+    }
+
+    /// The edits that format the document (or the statements overlapping `range`); `None`
+    /// when it has syntax errors.
+    pub fn format(&self, range: Option<TextRange>, config: &FormatConfig) -> Option<Vec<TextEdit>> {
+        formatting::format(self, range, config)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Client settings, from `initializationOptions` and `workspace/didChangeConfiguration`.
 //! Resolved once into the plain config structs the IDE takes; handlers never read JSON.
 
-use pixi_lsp_ide::{CompletionConfig, DiagnosticsConfig};
+use pixi_lsp_ide::{CompletionConfig, DiagnosticsConfig, FormatConfig};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -9,6 +9,7 @@ use serde_json::Value;
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     pub diagnostics: DiagnosticsSettings,
+    pub formatting: FormattingSettings,
     pub channels: ChannelSettings,
     pub inlay_hints: InlayHintSettings,
     pub backends: BackendSettings,
@@ -22,6 +23,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             diagnostics: DiagnosticsSettings::default(),
+            formatting: FormattingSettings::default(),
             channels: ChannelSettings::default(),
             inlay_hints: InlayHintSettings::default(),
             backends: BackendSettings::default(),
@@ -42,6 +44,33 @@ pub struct DiagnosticsSettings {
 impl Default for DiagnosticsSettings {
     fn default() -> Self {
         Self { generic: true }
+    }
+}
+
+/// Formatting of manifests.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FormattingSettings {
+    /// Answer formatting requests; off when another TOML formatter (tombi, taplo) formats
+    /// the file, so the two don't fight over it.
+    pub enable: bool,
+    /// Spaces per level inside expanded arrays.
+    pub indent_width: usize,
+    /// Line up the `=` of consecutive entries.
+    pub align_entries: bool,
+    /// One blank line before every table header.
+    pub blank_line_between_tables: bool,
+}
+
+impl Default for FormattingSettings {
+    fn default() -> Self {
+        let d = FormatConfig::default();
+        Self {
+            enable: true,
+            indent_width: d.indent_width,
+            align_entries: d.align_entries,
+            blank_line_between_tables: d.blank_line_between_tables,
+        }
     }
 }
 
@@ -195,6 +224,7 @@ impl Settings {
             }
         }
         section(map, "diagnostics", &mut settings.diagnostics);
+        section(map, "formatting", &mut settings.formatting);
         section(map, "channels", &mut settings.channels);
         section(map, "inlayHints", &mut settings.inlay_hints);
         section(map, "backends", &mut settings.backends);
@@ -208,6 +238,17 @@ impl Settings {
         DiagnosticsConfig {
             generic: self.diagnostics.generic,
         }
+    }
+
+    /// The formatting options, or `None` when formatting is off.
+    pub fn format_config(&self) -> Option<FormatConfig> {
+        let f = &self.formatting;
+        f.enable.then(|| FormatConfig {
+            // A runaway width would make every expanded array unreadable, not invalid.
+            indent_width: f.indent_width.min(16),
+            align_entries: f.align_entries,
+            blank_line_between_tables: f.blank_line_between_tables,
+        })
     }
 
     pub fn completion_config(&self, snippets: bool) -> CompletionConfig {
@@ -230,6 +271,14 @@ mod tests {
         assert!(
             Settings::from_json(&serde_json::json!({ "trusted": "yes" })).trusted,
             "bad types fall back to defaults"
+        );
+        assert!(Settings::default().format_config().is_some());
+        let off = serde_json::json!({ "formatting": { "enable": false } });
+        assert_eq!(Settings::from_json(&off).format_config(), None);
+        let four = serde_json::json!({ "formatting": { "indentWidth": 4, "alignEntries": true } });
+        let config = Settings::from_json(&four).format_config().unwrap();
+        assert!(
+            config.indent_width == 4 && config.align_entries && config.blank_line_between_tables
         );
     }
 }

@@ -197,7 +197,7 @@ pub(crate) fn location(
             range(index, target.range),
         )),
         pixi_lsp_ide::NavFile::Other { path, text } => {
-            let uri = lsp::Uri::from_file_path(path)?;
+            let uri = crate::file_uri::to_uri(path)?;
             let r = match text {
                 Some(text) => range(
                     &LineIndex::new(text.clone(), index.encoding()),

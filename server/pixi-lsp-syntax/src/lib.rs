@@ -7,6 +7,7 @@ pub mod edit;
 mod parse;
 mod suggest;
 mod text_range;
+mod tokens;
 mod tree;
 
 pub use cursor::{CursorContext, CursorKind, PathSeg};
@@ -14,6 +15,7 @@ pub use diagnostic::{Diagnostic, Fix, Origin, Related, Severity, Tag, TextEdit};
 pub use parse::{Parse, parse};
 pub use suggest::closest;
 pub use text_range::TextRange;
+pub use tokens::{Token, TokenKind, tokens};
 pub use tree::{
     Array, Entry, Node, NodeId, NodeKind, Scalar, Section, Table, TableOrigin, Tree, ValueType,
 };

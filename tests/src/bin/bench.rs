@@ -1,6 +1,8 @@
 //! Benchmarks (reported, never asserted): keystroke → diagnostics over real stdio on a
 //! 5,000-line manifest, initialize time, idle RSS, the in-process analysis phases, and the
-//! same keystroke loop against tombi when it is installed (`pip install tombi`).
+//! same keystroke loop against tombi when it is installed (`pip install tombi`); formatting
+//! and semantic tokens on the same manifest, in process, over stdio and against tombi (its
+//! LSP and `tombi format`).
 //!
 //! `cargo run --release -p pixi-lsp-tests --bin pixi-lsp-bench -- [--tombi PATH]
 //! [--server PATH] [--baseline PATH] [--no-channels] [--no-tombi]`: `--baseline` runs the same loops
@@ -14,7 +16,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pixi_lsp_ide::{CompletionConfig, DiagnosticsConfig, FileAnalysis, FileKind};
+use pixi_lsp_ide::{CompletionConfig, DiagnosticsConfig, FileAnalysis, FileKind, FormatConfig};
 use pixi_lsp_tests::client::{self, ClientBuilder};
 use pixi_lsp_tests::{generate, paths};
 use serde_json::json;
@@ -230,6 +232,128 @@ fn in_process(text: &str) {
         ms(percentile(&mut diagnostics, 0.5)),
         ms(percentile(&mut completion, 0.5))
     );
+    let messy: Arc<str> = Arc::from(messy(&text));
+    let mut format = Vec::new();
+    let mut tokens = Vec::new();
+    let mut folds = Vec::new();
+    let mut changed = 0;
+    for _ in 0..30 {
+        let a = FileAnalysis::new(FileKind::PixiToml, messy.clone());
+        let t = Instant::now();
+        let edits = a.format(None, &FormatConfig::default());
+        format.push(t.elapsed());
+        changed = edits.map_or(0, |e| e.iter().map(|e| e.range.len()).sum::<usize>());
+        let t = Instant::now();
+        let _ = a.semantic_tokens();
+        tokens.push(t.elapsed());
+        let t = Instant::now();
+        let _ = a.folds();
+        folds.push(t.elapsed());
+    }
+    println!(
+        "in-process (p50): format {} (an edit over {} KB), semantic tokens {}, folding {}",
+        ms(percentile(&mut format, 0.5)),
+        changed / 1024,
+        ms(percentile(&mut tokens, 0.5)),
+        ms(percentile(&mut folds, 0.5))
+    );
+}
+
+/// The manifest with its spacing spoilt, so that formatting has work everywhere.
+fn messy(text: &str) -> String {
+    text.replace(" = ", "  =   ").replace(", ", " ,")
+}
+
+/// Formatting and semantic tokens over stdio: each request's round trip, on an open
+/// document. Returns the p50 of (formatting, semantic tokens) when the server answers both.
+fn structure_requests(label: &str, builder: ClientBuilder, dir: &Path, text: &str) {
+    let mut c = builder.start();
+    let uri = client::file_uri(&dir.join("pixi.toml"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "toml", "version": 1, "text": text } }),
+    );
+    c.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str()
+    });
+    let caps = c.initialize_result["capabilities"].clone();
+    let mut line = format!("{label}:");
+    let requests = [
+        (
+            "formatting",
+            "documentFormattingProvider",
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        ),
+        (
+            "semantic tokens",
+            "semanticTokensProvider",
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": { "uri": uri } }),
+        ),
+        (
+            "folding",
+            "foldingRangeProvider",
+            "textDocument/foldingRange",
+            json!({ "textDocument": { "uri": uri } }),
+        ),
+    ];
+    for (name, capability, method, params) in requests {
+        if caps[capability].is_null() || caps[capability] == false {
+            line.push_str(&format!(" {name} not offered;"));
+            continue;
+        }
+        let mut samples = Vec::new();
+        let mut size = 0;
+        let mut last = serde_json::Value::Null;
+        for _ in 0..20 {
+            let t = Instant::now();
+            let response = c.request_raw(method, params.clone());
+            samples.push(t.elapsed());
+            size = response.to_string().len();
+            last = response;
+        }
+        if size < 1024 {
+            let shown = last.to_string();
+            line.push_str(&format!(
+                " {name} answered {};",
+                &shown[..shown.len().min(200)]
+            ));
+        }
+        line.push_str(&format!(
+            " {name} p50 {} p95 {} ({} KB answer);",
+            ms(percentile(&mut samples, 0.5)),
+            ms(percentile(&mut samples, 0.95)),
+            size / 1024
+        ));
+    }
+    println!("{line}");
+    let _ = c.shutdown();
+}
+
+/// `tombi format` on the file (a process per run, as a format-on-save hook would run it).
+fn tombi_format_cli(tombi: &Path, dir: &Path, text: &str) {
+    let path = dir.join("pixi.toml");
+    let mut samples = Vec::new();
+    for _ in 0..10 {
+        std::fs::write(&path, text).expect("write manifest");
+        let t = Instant::now();
+        let status = Command::new(tombi)
+            .args(["format", "--offline", "--quiet"])
+            .arg(&path)
+            .current_dir(dir)
+            .status();
+        samples.push(t.elapsed());
+        if !status.as_ref().is_ok_and(|s| s.success()) {
+            println!("tombi format: failed ({status:?})");
+            return;
+        }
+    }
+    println!(
+        "tombi format (CLI, process included): p50 {}",
+        ms(percentile(&mut samples, 0.5))
+    );
+    std::fs::write(&path, text).expect("write manifest");
 }
 
 /// The channels-off keystroke loop (the analysis alone), then with channel data on; the
@@ -363,6 +487,14 @@ fn find_tombi(args: &[String]) -> Option<PathBuf> {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!(
+            "pixi-lsp-bench [--server PATH] [--tombi PATH] [--no-channels]\n\
+             Keystroke → diagnostics, completion, formatting, semantic tokens and folding on a\n\
+             5,000-line manifest, in process and over stdio; tombi in the same run when installed."
+        );
+        return;
+    }
     let text = generate::big_manifest(5000);
     println!(
         "manifest: {} lines, {} KB",
@@ -379,6 +511,14 @@ fn main() {
         &text,
         dir.path(),
         channels,
+    );
+    let messy_text = messy(&text);
+    structure_requests(
+        "pixi-lsp over stdio",
+        ClientBuilder::new(&server_binary(&args))
+            .initialization_options(json!({ "channels": { "enabled": false } })),
+        dir.path(),
+        &messy_text,
     );
     if let Some(baseline) = flag(&args, "--baseline") {
         let base_p95 = measure("baseline", Path::new(baseline), &text, dir.path(), channels);
@@ -406,6 +546,15 @@ fn main() {
                 .current_dir(dir.path());
             let mut theirs = run_keystrokes(builder, dir.path(), &text, false, Duration::ZERO);
             let their_p95 = report("tombi", &mut theirs);
+            structure_requests(
+                "tombi over stdio",
+                ClientBuilder::new(&tombi)
+                    .args_replace(&["lsp", "--offline"])
+                    .current_dir(dir.path()),
+                dir.path(),
+                &messy_text,
+            );
+            tombi_format_cli(&tombi, dir.path(), &messy_text);
             println!(
                 "ratio: tombi p95 / pixi-lsp p95 = {:.1}x",
                 their_p95.as_secs_f64() / our_p95.as_secs_f64().max(1e-9)

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use pixi_lsp_ide::{CompletionConfig, DiagnosticsConfig, FileAnalysis, FileKind};
+use pixi_lsp_ide::{CompletionConfig, DiagnosticsConfig, FileAnalysis, FileKind, FormatConfig};
 use pixi_lsp_syntax::TextRange;
 use pixi_lsp_tests::{generate, paths};
 
@@ -68,6 +68,26 @@ fn exercise(kind: FileKind, text: &str, rng: &mut fastrand::Rng) {
         let _ = analysis.hover(offset);
     }
     let _ = analysis.symbols();
+    let _ = analysis.folds();
+    let _ = analysis.semantic_tokens();
+    let _ = analysis.links();
+    let offsets: Vec<usize> = (0..2)
+        .map(|_| generate::boundary(text, rng.usize(..=text.len())))
+        .collect();
+    let _ = analysis.selection_ranges(&offsets);
+    // Formatting never changes a value and is idempotent, whatever the input.
+    if let Some(edits) = analysis.format(None, &FormatConfig::default()) {
+        let mut once = text.to_owned();
+        for e in edits.iter().rev() {
+            once.replace_range(e.range.as_usize(), &e.new_text);
+        }
+        let again = FileAnalysis::new(kind, Arc::from(once.as_str()));
+        assert_eq!(
+            again.format(None, &FormatConfig::default()),
+            Some(Vec::new()),
+            "formatting is not idempotent on {text:?}"
+        );
+    }
     let actions = analysis
         .code_actions(TextRange::new(0, text.len()), &config)
         .expect("nothing cancels the fuzz analysis");

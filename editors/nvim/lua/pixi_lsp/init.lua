@@ -10,6 +10,8 @@ M.name = 'pixi_lsp'
 --- as `workspace/didChangeConfiguration { settings = { pixiLsp = ... } }`.
 M.default_settings = {
   diagnostics = { generic = true },
+  -- formatting (vim.lsp.buf.format()); enable = false when tombi or taplo formats the file
+  formatting = { enable = true, indentWidth = 2, alignEntries = false, blankLineBetweenTables = true },
   -- repodata of the manifest's channels, fetched in the background: package/backend name and version
   -- completion, package-not-found / version-not-in-channels / channel-unreachable checks, inlay hints
   channels = { enabled = true, cacheDir = vim.NIL, offline = false, timeoutSeconds = 30 },

@@ -9,6 +9,7 @@ function getter(values: Record<string, unknown>): Getter {
 test('defaults match the server contract', () => {
   assert.deepEqual(buildSettings(getter({}), true), {
     diagnostics: { generic: true },
+    formatting: { enable: true, indentWidth: 2, alignEntries: false, blankLineBetweenTables: true },
     channels: { enabled: true, cacheDir: null, offline: false, timeoutSeconds: 30 },
     backends: { overrides: {}, overrideAll: null, autoPreview: false, cacheDir: null, timeoutSeconds: 600 },
     build: { outputDir: null },
@@ -23,6 +24,10 @@ test('values are mapped, empty strings become null, bad overrides are dropped', 
   const s = buildSettings(
     getter({
       'diagnostics.generic': false,
+      'formatting.enable': false,
+      'formatting.indentWidth': 4.4,
+      'formatting.alignEntries': true,
+      'formatting.blankLineBetweenTables': false,
       'channels.enabled': false,
       'channels.cacheDir': '/c',
       'channels.offline': true,
@@ -40,6 +45,7 @@ test('values are mapped, empty strings become null, bad overrides are dropped', 
     false,
   );
   assert.equal(s.diagnostics.generic, false);
+  assert.deepEqual(s.formatting, { enable: false, indentWidth: 4, alignEntries: true, blankLineBetweenTables: false });
   assert.deepEqual(s.channels, { enabled: false, cacheDir: '/c', offline: true, timeoutSeconds: 5 });
   assert.deepEqual(s.backends, {
     overrides: { 'pixi-build-python': '/b/py' },

@@ -34,9 +34,13 @@ const KEYS = {
   suggest: 'Control+Alt+Shift+F6',
 };
 
+// E2E_ONLY=<regex>: run only the tests whose name matches (the others are skipped)
+const ONLY = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
+
 async function test(name, shot, fn) {
   const start = Date.now();
   try {
+    if (ONLY && !ONLY.test(name)) throw new Skip('not selected by E2E_ONLY');
     await fn();
     results.passed++;
     log(`ok   ${name} (${Date.now() - start} ms)`);
@@ -383,6 +387,28 @@ async function lineText(hasText) {
       report.completion = items;
       log('completion: ' + items.slice(0, 8).join(' | '));
       check(items.some((t) => /^backend\b/.test(t)), 'no backend in the suggestion list');
+    });
+
+    await test('Format Document formats the manifest; Fold All folds its tables', 'vscode-format-fold.png', async () => {
+      await openFile('format/pixi.toml');
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').click({ position: { x: 5, y: 5 } });
+      await runCommand('Format Document');
+      await waitFor(async () => /^channels = \["conda-forge"\]$/.test(await lineText('channels')), 'the channels line formatted');
+      const text = await activeEditorText();
+      report.formatted = text;
+      check(/name = "format-demo"/.test(text), 'name not formatted: ' + squash(text));
+      // (view lines are in DOM order, not in document order: each line is checked on its own)
+      check((await lineText('platforms')) === 'platforms = [', 'platforms not expanded: ' + squash(text));
+      check((await lineText('"osx-arm64"')) === '"osx-arm64",', 'the array items are not one per line: ' + squash(text));
+      check(/# manifest/.test(text) && /# a demo/.test(text), 'the comments are gone: ' + squash(text));
+      const before = await page.locator('.editor-group-container.active .monaco-editor .view-line').count();
+      await runCommand('Fold All');
+      await waitFor(async () => (await page.locator('.editor-group-container.active .monaco-editor .view-line').count()) < before, 'fewer visible lines after Fold All');
+      const folded = await activeEditorText();
+      report.folded = folded;
+      check(/\[workspace\]/.test(folded) && /\[dependencies\]/.test(folded), 'the headers stay visible: ' + squash(folded));
+      check(!/linux-64/.test(folded), 'the [workspace] table is not folded: ' + squash(folded));
+      await runCommand('Unfold All');
     });
 
     // the recipe preview runs our example backend (pixi-build-lsp-example), which run.sh put in the

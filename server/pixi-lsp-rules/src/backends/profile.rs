@@ -146,6 +146,10 @@ pub struct BackendProfile {
     /// declare it instead (`conda/outputs` fails with these).
     #[serde(default)]
     pub refuses: Refusals,
+    /// The backend builds the user's own `recipe.yaml` instead of generating one, so the
+    /// editor links the backend's name to that file.
+    #[serde(default)]
+    pub builds_user_recipe: bool,
 }
 
 /// Manifest content a backend refuses (pixi accepts the manifest; the backend fails).

@@ -17,7 +17,7 @@ pub(crate) async fn handle_did_change_watched_files(
     let mut dirs: Vec<std::path::PathBuf> = params
         .changes
         .iter()
-        .filter_map(|c| c.uri.to_file_path().map(|p| p.into_owned()))
+        .filter_map(|c| crate::file_uri::to_path(&c.uri))
         .filter(|p| p.file_name().is_some_and(|n| n == LOCK_FILE))
         .filter_map(|p| p.parent().map(Path::to_owned))
         .collect();

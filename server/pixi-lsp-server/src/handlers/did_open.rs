@@ -9,11 +9,8 @@ pub(crate) async fn handle_did_open(server: &Arc<ServerState>, params: DidOpenTe
     server.docs.open(doc.uri.clone(), &doc.text, doc.version);
     // The lock file beside it is read once, before the first analysis (later only when the
     // client reports that it changed).
-    let dir = doc
-        .uri
-        .to_file_path()
-        .filter(|_| doc.uri.scheme().as_str().eq_ignore_ascii_case("file"))
-        .and_then(|p| p.parent().map(std::path::Path::to_owned));
+    let dir =
+        crate::file_uri::to_path(&doc.uri).and_then(|p| p.parent().map(std::path::Path::to_owned));
     if let Some(dir) = dir.filter(|d| !server.docs.locks.is_known(d)) {
         let state = server.clone();
         let _ = tokio::task::spawn_blocking(move || state.docs.locks.load(&dir)).await;

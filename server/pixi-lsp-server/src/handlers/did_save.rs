@@ -13,10 +13,8 @@ pub(crate) async fn handle_did_save(server: &Arc<ServerState>, params: DidSaveTe
     let watched = server
         .watch_files
         .load(std::sync::atomic::Ordering::Relaxed);
-    let dir = uri
-        .to_file_path()
-        .filter(|_| uri.scheme().as_str().eq_ignore_ascii_case("file"))
-        .and_then(|p| p.parent().map(std::path::Path::to_owned));
+    let dir =
+        crate::file_uri::to_path(&uri).and_then(|p| p.parent().map(std::path::Path::to_owned));
     if let Some(dir) = dir.filter(|_| !watched) {
         let state = server.clone();
         let _ = tokio::task::spawn_blocking(move || state.docs.locks.load(&dir)).await;

@@ -91,6 +91,23 @@ pub(crate) async fn handle_initialize(
                 work_done_progress_options: Default::default(),
             })),
             inlay_hint_provider: Some(OneOf::Left(true)),
+            // Always announced: with `formatting.enable` off the requests answer nothing,
+            // so turning it on needs no restart.
+            document_formatting_provider: Some(OneOf::Left(true)),
+            document_range_formatting_provider: Some(OneOf::Left(true)),
+            document_link_provider: Some(DocumentLinkOptions {
+                resolve_provider: Some(false),
+                work_done_progress_options: Default::default(),
+            }),
+            folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+            selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+            semantic_tokens_provider: Some(
+                SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
+                    legend: super::semantic_tokens_full::legend(),
+                    full: Some(SemanticTokensFullOptions::Bool(true)),
+                    ..Default::default()
+                }),
+            ),
             code_lens_provider: Some(CodeLensOptions {
                 resolve_provider: Some(false),
             }),

@@ -1,0 +1,191 @@
+//! Folding ranges: each table (header to its last entry), each array or inline table written
+//! over several lines, and each block of two or more full-line comments. Works on documents
+//! with errors too: it reads the tree and the token stream, not the formatter's layout.
+
+use pixi_lsp_syntax::{NodeId, NodeKind, TextRange, Token, TokenKind, Tree, tokens};
+
+use crate::FileAnalysis;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FoldKind {
+    /// A table, an array or an inline table.
+    Region,
+    Comment,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fold {
+    pub range: TextRange,
+    pub kind: FoldKind,
+}
+
+/// Nesting deeper than this is not folded further (pathological input).
+const MAX_DEPTH: usize = 64;
+
+pub(crate) fn folds(analysis: &FileAnalysis) -> Vec<Fold> {
+    let text: &str = analysis.text();
+    let tree = &analysis.parse().tree;
+    let toks = tokens(text);
+    let multi_line = |r: TextRange| text[r.as_usize()].contains('\n');
+    let mut out: Vec<Fold> = tree
+        .sections
+        .iter()
+        .map(|s| Fold {
+            range: TextRange {
+                start: s.header_range.start,
+                end: content_end(&toks, s.range),
+            },
+            kind: FoldKind::Region,
+        })
+        .filter(|f| multi_line(f.range))
+        .collect();
+    let mut values = Vec::new();
+    nested_values(tree, tree.root(), 0, &mut values);
+    out.extend(
+        values
+            .into_iter()
+            .filter(|&r| multi_line(r))
+            .map(|range| Fold {
+                range,
+                kind: FoldKind::Region,
+            }),
+    );
+    out.extend(comment_blocks(&toks).into_iter().map(|range| Fold {
+        range,
+        kind: FoldKind::Comment,
+    }));
+    out.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
+    out.dedup_by_key(|f| f.range);
+    out
+}
+
+/// The end of the last token in `range` that is not whitespace: a table's fold stops at its
+/// last entry (or comment), not at the blank lines before the next header.
+pub(crate) fn content_end(toks: &[Token], range: TextRange) -> u32 {
+    let upto = toks.partition_point(|t| t.range.end <= range.end);
+    toks[..upto]
+        .iter()
+        .rev()
+        .take_while(|t| t.range.start >= range.start)
+        .find(|t| !matches!(t.kind, TokenKind::Whitespace | TokenKind::Newline))
+        .map_or(range.start, |t| t.range.end)
+}
+
+/// The ranges of every static array and inline table.
+fn nested_values(tree: &Tree, id: NodeId, depth: usize, out: &mut Vec<TextRange>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let node = tree.node(id);
+    let children: Vec<NodeId> = match &node.kind {
+        NodeKind::Table(t) => {
+            if t.origin == pixi_lsp_syntax::TableOrigin::Inline {
+                out.push(node.range);
+            }
+            t.entries.iter().map(|e| e.value).collect()
+        }
+        NodeKind::Array(a) => {
+            if !a.of_tables {
+                out.push(node.range);
+            }
+            a.items.clone()
+        }
+        NodeKind::Scalar(_) => Vec::new(),
+    };
+    for child in children {
+        nested_values(tree, child, depth + 1, out);
+    }
+}
+
+/// Runs of two or more comments that each fill their line, on consecutive lines.
+fn comment_blocks(toks: &[Token]) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    let mut block: Option<(TextRange, usize)> = None;
+    // Whether only whitespace stands between the last newline (or the start) and here,
+    // and how many newlines since the last full-line comment.
+    let mut line_empty = true;
+    let mut newlines = 0;
+    for t in toks {
+        match t.kind {
+            TokenKind::Whitespace => {}
+            TokenKind::Newline => {
+                line_empty = true;
+                newlines += 1;
+            }
+            TokenKind::Comment if line_empty => {
+                block = match block {
+                    Some((r, n)) if newlines == 1 => Some((r.cover(t.range), n + 1)),
+                    other => {
+                        flush(other, &mut out);
+                        Some((t.range, 1))
+                    }
+                };
+                newlines = 0;
+                line_empty = false;
+            }
+            _ => {
+                line_empty = false;
+                flush(block.take(), &mut out);
+            }
+        }
+    }
+    flush(block, &mut out);
+    out
+}
+
+fn flush(block: Option<(TextRange, usize)>, out: &mut Vec<TextRange>) {
+    out.extend(block.filter(|&(_, lines)| lines >= 2).map(|(r, _)| r));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::FileKind;
+
+    /// Each fold as `first-line..last-line kind`.
+    fn check(text: &str, expect: Expect) {
+        let a = FileAnalysis::new(FileKind::PixiToml, Arc::from(text));
+        let line = |o: u32| text[..o as usize].matches('\n').count();
+        let got: Vec<String> = folds(&a)
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}..{} {:?}",
+                    line(f.range.start),
+                    line(f.range.end),
+                    f.kind
+                )
+            })
+            .collect();
+        expect.assert_eq(&got.join("\n"));
+    }
+
+    #[test]
+    fn folds_tables_multi_line_values_and_comment_blocks() {
+        check(
+            "# a manifest\n# for tests\n[workspace]\nchannels = [\n  \"conda-forge\",\n]\nplatforms = [\"linux-64\"]\n\n\n[[outputs]]\nname = \"a\"\nb = { x = [\n1] }\n# one comment\n[tasks]\n",
+            expect![[r#"
+                0..1 Comment
+                2..6 Region
+                3..5 Region
+                9..13 Region
+                11..12 Region
+                11..12 Region"#]],
+        );
+    }
+
+    #[test]
+    fn folds_what_it_can_in_a_broken_document() {
+        check(
+            "[workspace\nchannels = [\n  \"conda-forge\",\n]\n[tasks]\na = 1\n",
+            expect![[r#"
+                0..3 Region
+                1..3 Region
+                4..5 Region"#]],
+        );
+    }
+}
