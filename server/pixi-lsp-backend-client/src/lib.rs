@@ -3,7 +3,7 @@
 //! its stdin/stdout, keeps a bounded tail of its stderr, and turns every way
 //! a backend can fail into a [`BackendError`].
 //!
-//! Owns: the wire types ([`types`]), framing and process lifetime. Must not
+//! Owns: framing and process lifetime (the wire types are `pixi-lsp-build-types`). Must not
 //! know about manifests, channels or the LSP; resolving and installing a
 //! backend is `pixi-lsp-build`'s job.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -13,7 +13,6 @@ mod error;
 pub mod jsonrpc;
 mod process;
 mod stderr;
-pub mod types;
 
 pub use cancel::CancelToken;
 pub use error::BackendError;

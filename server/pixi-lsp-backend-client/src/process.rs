@@ -10,6 +10,11 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
+use pixi_lsp_build_types::{
+    BackendCapabilities, CondaBuildV1Params, CondaBuildV1Result, CondaOutputsParams,
+    CondaOutputsResult, InitializeParams, InitializeResult, NegotiateCapabilitiesParams,
+    NegotiateCapabilitiesResult, methods,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -21,11 +26,6 @@ use crate::cancel::CancelToken;
 use crate::error::BackendError;
 use crate::jsonrpc::{Request, Response};
 use crate::stderr::{StderrCallback, StderrLimits, StderrSink};
-use crate::types::{
-    BackendCapabilities, CondaBuildV1Params, CondaBuildV1Result, CondaOutputsParams,
-    CondaOutputsResult, InitializeParams, InitializeResult, NegotiateCapabilitiesParams,
-    NegotiateCapabilitiesResult, methods,
-};
 
 /// Longest stdout line we accept; a backend that streams more without a
 /// newline is broken, and we must not buffer it forever.
@@ -642,7 +642,7 @@ fn backend_name(program: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::CondaOutputsResult;
+    use pixi_lsp_build_types::CondaOutputsResult;
 
     #[test]
     fn an_unreadable_result_names_the_field() {

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use pixi_lsp_backend_client::types::{
+use pixi_lsp_backend_client::{BackendError, BackendProcess, CallOptions};
+use pixi_lsp_build_types::{
     CondaOutput, CondaOutputsParams, InitializeParams, NamedSpec, PackageSpec, VariantValue,
 };
-use pixi_lsp_backend_client::{BackendError, BackendProcess, CallOptions};
 use serde_json::Value;
 use url::Url;
 
@@ -392,7 +392,7 @@ fn spec_text(spec: &NamedSpec<PackageSpec>) -> String {
 }
 
 fn summary(output: &CondaOutput) -> OutputSummary {
-    let deps = |d: Option<&pixi_lsp_backend_client::types::CondaOutputDependencies>| {
+    let deps = |d: Option<&pixi_lsp_build_types::CondaOutputDependencies>| {
         d.map(|d| d.depends.iter().map(spec_text).collect())
             .unwrap_or_default()
     };

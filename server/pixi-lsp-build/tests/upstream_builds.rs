@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use pixi_lsp_backend_client::types::CondaOutputsResult;
+use pixi_lsp_build_types::CondaOutputsResult;
 use rattler_conda_types::Channel;
 
 const RATTLER_BUILD: &str = "pixi-build-rattler-build";

@@ -10,8 +10,8 @@ mod common;
 
 use common::*;
 use pixi_lsp_backend_client::CallOptions;
-use pixi_lsp_backend_client::types::{CondaOutputsParams, CondaOutputsResult, InitializeParams};
 use pixi_lsp_build::{BackendPool, PreviewRequest, RecipeOrigin};
+use pixi_lsp_build_types::{CondaOutputsParams, CondaOutputsResult, InitializeParams};
 use pixi_lsp_test_utils::upstream::{case_of_transcript, substituted};
 
 #[tokio::test]

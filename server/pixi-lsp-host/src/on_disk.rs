@@ -89,7 +89,7 @@ pub fn preview_request(
                     .map(|(key, values)| {
                         let values = values
                             .into_iter()
-                            .map(pixi_lsp_backend_client::types::VariantValue::String)
+                            .map(pixi_lsp_build_types::VariantValue::String)
                             .collect();
                         (key, values)
                     })

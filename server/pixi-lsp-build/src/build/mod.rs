@@ -44,8 +44,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pixi_lsp_backend_client::types::{CondaOutputsParams, InitializeParams};
 use pixi_lsp_backend_client::{BackendProcess, CallOptions};
+use pixi_lsp_build_types::{CondaOutputsParams, InitializeParams};
 use serde::Serialize;
 use url::Url;
 
@@ -360,7 +360,7 @@ async fn run(
 /// The input globs `conda/outputs` returned: its glob sets if any, else its list plus the
 /// outputs' own lists, relative to the manifest's directory. Empty when it named none.
 fn input_globs(
-    described: &pixi_lsp_backend_client::types::CondaOutputsResult,
+    described: &pixi_lsp_build_types::CondaOutputsResult,
     manifest: &Path,
 ) -> Vec<cache::InputGlobs> {
     let base = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();

@@ -7,9 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use pixi_lsp_backend_client::types::{
-    CondaOutput, CondaOutputDependencies, PackageSpec, SourceLocation,
-};
+use pixi_lsp_build_types::{CondaOutput, CondaOutputDependencies, PackageSpec, SourceLocation};
 use rattler_conda_types::package::{DistArchiveIdentifier, IndexJson};
 use rattler_conda_types::{MatchSpec, PackageRecord, ParseStrictness, RepoDataRecord};
 use url::Url;
@@ -296,7 +294,7 @@ fn as_dependency_event(name: &str, event: BuildEvent) -> BuildEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pixi_lsp_backend_client::types::{NamedSpec, SourcePackageSpec};
+    use pixi_lsp_build_types::{NamedSpec, SourcePackageSpec};
 
     fn source(name: &str, path: &str) -> NamedSpec<PackageSpec> {
         serde_json::from_value(serde_json::json!({"name": name, "source": {"path": path}})).unwrap()

@@ -7,7 +7,7 @@
 
 use std::str::FromStr;
 
-use pixi_lsp_backend_client::types::{
+use pixi_lsp_build_types::{
     BinaryPackageSpec, CondaBuildV1Dependency, CondaBuildV1RunExports, CondaOutput, ConstraintSpec,
     NamedSpec, PackageSpec, PinBound, PinSpec, SourcePackageSpec,
 };
@@ -390,7 +390,7 @@ pub(crate) fn own_run_exports(
 
 #[cfg(test)]
 mod tests {
-    use pixi_lsp_backend_client::types::CondaOutputsResult;
+    use pixi_lsp_build_types::CondaOutputsResult;
     use rattler_conda_types::package::RunExportsJson;
 
     use super::*;
