@@ -492,6 +492,9 @@ impl FileAnalysis {
 }
 
 #[cfg(test)]
+mod wire_tests;
+
+#[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
