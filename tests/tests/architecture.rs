@@ -97,7 +97,8 @@ fn analysis_crates_do_no_io_and_know_no_lsp() {
 }
 
 /// The backend protocol's messages are plain serde types: the IDE builds the project model
-/// with them, so they must bring no IO, no runtime and none of our crates with them.
+/// with them (the same types the client sends), so they must bring no IO, no runtime and
+/// none of our crates with them.
 #[test]
 fn the_wire_types_are_plain_serde() {
     let crates = crates();
@@ -114,7 +115,7 @@ fn the_wire_types_are_plain_serde() {
         types.contains_key("serde"),
         "the wire types are serde types: {types:?}"
     );
-    for user in ["pixi-lsp-backend-client", "pixi-lsp-build"] {
+    for user in ["pixi-lsp-ide", "pixi-lsp-backend-client", "pixi-lsp-build"] {
         assert!(
             crates[user].contains_key("pixi-lsp-build-types"),
             "{user} does not use the shared wire types"

@@ -55,7 +55,7 @@ fn case(upstream: &Path, name: &str) -> Case {
         ws.join("pixi.toml"),
         ws.clone(),
         BackendSpec::new(RATTLER_BUILD, vec![channel.url()]),
-        read("project_model.json"),
+        serde_json::from_value(read("project_model.json")).unwrap(),
         vec![channel.url()],
         platform,
         root.join("out"),

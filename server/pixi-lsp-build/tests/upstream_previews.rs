@@ -64,7 +64,7 @@ async fn every_transcript_previews_with_the_outputs_it_recorded() {
             manifest_path: init.manifest_path.clone(),
             workspace_dir: source.clone(),
             backend: BackendSpec::new(backend, Vec::new()),
-            project_model: serde_json::to_value(init.project_model.unwrap()).unwrap(),
+            project_model: init.project_model.unwrap(),
             configuration: init.configuration.unwrap_or(Value::Null),
             target_configuration: Value::Null,
             channels: Vec::new(),

@@ -9,7 +9,7 @@ use pixi_lsp_build::{
     BackendSpec, BuildRequest, PathDependencies, PreviewError, PreviewRequest, Subdir,
 };
 use pixi_lsp_channels::{ChannelsConfig, resolve_channel};
-use pixi_lsp_ide::{BackendProblem, CancelToken, FileAnalysis, FileKind};
+use pixi_lsp_ide::{BackendProblem, BuildInputsError, CancelToken, FileAnalysis, FileKind};
 use url::Url;
 
 use crate::{Document, Host};
@@ -26,8 +26,9 @@ pub enum OnDiskError {
     Missing(PathBuf),
     #[error("{0} has no pixi.toml or pyproject.toml with [tool.pixi]")]
     NoManifest(PathBuf),
-    #[error("this manifest has no `[package.build]` with a backend name")]
-    NoBackend,
+    /// No backend named, or a project model that cannot be built from the manifest.
+    #[error(transparent)]
+    BuildInputs(#[from] BuildInputsError),
     #[error("invalid channel `{channel}`: {reason}")]
     InvalidChannel { channel: String, reason: String },
 }
@@ -57,7 +58,7 @@ pub fn preview_request(
     workspace_dir: &Path,
     alias: &Url,
 ) -> Result<PreviewRequest, OnDiskError> {
-    let inputs = analysis.build_inputs().ok_or(OnDiskError::NoBackend)?;
+    let inputs = analysis.build_inputs()?;
     // Relative channel paths are relative to the manifest that names them: the backend's
     // to the package manifest, the workspace's to the workspace manifest.
     let package_dir = manifest_path.parent().unwrap_or(Path::new("/"));
@@ -74,10 +75,11 @@ pub fn preview_request(
             })
             .collect()
     };
-    let package = inputs.project_model["name"]
-        .as_str()
-        .unwrap_or(&inputs.backend.name)
-        .to_owned();
+    let package = inputs
+        .project_model
+        .name
+        .clone()
+        .unwrap_or_else(|| inputs.backend.name.clone());
     let host_platform = Subdir::current().unwrap_or(Subdir::NoArch);
     // As pixi: `[workspace.build-variants]`, the host platform's targets first.
     let variant_configuration =

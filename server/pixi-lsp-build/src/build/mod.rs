@@ -45,7 +45,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pixi_lsp_backend_client::{BackendProcess, CallOptions};
-use pixi_lsp_build_types::{CondaOutputsParams, InitializeParams};
+use pixi_lsp_build_types::CondaOutputsParams;
 use serde::Serialize;
 use url::Url;
 
@@ -225,7 +225,7 @@ async fn run(
         10.0,
         "starting the build backend".into(),
     );
-    let init = initialize_params(request)?;
+    let init = crate::preview::initialize_params(&request.package);
     let mut command =
         pixi_lsp_backend_client::BackendCommand::new(resolved.command.program.clone());
     for arg in &resolved.command.args {
@@ -402,15 +402,4 @@ fn check_output_dir(dir: &Path) -> Result<(), BuildError> {
     std::fs::write(&probe, b"").map_err(fail)?;
     let _ = std::fs::remove_file(&probe);
     Ok(())
-}
-
-fn initialize_params(request: &BuildRequest) -> Result<InitializeParams, BuildError> {
-    crate::preview::initialize_params_for(
-        &request.package.manifest_path,
-        &request.package.workspace_dir,
-        &request.package.project_model,
-        &request.package.configuration,
-        &request.package.target_configuration,
-    )
-    .map_err(BuildError::InvalidModel)
 }
