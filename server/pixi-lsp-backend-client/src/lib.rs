@@ -9,12 +9,14 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cancel;
+mod command;
 mod error;
 pub mod jsonrpc;
 mod process;
 mod stderr;
 
 pub use cancel::CancelToken;
+pub use command::BackendCommand;
 pub use error::BackendError;
-pub use process::{BackendCommand, BackendProcess, CallOptions, ProcessConfig};
+pub use process::{BackendProcess, CallOptions, ProcessConfig};
 pub use stderr::{StderrCallback, StderrLimits};

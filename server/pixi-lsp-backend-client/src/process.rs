@@ -5,8 +5,6 @@
 //! the process: after that the stream can't be trusted, and a half-finished
 //! build must not keep running. Dropping the handle kills and reaps too.
 
-use std::ffi::OsString;
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -23,6 +21,7 @@ use tokio::process::{Child, ChildStdin, ChildStdout};
 use tokio::task::JoinHandle;
 
 use crate::cancel::CancelToken;
+use crate::command::BackendCommand;
 use crate::error::BackendError;
 use crate::jsonrpc::{Request, Response};
 use crate::stderr::{StderrCallback, StderrLimits, StderrSink};
@@ -39,42 +38,6 @@ const EXIT_GRACE: Duration = Duration::from_secs(2);
 /// How long to wait for the last stderr lines after the process ended
 /// (grandchildren may hold the pipe open).
 const STDERR_DRAIN: Duration = Duration::from_millis(500);
-
-/// What to run. Mirrors how pixi starts a backend: the executable, usually
-/// without arguments, with extra env vars (the activated prefix) on top of
-/// the inherited environment.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BackendCommand {
-    pub program: OsString,
-    pub args: Vec<OsString>,
-    /// Added to (and overriding) the inherited environment.
-    pub env: Vec<(OsString, OsString)>,
-    pub cwd: Option<PathBuf>,
-}
-
-impl BackendCommand {
-    pub fn new(program: impl Into<OsString>) -> Self {
-        BackendCommand {
-            program: program.into(),
-            ..Default::default()
-        }
-    }
-
-    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
-        self.args.push(arg.into());
-        self
-    }
-
-    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
-        self.env.push((key.into(), value.into()));
-        self
-    }
-
-    pub fn cwd(mut self, cwd: impl Into<PathBuf>) -> Self {
-        self.cwd = Some(cwd.into());
-        self
-    }
-}
 
 /// Process-wide options.
 #[derive(Clone)]
@@ -163,10 +126,8 @@ impl BackendProcess {
         config: ProcessConfig,
     ) -> Result<Self, BackendError> {
         let program = command.program.to_string_lossy().into_owned();
-        let mut cmd = tokio::process::Command::new(&command.program);
-        cmd.args(&command.args)
-            .envs(command.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::piped())
+        let mut cmd = command.to_tokio();
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             // A backstop: our Drop kills and reaps explicitly.
@@ -175,9 +136,6 @@ impl BackendProcess {
         // started along (a cancelled build must not keep running underneath).
         #[cfg(unix)]
         cmd.process_group(0);
-        if let Some(cwd) = &command.cwd {
-            cmd.current_dir(cwd);
-        }
         let mut child = cmd.spawn().map_err(|source| BackendError::Spawn {
             program: program.clone(),
             source,

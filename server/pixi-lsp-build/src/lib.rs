@@ -12,7 +12,6 @@
 mod activation;
 mod build;
 mod cancel;
-mod command;
 mod install;
 mod overrides;
 mod preview;
@@ -24,7 +23,6 @@ pub use build::{
     NoPathDependencies, PathDependencies, build_package,
 };
 pub use cancel::{Cancel, CancelHandle};
-pub use command::BackendCommand;
 pub use overrides::{
     BackendOverride, BackendOverrides, OVERRIDE_ALL_VAR, OVERRIDE_VAR, OverriddenBackend,
     OverrideParseError,

@@ -177,14 +177,6 @@ impl BackendPool {
             .resolve(&request.backend, overrides, on_event, cancel)
             .await?;
         let init = initialize_params(request);
-        let mut command =
-            pixi_lsp_backend_client::BackendCommand::new(resolved.command.program.clone());
-        for arg in &resolved.command.args {
-            command = command.arg(arg);
-        }
-        for (k, v) in &resolved.command.env {
-            command = command.env(k, v);
-        }
         let key = {
             let mut h = DefaultHasher::new();
             resolved.command.program.hash(&mut h);
@@ -198,7 +190,14 @@ impl BackendPool {
             None => resolved.command.program.display().to_string(),
         };
         let process = self
-            .process_for(&request.manifest_path, key, command, &init, &label, call)
+            .process_for(
+                &request.manifest_path,
+                key,
+                resolved.command.clone(),
+                &init,
+                &label,
+                call,
+            )
             .await?;
         std::fs::create_dir_all(&request.work_dir).map_err(|source| PreviewError::WorkDir {
             path: request.work_dir.clone(),

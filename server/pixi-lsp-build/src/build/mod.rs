@@ -226,20 +226,13 @@ async fn run(
         "starting the build backend".into(),
     );
     let init = crate::preview::initialize_params(&request.package);
-    let mut command =
-        pixi_lsp_backend_client::BackendCommand::new(resolved.command.program.clone());
-    for arg in &resolved.command.args {
-        command = command.arg(arg);
-    }
-    for (k, v) in &resolved.command.env {
-        command = command.env(k, v);
-    }
     let label = match &resolved.backend_version {
         Some(v) => format!("{}@{v}", request.package.backend.name),
         None => resolved.command.program.display().to_string(),
     };
     let backend_err = |stage: &'static str| move |source| BuildError::Backend { stage, source };
-    let process = Arc::new(BackendProcess::spawn(command).map_err(backend_err("spawn"))?);
+    let process =
+        Arc::new(BackendProcess::spawn(resolved.command.clone()).map_err(backend_err("spawn"))?);
     lock(cleanup).process = Some(process.clone());
     events(BuildEvent::BackendStarted {
         pid: process.pid(),
