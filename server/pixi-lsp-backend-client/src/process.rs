@@ -576,16 +576,29 @@ fn snippet(text: &str) -> String {
     format!("{}…", &text[..cut])
 }
 
-/// Reads a result, naming the field that does not fit (`outputs[0].metadata.noarch: …`):
-/// without the path, serde's message alone does not say where to look.
-fn read_result<R: DeserializeOwned>(value: Value) -> Result<R, String> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        if path == "." {
-            e.into_inner().to_string()
-        } else {
-            format!("at `{path}`: {}", e.into_inner())
-        }
+/// A result that does not read as the method's, with the field that does not fit
+/// (`outputs[0].metadata.noarch`): without the path, serde's message alone does not say
+/// where to look.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{source}", at(path))]
+struct UnreadableResult {
+    /// `.` for the result itself.
+    path: String,
+    source: serde_json::Error,
+}
+
+fn at(path: &str) -> String {
+    if path == "." {
+        String::new()
+    } else {
+        format!("at `{path}`: ")
+    }
+}
+
+fn read_result<R: DeserializeOwned>(value: Value) -> Result<R, UnreadableResult> {
+    serde_path_to_error::deserialize(value).map_err(|e| UnreadableResult {
+        path: e.path().to_string(),
+        source: e.into_inner(),
     })
 }
 
@@ -605,7 +618,9 @@ mod tests {
     #[test]
     fn an_unreadable_result_names_the_field() {
         let value = serde_json::json!({"outputs": [{"metadata": {"name": "a", "version": "1", "build": "h_0", "buildNumber": "zero", "subdir": "noarch", "variant": {}}}], "inputGlobs": []});
-        let err = read_result::<CondaOutputsResult>(value).unwrap_err();
+        let err = read_result::<CondaOutputsResult>(value)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("at `outputs[0].metadata.buildNumber`: invalid type"),
             "{err}"

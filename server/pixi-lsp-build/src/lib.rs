@@ -20,7 +20,8 @@ mod user_recipe;
 
 pub use build::{
     BuildError, BuildEvent, BuildOutcome, BuildRequest, BuildStage, BuiltArtifact,
-    NoPathDependencies, PathDependencies, build_package,
+    NoPathDependencies, PathDependencies, PathDependenciesUnsupported, PathDependencyError,
+    build_package,
 };
 pub use cancel::{Cancel, CancelHandle};
 pub use overrides::{

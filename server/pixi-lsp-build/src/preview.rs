@@ -90,9 +90,9 @@ pub enum PreviewError {
     NoRecipe { work_dir: PathBuf },
     #[error("the generated recipe is not valid: {0}")]
     InvalidRecipe(String),
-    /// The editor's settings for backends are unusable (e.g. a malformed override list).
-    #[error("{0}")]
-    Settings(String),
+    /// The editor's settings for backends are unusable (a malformed override list).
+    #[error(transparent)]
+    Settings(crate::OverrideParseError),
 }
 
 /// File-system timestamps may be coarse (FAT, some network file systems: 2 s).

@@ -20,7 +20,11 @@ struct Workspace {
 }
 
 impl PathDependencies for Workspace {
-    fn request(&self, source: &Path, dependent: &BuildRequest) -> Result<BuildRequest, String> {
+    fn request(
+        &self,
+        source: &Path,
+        dependent: &BuildRequest,
+    ) -> Result<BuildRequest, pixi_lsp_build::PathDependencyError> {
         let dir = source
             .canonicalize()
             .map_err(|e| format!("{}: {e}", source.display()))?;
@@ -307,6 +311,11 @@ async fn a_failing_path_dependency_is_named_and_nothing_is_built_after_it() {
         matches!(&err, BuildError::PathDependency { name, path: Some(p), .. }
             if name == "lib" && p.ends_with("pkg/../lib")),
         "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .ends_with("path dependencies are not supported here"),
+        "{err}"
     );
 }
 

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pixi_lsp_build::{
-    BackendSpec, BuildRequest, PathDependencies, PreviewError, PreviewRequest, Subdir,
+    BackendSpec, BuildRequest, PathDependencies, PathDependencyError, PreviewError, PreviewRequest,
+    Subdir,
 };
 use pixi_lsp_channels::{ChannelsConfig, resolve_channel};
 use pixi_lsp_ide::{BackendProblem, BuildInputsError, CancelToken, FileAnalysis, FileKind};
@@ -203,10 +204,13 @@ pub struct PathDependenciesOnDisk {
 }
 
 impl PathDependencies for PathDependenciesOnDisk {
-    fn request(&self, source: &Path, dependent: &BuildRequest) -> Result<BuildRequest, String> {
-        let manifest = package_manifest(source).map_err(|e| e.to_string())?;
-        let (preview, _) =
-            preview_request_on_disk(&manifest, self.alias.as_ref()).map_err(|e| e.to_string())?;
+    fn request(
+        &self,
+        source: &Path,
+        dependent: &BuildRequest,
+    ) -> Result<BuildRequest, PathDependencyError> {
+        let manifest = package_manifest(source)?;
+        let (preview, _) = preview_request_on_disk(&manifest, self.alias.as_ref())?;
         let mut request = BuildRequest::from_preview(preview, dependent.output_dir.clone());
         request.package.host_platform = dependent.package.host_platform;
         request.build_platform = dependent.build_platform;

@@ -32,7 +32,9 @@ mod specs;
 mod types;
 
 pub(crate) use cache::sources_fingerprint;
-pub use path_deps::{NoPathDependencies, PathDependencies};
+pub use path_deps::{
+    NoPathDependencies, PathDependencies, PathDependenciesUnsupported, PathDependencyError,
+};
 pub use types::{BuildError, BuildEvent, BuildOutcome, BuildRequest, BuildStage, BuiltArtifact};
 
 use cleanup::{SharedCleanup, lock, stamp};
