@@ -83,9 +83,42 @@ fn analysis_crates_do_no_io_and_know_no_lsp() {
                 deps[*io]
             );
         }
+        for runs_things in [
+            "pixi-lsp-server",
+            "pixi-lsp-build",
+            "pixi-lsp-backend-client",
+        ] {
+            assert!(
+                !deps.contains_key(runs_things),
+                "{name} depends on a crate that runs things: {deps:?}"
+            );
+        }
+    }
+}
+
+/// The backend protocol's messages are plain serde types: the IDE builds the project model
+/// with them (the same types the client sends), so they must bring no IO, no runtime and
+/// none of our crates with them.
+#[test]
+fn the_wire_types_are_plain_serde() {
+    let crates = crates();
+    let types = crates
+        .get("pixi-lsp-build-types")
+        .expect("a crate for the wire types");
+    for dep in types.keys() {
         assert!(
-            !deps.contains_key("pixi-lsp-server") && !deps.contains_key("pixi-lsp-build"),
-            "{name} depends on a crate that runs things: {deps:?}"
+            !IO.contains(&dep.as_str()) && !dep.starts_with("pixi-lsp"),
+            "pixi-lsp-build-types depends on {dep}"
+        );
+    }
+    assert!(
+        types.contains_key("serde"),
+        "the wire types are serde types: {types:?}"
+    );
+    for user in ["pixi-lsp-ide", "pixi-lsp-backend-client", "pixi-lsp-build"] {
+        assert!(
+            crates[user].contains_key("pixi-lsp-build-types"),
+            "{user} does not use the shared wire types"
         );
     }
 }

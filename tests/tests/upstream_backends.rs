@@ -12,10 +12,10 @@ use std::path::Path;
 use std::process::Command;
 
 use common::binary;
-use pixi_lsp_backend_client::types::{
+use pixi_lsp_backend_client::{BackendCommand, BackendProcess, CallOptions};
+use pixi_lsp_build_types::{
     CondaOutputsParams, CondaOutputsResult, InitializeParams, NegotiateCapabilitiesParams,
 };
-use pixi_lsp_backend_client::{BackendCommand, BackendProcess, CallOptions};
 use pixi_lsp_test_utils::{IndexOptions, LocalChannel};
 use pixi_lsp_tests::client::{Client, ClientBuilder, file_uri};
 use pixi_lsp_tests::upstream::{

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::binary;
-use pixi_lsp_backend_client::types::CondaOutputsResult;
+use pixi_lsp_build_types::CondaOutputsResult;
 use pixi_lsp_test_utils::{IndexOptions, LocalChannel};
 use pixi_lsp_tests::client::{ClientBuilder, file_uri};
 use pixi_lsp_tests::upstream::{RecordedCase, recorded_cases, upstream_backends};
@@ -40,7 +40,7 @@ fn expected(case: &RecordedCase) -> Expected {
     };
     let response: CondaOutputsResult = serde_json::from_str(&response).unwrap();
     let output = &response.outputs[0];
-    let names = |deps: &Option<pixi_lsp_backend_client::types::CondaOutputDependencies>| {
+    let names = |deps: &Option<pixi_lsp_build_types::CondaOutputDependencies>| {
         let mut names: Vec<String> = deps
             .iter()
             .flat_map(|d| &d.depends)

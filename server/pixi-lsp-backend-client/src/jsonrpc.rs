@@ -38,31 +38,56 @@ pub struct Response {
     pub outcome: Result<Value, RpcError>,
 }
 
+/// Why a stdout line is not a JSON-RPC response.
+#[derive(Debug, thiserror::Error)]
+pub enum NotAResponse {
+    #[error("not JSON ({0})")]
+    NotJson(#[source] serde_json::Error),
+    #[error("not a JSON object")]
+    NotAnObject,
+    #[error("missing \"jsonrpc\": \"2.0\"")]
+    NotJsonRpc2,
+    #[error("unexpected request or notification from the backend")]
+    RequestFromBackend,
+    #[error("unexpected id {0}")]
+    UnexpectedId(Value),
+    #[error("missing \"id\"")]
+    MissingId,
+    #[error("malformed error object ({0})")]
+    MalformedError(#[source] serde_json::Error),
+    #[error("a response needs exactly one of \"result\" and \"error\"")]
+    NotOneOutcome,
+}
+
 impl Response {
-    /// Parses one stdout line. `Err` carries why it is not a JSON-RPC response.
-    pub fn parse(line: &str) -> Result<Response, String> {
-        let value: Value = serde_json::from_str(line).map_err(|e| format!("not JSON ({e})"))?;
+    /// Parses one stdout line.
+    pub fn parse(line: &str) -> Result<Response, NotAResponse> {
+        let value: Value = serde_json::from_str(line).map_err(NotAResponse::NotJson)?;
         let Value::Object(mut map) = value else {
-            return Err("not a JSON object".to_owned());
+            return Err(NotAResponse::NotAnObject);
         };
         if map.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
-            return Err("missing \"jsonrpc\": \"2.0\"".to_owned());
+            return Err(NotAResponse::NotJsonRpc2);
         }
         if map.contains_key("method") {
-            return Err("unexpected request or notification from the backend".to_owned());
+            return Err(NotAResponse::RequestFromBackend);
         }
         let id = match map.get("id") {
             Some(Value::Null) => None,
-            Some(Value::Number(n)) => Some(n.as_u64().ok_or_else(|| format!("unexpected id {n}"))?),
-            Some(other) => return Err(format!("unexpected id {other}")),
-            None => return Err("missing \"id\"".to_owned()),
+            Some(Value::Number(n)) => Some(
+                n.as_u64()
+                    .ok_or_else(|| NotAResponse::UnexpectedId(Value::Number(n.clone())))?,
+            ),
+            Some(other) => return Err(NotAResponse::UnexpectedId(other.clone())),
+            None => return Err(NotAResponse::MissingId),
         };
-        let outcome = match (map.remove("result"), map.remove("error")) {
-            (Some(result), None) => Ok(result),
-            (None, Some(error)) => Err(serde_json::from_value::<RpcError>(error)
-                .map_err(|e| format!("malformed error object ({e})"))?),
-            _ => return Err("a response needs exactly one of \"result\" and \"error\"".to_owned()),
-        };
+        let outcome =
+            match (map.remove("result"), map.remove("error")) {
+                (Some(result), None) => Ok(result),
+                (None, Some(error)) => Err(serde_json::from_value::<RpcError>(error)
+                    .map_err(NotAResponse::MalformedError)?),
+                _ => return Err(NotAResponse::NotOneOutcome),
+            };
         Ok(Response { id, outcome })
     }
 }
@@ -127,5 +152,49 @@ impl ErrorReport {
             labels: list("labels"),
             related: list("related"),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_that_is_not_a_response_says_why() {
+        for (line, why) in [
+            (
+                "{",
+                "not JSON (EOF while parsing an object at line 1 column 1)",
+            ),
+            ("[1]", "not a JSON object"),
+            (r#"{"id": 1, "result": 1}"#, r#"missing "jsonrpc": "2.0""#),
+            (
+                r#"{"jsonrpc": "2.0", "method": "log", "params": {}}"#,
+                "unexpected request or notification from the backend",
+            ),
+            (
+                r#"{"jsonrpc": "2.0", "id": -1, "result": 1}"#,
+                "unexpected id -1",
+            ),
+            (
+                r#"{"jsonrpc": "2.0", "id": "a", "result": 1}"#,
+                r#"unexpected id "a""#,
+            ),
+            (r#"{"jsonrpc": "2.0", "result": 1}"#, r#"missing "id""#),
+            (
+                r#"{"jsonrpc": "2.0", "id": 1, "error": {"code": "x"}}"#,
+                "malformed error object (invalid type: string \"x\", expected i64)",
+            ),
+            (
+                r#"{"jsonrpc": "2.0", "id": 1, "result": 1, "error": {}}"#,
+                r#"a response needs exactly one of "result" and "error""#,
+            ),
+        ] {
+            let err = Response::parse(line).unwrap_err();
+            assert_eq!(err.to_string(), why, "{line}");
+        }
+        let ok = Response::parse(r#"{"jsonrpc": "2.0", "id": null, "error": {"code": -32700, "message": "parse error"}}"#).unwrap();
+        assert_eq!(ok.id, None);
+        assert_eq!(ok.outcome.unwrap_err().code, PARSE_ERROR);
     }
 }

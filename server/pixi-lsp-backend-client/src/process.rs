@@ -5,11 +5,14 @@
 //! the process: after that the stream can't be trusted, and a half-finished
 //! build must not keep running. Dropping the handle kills and reaps too.
 
-use std::ffi::OsString;
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
+use pixi_lsp_build_types::{
+    BackendCapabilities, CondaBuildV1Params, CondaBuildV1Result, CondaOutputsParams,
+    CondaOutputsResult, InitializeParams, InitializeResult, NegotiateCapabilitiesParams,
+    NegotiateCapabilitiesResult, methods,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -18,15 +21,11 @@ use tokio::process::{Child, ChildStdin, ChildStdout};
 use tokio::task::JoinHandle;
 
 use crate::cancel::CancelToken;
+use crate::command::BackendCommand;
 use crate::error::BackendError;
 use crate::jsonrpc::{Request, Response};
 use crate::process_tree::ProcessTree;
 use crate::stderr::{StderrCallback, StderrLimits, StderrSink};
-use crate::types::{
-    BackendCapabilities, CondaBuildV1Params, CondaBuildV1Result, CondaOutputsParams,
-    CondaOutputsResult, InitializeParams, InitializeResult, NegotiateCapabilitiesParams,
-    NegotiateCapabilitiesResult, methods,
-};
 
 /// Longest stdout line we accept; a backend that streams more without a
 /// newline is broken, and we must not buffer it forever.
@@ -40,42 +39,6 @@ const EXIT_GRACE: Duration = Duration::from_secs(2);
 /// How long to wait for the last stderr lines after the process ended
 /// (grandchildren may hold the pipe open).
 const STDERR_DRAIN: Duration = Duration::from_millis(500);
-
-/// What to run. Mirrors how pixi starts a backend: the executable, usually
-/// without arguments, with extra env vars (the activated prefix) on top of
-/// the inherited environment.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BackendCommand {
-    pub program: OsString,
-    pub args: Vec<OsString>,
-    /// Added to (and overriding) the inherited environment.
-    pub env: Vec<(OsString, OsString)>,
-    pub cwd: Option<PathBuf>,
-}
-
-impl BackendCommand {
-    pub fn new(program: impl Into<OsString>) -> Self {
-        BackendCommand {
-            program: program.into(),
-            ..Default::default()
-        }
-    }
-
-    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
-        self.args.push(arg.into());
-        self
-    }
-
-    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
-        self.env.push((key.into(), value.into()));
-        self
-    }
-
-    pub fn cwd(mut self, cwd: impl Into<PathBuf>) -> Self {
-        self.cwd = Some(cwd.into());
-        self
-    }
-}
 
 /// Process-wide options.
 #[derive(Clone)]
@@ -164,10 +127,8 @@ impl BackendProcess {
         config: ProcessConfig,
     ) -> Result<Self, BackendError> {
         let program = command.program.to_string_lossy().into_owned();
-        let mut cmd = tokio::process::Command::new(&command.program);
-        cmd.args(&command.args)
-            .envs(command.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::piped())
+        let mut cmd = command.to_tokio();
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             // A backstop: our Drop kills and reaps explicitly.
@@ -175,9 +136,6 @@ impl BackendProcess {
         // Its own process group, so that the whole tree ends with it (see `process_tree`).
         #[cfg(unix)]
         cmd.process_group(0);
-        if let Some(cwd) = &command.cwd {
-            cmd.current_dir(cwd);
-        }
         let mut child = cmd.spawn().map_err(|source| BackendError::Spawn {
             program: program.clone(),
             source,
@@ -604,16 +562,29 @@ fn snippet(text: &str) -> String {
     format!("{}…", &text[..cut])
 }
 
-/// Reads a result, naming the field that does not fit (`outputs[0].metadata.noarch: …`):
-/// without the path, serde's message alone does not say where to look.
-fn read_result<R: DeserializeOwned>(value: Value) -> Result<R, String> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        if path == "." {
-            e.into_inner().to_string()
-        } else {
-            format!("at `{path}`: {}", e.into_inner())
-        }
+/// A result that does not read as the method's, with the field that does not fit
+/// (`outputs[0].metadata.noarch`): without the path, serde's message alone does not say
+/// where to look.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{source}", at(path))]
+struct UnreadableResult {
+    /// `.` for the result itself.
+    path: String,
+    source: serde_json::Error,
+}
+
+fn at(path: &str) -> String {
+    if path == "." {
+        String::new()
+    } else {
+        format!("at `{path}`: ")
+    }
+}
+
+fn read_result<R: DeserializeOwned>(value: Value) -> Result<R, UnreadableResult> {
+    serde_path_to_error::deserialize(value).map_err(|e| UnreadableResult {
+        path: e.path().to_string(),
+        source: e.into_inner(),
     })
 }
 
@@ -628,12 +599,14 @@ fn backend_name(program: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::CondaOutputsResult;
+    use pixi_lsp_build_types::CondaOutputsResult;
 
     #[test]
     fn an_unreadable_result_names_the_field() {
         let value = serde_json::json!({"outputs": [{"metadata": {"name": "a", "version": "1", "build": "h_0", "buildNumber": "zero", "subdir": "noarch", "variant": {}}}], "inputGlobs": []});
-        let err = read_result::<CondaOutputsResult>(value).unwrap_err();
+        let err = read_result::<CondaOutputsResult>(value)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("at `outputs[0].metadata.buildNumber`: invalid type"),
             "{err}"

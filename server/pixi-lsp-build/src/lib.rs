@@ -12,7 +12,6 @@
 mod activation;
 mod build;
 mod cancel;
-mod command;
 mod install;
 mod overrides;
 mod preview;
@@ -21,10 +20,10 @@ mod user_recipe;
 
 pub use build::{
     BuildError, BuildEvent, BuildOutcome, BuildRequest, BuildStage, BuiltArtifact,
-    NoPathDependencies, PathDependencies, build_package,
+    NoPathDependencies, PathDependencies, PathDependenciesUnsupported, PathDependencyError,
+    build_package,
 };
 pub use cancel::{Cancel, CancelHandle};
-pub use command::BackendCommand;
 pub use overrides::{
     BackendOverride, BackendOverrides, OVERRIDE_ALL_VAR, OVERRIDE_VAR, OverriddenBackend,
     OverrideParseError,

@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use pixi_lsp_backend_client::types::{
-    CondaOutput, CondaOutputsParams, InitializeParams, NamedSpec, PackageSpec, VariantValue,
-};
 use pixi_lsp_backend_client::{BackendError, BackendProcess, CallOptions};
+use pixi_lsp_build_types::{
+    CondaOutput, CondaOutputsParams, InitializeParams, NamedSpec, PackageSpec, ProjectModel,
+    VariantValue,
+};
 use serde_json::Value;
 use url::Url;
 
@@ -26,8 +27,11 @@ pub struct PreviewRequest {
     pub manifest_path: PathBuf,
     pub workspace_dir: PathBuf,
     pub backend: BackendSpec,
-    pub project_model: Value,
+    pub project_model: ProjectModel,
+    /// The backend's own configuration (`null` when none): free-form JSON, its keys are
+    /// the backend's.
     pub configuration: Value,
+    /// Selector → configuration (`null` when none), free-form like `configuration`.
     pub target_configuration: Value,
     /// The channels outputs are resolved against (the workspace's).
     pub channels: Vec<Url>,
@@ -41,10 +45,7 @@ pub struct PreviewRequest {
 impl PreviewRequest {
     /// The package's name from its project model (`package` when it has none).
     pub fn package_name(&self) -> &str {
-        self.project_model
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("package")
+        self.project_model.name.as_deref().unwrap_or("package")
     }
 }
 
@@ -79,15 +80,19 @@ pub enum PreviewError {
     Resolve(#[from] ResolveError),
     #[error(transparent)]
     Backend(#[from] BackendError),
-    #[error("the manifest cannot be turned into a project model: {0}")]
-    InvalidModel(String),
+    #[error("cannot create the work directory {}: {source}", path.display())]
+    WorkDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("the backend wrote no recipe to {} and the package has no recipe.yaml", work_dir.display())]
     NoRecipe { work_dir: PathBuf },
     #[error("the generated recipe is not valid: {0}")]
     InvalidRecipe(String),
-    /// The editor's settings for backends are unusable (e.g. a malformed override list).
-    #[error("{0}")]
-    Settings(String),
+    /// The editor's settings for backends are unusable (a malformed override list).
+    #[error(transparent)]
+    Settings(crate::OverrideParseError),
 }
 
 /// File-system timestamps may be coarse (FAT, some network file systems: 2 s).
@@ -171,15 +176,7 @@ impl BackendPool {
         let resolved = resolver
             .resolve(&request.backend, overrides, on_event, cancel)
             .await?;
-        let init = initialize_params(request)?;
-        let mut command =
-            pixi_lsp_backend_client::BackendCommand::new(resolved.command.program.clone());
-        for arg in &resolved.command.args {
-            command = command.arg(arg);
-        }
-        for (k, v) in &resolved.command.env {
-            command = command.env(k, v);
-        }
+        let init = initialize_params(request);
         let key = {
             let mut h = DefaultHasher::new();
             resolved.command.program.hash(&mut h);
@@ -193,10 +190,18 @@ impl BackendPool {
             None => resolved.command.program.display().to_string(),
         };
         let process = self
-            .process_for(&request.manifest_path, key, command, &init, &label, call)
+            .process_for(
+                &request.manifest_path,
+                key,
+                resolved.command.clone(),
+                &init,
+                &label,
+                call,
+            )
             .await?;
-        std::fs::create_dir_all(&request.work_dir).map_err(|e| {
-            PreviewError::InvalidModel(format!("cannot create {}: {e}", request.work_dir.display()))
+        std::fs::create_dir_all(&request.work_dir).map_err(|source| PreviewError::WorkDir {
+            path: request.work_dir.clone(),
+            source,
         })?;
         let params = CondaOutputsParams {
             channels: request.channels.iter().map(Url::to_string).collect(),
@@ -330,41 +335,26 @@ fn read_recipe(
     Ok((recipe, variants, RecipeOrigin::User { path }))
 }
 
-fn initialize_params(request: &PreviewRequest) -> Result<InitializeParams, PreviewError> {
-    initialize_params_for(
-        &request.manifest_path,
-        &request.workspace_dir,
-        &request.project_model,
-        &request.configuration,
-        &request.target_configuration,
-    )
-    .map_err(PreviewError::InvalidModel)
-}
-
 /// `initialize` as pixi sends it for a manifest (shared by previews and builds).
-pub(crate) fn initialize_params_for(
-    manifest_path: &Path,
-    workspace_dir: &Path,
-    project_model: &Value,
-    configuration: &Value,
-    target_configuration: &Value,
-) -> Result<InitializeParams, String> {
-    let project_model = serde_json::from_value(project_model.clone()).map_err(|e| e.to_string())?;
-    let target_configuration = match target_configuration {
+pub(crate) fn initialize_params(request: &PreviewRequest) -> InitializeParams {
+    let manifest_path = &request.manifest_path;
+    let workspace_dir = &request.workspace_dir;
+    let target_configuration = match &request.target_configuration {
         Value::Object(map) => Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
         _ => None,
     };
-    Ok(InitializeParams {
+    let configuration = &request.configuration;
+    InitializeParams {
         manifest_path: manifest_path.to_owned(),
         source_directory: manifest_path.parent().map(Path::to_owned),
         workspace_directory: Some(workspace_dir.to_owned()),
         checkout_root: None,
         cache_directory: None,
         workspace_scratch_directory: Some(workspace_dir.join(".pixi/scratch-v0")),
-        project_model: Some(project_model),
+        project_model: Some(request.project_model.clone()),
         configuration: (!configuration.is_null()).then(|| configuration.clone()),
         target_configuration,
-    })
+    }
 }
 
 /// A recipe that is not YAML is the backend's bug, but the user should hear about it.
@@ -392,7 +382,7 @@ fn spec_text(spec: &NamedSpec<PackageSpec>) -> String {
 }
 
 fn summary(output: &CondaOutput) -> OutputSummary {
-    let deps = |d: Option<&pixi_lsp_backend_client::types::CondaOutputDependencies>| {
+    let deps = |d: Option<&pixi_lsp_build_types::CondaOutputDependencies>| {
         d.map(|d| d.depends.iter().map(spec_text).collect())
             .unwrap_or_default()
     };
@@ -419,7 +409,7 @@ mod tests {
             manifest_path: dir.join("pixi.toml"),
             workspace_dir: dir.to_owned(),
             backend: BackendSpec::new("pixi-build-rattler-build", Vec::new()),
-            project_model: Value::Null,
+            project_model: ProjectModel::default(),
             configuration: Value::Null,
             target_configuration: Value::Null,
             channels: Vec::new(),

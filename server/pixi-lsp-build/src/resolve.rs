@@ -16,9 +16,9 @@ use url::Url;
 
 use crate::activation;
 use crate::cancel::Cancel;
-use crate::command::BackendCommand;
 use crate::install::{self, EnvKey};
 use crate::overrides::{BackendOverride, BackendOverrides};
+use pixi_lsp_backend_client::BackendCommand;
 
 /// The API version pixi speaks; overridden backends are assumed to speak it too.
 pub const CURRENT_API_VERSION: u64 = 7;
@@ -350,9 +350,8 @@ impl BackendResolver {
         Ok(ResolvedBackend {
             command: BackendCommand {
                 program,
-                args: Vec::new(),
-                env,
-                cwd: None,
+                env: env.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+                ..BackendCommand::default()
             },
             api_version: marker.api_version,
             backend_version: marker.backend_version,

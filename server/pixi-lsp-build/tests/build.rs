@@ -391,7 +391,10 @@ fn host_platform_defaults_to_the_given_platform() {
         "/ws/pkg/pixi.toml".into(),
         "/ws".into(),
         BackendSpec::new(BACKEND, vec![]),
-        json!({"name": "hello"}),
+        ProjectModel {
+            name: Some("hello".into()),
+            ..Default::default()
+        },
         vec![],
         Subdir::Linux64,
         "/out".into(),

@@ -16,11 +16,15 @@ use rattler_conda_types::Channel;
 /// The packages next to the fixture's `hello`, by directory name: their project model and
 /// `[package.build.config]`.
 struct Workspace {
-    packages: HashMap<String, (Value, Value)>,
+    packages: HashMap<String, (ProjectModel, Value)>,
 }
 
 impl PathDependencies for Workspace {
-    fn request(&self, source: &Path, dependent: &BuildRequest) -> Result<BuildRequest, String> {
+    fn request(
+        &self,
+        source: &Path,
+        dependent: &BuildRequest,
+    ) -> Result<BuildRequest, pixi_lsp_build::PathDependencyError> {
         let dir = source
             .canonicalize()
             .map_err(|e| format!("{}: {e}", source.display()))?;
@@ -44,8 +48,8 @@ impl PathDependencies for Workspace {
     }
 }
 
-fn model(name: &str, host: Value, run: Value) -> Value {
-    json!({
+fn model(name: &str, host: Value, run: Value) -> ProjectModel {
+    serde_json::from_value(json!({
         "name": name,
         "version": "0.2.0",
         "targets": {"defaultTarget": {
@@ -54,7 +58,8 @@ fn model(name: &str, host: Value, run: Value) -> Value {
             "runDependencies": run,
             "runConstraints": {}
         }}
-    })
+    }))
+    .unwrap()
 }
 
 fn source(path: &str) -> Value {
@@ -70,8 +75,11 @@ fn workspace(backend: &Path, lib_host: Value, lib_config: Value) -> (Fixture, Wo
         json!({}),
     );
     let mut request = fx.request.clone();
-    request.package.project_model["targets"]["defaultTarget"]["runDependencies"]["tool"] =
-        source("../tool");
+    let run = request.package.project_model.targets.as_mut().unwrap();
+    let run = run.default_target.as_mut().unwrap();
+    let run = run.run_dependencies.as_mut().unwrap();
+    let tool: PackageSpec = serde_json::from_value(source("../tool")).unwrap();
+    run.insert("tool".to_owned(), tool);
     let fx = Fixture { request, ..fx };
     let ws = fx.root.join("ws");
     for (dir, file) in [("lib", "lib.txt"), ("tool", "tool.txt")] {
@@ -303,6 +311,11 @@ async fn a_failing_path_dependency_is_named_and_nothing_is_built_after_it() {
         matches!(&err, BuildError::PathDependency { name, path: Some(p), .. }
             if name == "lib" && p.ends_with("pkg/../lib")),
         "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .ends_with("path dependencies are not supported here"),
+        "{err}"
     );
 }
 

@@ -112,7 +112,7 @@ fn env_var<'a>(resolved: &'a ResolvedBackend, name: &str) -> Option<&'a str> {
         .env
         .iter()
         .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
+        .and_then(|(_, v)| v.to_str())
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use pixi_lsp_backend_client::types::CondaOutputsResult;
+use pixi_lsp_build_types::CondaOutputsResult;
 use rattler_conda_types::Channel;
 
 const RATTLER_BUILD: &str = "pixi-build-rattler-build";
@@ -55,7 +55,7 @@ fn case(upstream: &Path, name: &str) -> Case {
         ws.join("pixi.toml"),
         ws.clone(),
         BackendSpec::new(RATTLER_BUILD, vec![channel.url()]),
-        read("project_model.json"),
+        serde_json::from_value(read("project_model.json")).unwrap(),
         vec![channel.url()],
         platform,
         root.join("out"),

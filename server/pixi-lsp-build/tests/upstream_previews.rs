@@ -10,8 +10,8 @@ mod common;
 
 use common::*;
 use pixi_lsp_backend_client::CallOptions;
-use pixi_lsp_backend_client::types::{CondaOutputsParams, CondaOutputsResult, InitializeParams};
 use pixi_lsp_build::{BackendPool, PreviewRequest, RecipeOrigin};
+use pixi_lsp_build_types::{CondaOutputsParams, CondaOutputsResult, InitializeParams};
 use pixi_lsp_test_utils::upstream::{case_of_transcript, substituted};
 
 #[tokio::test]
@@ -64,7 +64,7 @@ async fn every_transcript_previews_with_the_outputs_it_recorded() {
             manifest_path: init.manifest_path.clone(),
             workspace_dir: source.clone(),
             backend: BackendSpec::new(backend, Vec::new()),
-            project_model: serde_json::to_value(init.project_model.unwrap()).unwrap(),
+            project_model: init.project_model.unwrap(),
             configuration: init.configuration.unwrap_or(Value::Null),
             target_configuration: Value::Null,
             channels: Vec::new(),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use rattler_conda_types::{Channel, ChannelConfig, Subdir};
+use rattler_conda_types::{Channel, ChannelConfig, ParseChannelError, Subdir};
 use url::Url;
 
 /// One channel as the manifest names it, and where it resolves to.
@@ -17,11 +17,15 @@ pub struct ChannelRef {
 }
 
 /// Resolves a channel string against the alias and the manifest's directory. Errors are
-/// rattler's message, for a diagnostic at the channel entry.
-pub fn resolve_channel(name: &str, alias: &Url, root_dir: &Path) -> Result<ChannelRef, String> {
+/// rattler's, whose message a diagnostic at the channel entry shows.
+pub fn resolve_channel(
+    name: &str,
+    alias: &Url,
+    root_dir: &Path,
+) -> Result<ChannelRef, ParseChannelError> {
     let mut config = ChannelConfig::default_with_root_dir(root_dir.to_path_buf());
     config.channel_alias = alias.clone();
-    let channel = Channel::from_str(name, &config).map_err(|e| e.to_string())?;
+    let channel = Channel::from_str(name, &config)?;
     Ok(ChannelRef {
         name: name.to_owned(),
         url: channel.base_url.url().clone().into(),

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pixi_lsp_build::{
-    BackendSpec, BuildRequest, PathDependencies, PreviewError, PreviewRequest, Subdir,
+    BackendSpec, BuildRequest, PathDependencies, PathDependencyError, PreviewError, PreviewRequest,
+    Subdir,
 };
 use pixi_lsp_channels::{ChannelsConfig, resolve_channel};
-use pixi_lsp_ide::{BackendProblem, CancelToken, FileAnalysis, FileKind};
+use pixi_lsp_ide::{BackendProblem, BuildInputsError, CancelToken, FileAnalysis, FileKind};
 use url::Url;
 
 use crate::{Document, Host};
@@ -26,8 +27,9 @@ pub enum OnDiskError {
     Missing(PathBuf),
     #[error("{0} has no pixi.toml or pyproject.toml with [tool.pixi]")]
     NoManifest(PathBuf),
-    #[error("this manifest has no `[package.build]` with a backend name")]
-    NoBackend,
+    /// No backend named, or a project model that cannot be built from the manifest.
+    #[error(transparent)]
+    BuildInputs(#[from] BuildInputsError),
     #[error("invalid channel `{channel}`: {reason}")]
     InvalidChannel { channel: String, reason: String },
 }
@@ -58,7 +60,7 @@ pub fn preview_request(
     workspace_dir: &Path,
     alias: &Url,
 ) -> Result<PreviewRequest, OnDiskError> {
-    let inputs = analysis.build_inputs().ok_or(OnDiskError::NoBackend)?;
+    let inputs = analysis.build_inputs()?;
     // Relative channel paths are relative to the manifest that names them: the backend's
     // to the package manifest, the workspace's to the workspace manifest.
     let package_dir = manifest_path.parent().unwrap_or(Path::new("/"));
@@ -75,10 +77,11 @@ pub fn preview_request(
             })
             .collect()
     };
-    let package = inputs.project_model["name"]
-        .as_str()
-        .unwrap_or(&inputs.backend.name)
-        .to_owned();
+    let package = inputs
+        .project_model
+        .name
+        .clone()
+        .unwrap_or_else(|| inputs.backend.name.clone());
     let host_platform = Subdir::current().unwrap_or(Subdir::NoArch);
     // As pixi: `[workspace.build-variants]`, the host platform's targets first.
     let variant_configuration =
@@ -90,7 +93,7 @@ pub fn preview_request(
                     .map(|(key, values)| {
                         let values = values
                             .into_iter()
-                            .map(pixi_lsp_backend_client::types::VariantValue::String)
+                            .map(pixi_lsp_build_types::VariantValue::String)
                             .collect();
                         (key, values)
                     })
@@ -202,10 +205,13 @@ pub struct PathDependenciesOnDisk {
 }
 
 impl PathDependencies for PathDependenciesOnDisk {
-    fn request(&self, source: &Path, dependent: &BuildRequest) -> Result<BuildRequest, String> {
-        let manifest = package_manifest(source).map_err(|e| e.to_string())?;
-        let (preview, _) =
-            preview_request_on_disk(&manifest, self.alias.as_ref()).map_err(|e| e.to_string())?;
+    fn request(
+        &self,
+        source: &Path,
+        dependent: &BuildRequest,
+    ) -> Result<BuildRequest, PathDependencyError> {
+        let manifest = package_manifest(source)?;
+        let (preview, _) = preview_request_on_disk(&manifest, self.alias.as_ref())?;
         let mut request = BuildRequest::from_preview(preview, dependent.output_dir.clone());
         request.package.host_platform = dependent.package.host_platform;
         request.build_platform = dependent.build_platform;

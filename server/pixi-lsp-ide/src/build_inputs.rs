@@ -1,16 +1,23 @@
 //! What a build backend is given, derived from the manifest as pixi derives it: the
-//! `ProjectModel` (`docs/backend-protocol.md` §8), the backend `configuration` and
-//! `targetConfiguration`, and the backend spec itself (`docs/backend-resolution.md` §1).
+//! `ProjectModel` (`docs/backend-protocol.md` §8, typed: `project_model.rs`), the backend
+//! `configuration` and `targetConfiguration`, and the backend spec itself
+//! (`docs/backend-resolution.md` §1).
+
+mod project_model;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use pixi_lsp_build_types::ProjectModel;
 use rattler_conda_types::Subdir;
 
 use pixi_lsp_syntax::{NodeId, Scalar, Tree};
 use serde_json::{Map, Value, json};
 
 use crate::FileAnalysis;
+
+use project_model::Field;
+pub use project_model::InvalidValue;
 
 /// The backend a package names: `[package.build] backend = { name, version, channels, … }`.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,12 +35,24 @@ pub struct BackendRequest {
     pub additional_dependencies: Vec<(String, String)>,
 }
 
+/// Why a manifest has no [`BuildInputs`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BuildInputsError {
+    #[error("this manifest has no `[package.build]` with a backend name")]
+    NoBackend,
+    #[error("the manifest cannot be turned into a project model: {0}")]
+    InvalidModel(#[from] InvalidValue),
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct BuildInputs {
     pub backend: BackendRequest,
-    pub project_model: Value,
+    pub project_model: ProjectModel,
+    /// `[package.build.config]` as JSON (`null` when absent). Free-form: its keys are the
+    /// backend's own, so it stays JSON (the registry in `pixi-lsp-rules` knows them).
     pub configuration: Value,
-    /// Selector → configuration.
+    /// Selector → `[package.build.target.<selector>.config]` (`null` when none), free-form
+    /// like `configuration`.
     pub target_configuration: Value,
     /// The workspace's channels (what outputs are resolved against).
     pub workspace_channels: Vec<String>,
@@ -80,7 +99,7 @@ impl BuildInputs {
 }
 
 /// A TOML value as JSON (datetimes become strings).
-pub fn to_json(tree: &Tree, node: NodeId) -> Value {
+fn to_json(tree: &Tree, node: NodeId) -> Value {
     if let Some(table) = tree.table(node) {
         return Value::Object(
             table
@@ -112,180 +131,6 @@ fn strings(tree: &Tree, node: Option<NodeId>) -> Vec<String> {
     .unwrap_or_default()
 }
 
-/// One dependency value as a `PackageSpec` (externally tagged).
-fn package_spec(tree: &Tree, value: NodeId) -> Value {
-    if let Some(version) = tree.str(value) {
-        return json!({ "binary": { "version": version } });
-    }
-    let get = |key: &str| tree.get(value, key).map(|n| to_json(tree, n));
-    for pin in ["pin-compatible", "pin-subpackage"] {
-        if let Some(node) = tree.get(value, pin) {
-            let tag = if pin == "pin-compatible" {
-                "pinCompatible"
-            } else {
-                "pinSubpackage"
-            };
-            let mut args = Map::new();
-            for (from, to) in [
-                ("lower-bound", "lowerBound"),
-                ("upper-bound", "upperBound"),
-                ("exact", "exact"),
-                ("build", "build"),
-            ] {
-                if let Some(v) = tree.get(node, from) {
-                    let v = to_json(tree, v);
-                    let v = match (to, v) {
-                        ("lowerBound" | "upperBound", Value::String(s)) if s.starts_with('x') => {
-                            json!({ "expression": s })
-                        }
-                        ("lowerBound" | "upperBound", Value::String(s)) => json!({ "version": s }),
-                        (_, v) => v,
-                    };
-                    args.insert(to.to_owned(), v);
-                }
-            }
-            return json!({ tag: args });
-        }
-    }
-    let mut spec = Map::new();
-    let renames = [
-        ("version", "version"),
-        ("build", "build"),
-        ("build-number", "buildNumber"),
-        ("file-name", "fileName"),
-        ("extras", "extras"),
-        ("flags", "flags"),
-        ("channel", "channel"),
-        ("subdir", "subdir"),
-        ("md5", "md5"),
-        ("sha256", "sha256"),
-        ("license", "license"),
-    ];
-    for (from, to) in renames {
-        if let Some(v) = get(from) {
-            // `build-number` is a spec on the wire (`">=1"`), so a bare number becomes text.
-            let v = match (to, v) {
-                ("buildNumber", Value::Number(n)) => Value::String(n.to_string()),
-                (_, v) => v,
-            };
-            spec.insert(to.to_owned(), v);
-        }
-    }
-    let source_keys = ["path", "git", "url", "rev", "branch", "tag", "subdirectory"];
-    if ["path", "git"].iter().any(|k| tree.get(value, k).is_some())
-        || (tree.get(value, "url").is_some() && tree.get(value, "version").is_none())
-    {
-        for key in source_keys {
-            if let Some(v) = get(key) {
-                let v = match key {
-                    "branch" | "tag" | "rev" => {
-                        spec.insert("rev".to_owned(), json!({ key: v }));
-                        continue;
-                    }
-                    _ => v,
-                };
-                spec.insert(key.to_owned(), v);
-            }
-        }
-        return json!({ "source": spec });
-    }
-    if let Some(url) = get("url") {
-        spec.insert("url".to_owned(), url);
-    }
-    json!({ "binary": spec })
-}
-
-fn spec_table(tree: &Tree, table: Option<NodeId>) -> Value {
-    let mut out = Map::new();
-    for entry in table.map(|t| tree.entries(t)).unwrap_or_default() {
-        if !entry.key.starts_with("if(") {
-            out.insert(entry.key.clone(), package_spec(tree, entry.value));
-        }
-    }
-    Value::Object(out)
-}
-
-const TARGET_TABLES: &[(&str, &str)] = &[
-    ("host-dependencies", "hostDependencies"),
-    ("build-dependencies", "buildDependencies"),
-    ("run-dependencies", "runDependencies"),
-    ("run-constraints", "runConstraints"),
-];
-
-/// The default target and the conditional ones (`"if(expr)"` sub-tables, and the
-/// deprecated `[package.target.<selector>]` lowered to expressions as pixi does).
-fn targets(tree: &Tree, package: NodeId) -> Value {
-    let mut default = Map::new();
-    let mut conditional: Map<String, Value> = Map::new();
-    for (toml_key, wire_key) in TARGET_TABLES {
-        let table = tree.get(package, toml_key);
-        default.insert((*wire_key).to_owned(), spec_table(tree, table));
-        for entry in table.map(|t| tree.entries(t)).unwrap_or_default() {
-            if let Some(expr) = entry
-                .key
-                .strip_prefix("if(")
-                .and_then(|e| e.strip_suffix(')'))
-            {
-                let target = conditional
-                    .entry(expr.to_owned())
-                    .or_insert_with(|| json!({}));
-                target[*wire_key] = spec_table(tree, Some(entry.value));
-            }
-        }
-    }
-    if let Some(extra) = tree.get(package, "extra-dependencies") {
-        let groups: Map<String, Value> = tree
-            .entries(extra)
-            .iter()
-            .map(|g| (g.key.clone(), spec_table(tree, Some(g.value))))
-            .collect();
-        default.insert("extraDependencies".to_owned(), Value::Object(groups));
-    }
-    if let Some(run_exports) = tree.get(package, "run-exports") {
-        let mut exports = Map::new();
-        for (from, to) in [
-            ("noarch", "noarch"),
-            ("strong", "strong"),
-            ("weak", "weak"),
-            ("strong-constraints", "strongConstraints"),
-            ("weak-constraints", "weakConstraints"),
-        ] {
-            if let Some(t) = tree.get(run_exports, from) {
-                exports.insert(to.to_owned(), spec_table(tree, Some(t)));
-            }
-        }
-        default.insert("runExports".to_owned(), Value::Object(exports));
-    }
-    for entry in tree
-        .get(package, "target")
-        .map(|t| tree.entries(t))
-        .unwrap_or_default()
-    {
-        let expr = selector_expression(&entry.key);
-        let target = conditional.entry(expr).or_insert_with(|| json!({}));
-        for (toml_key, wire_key) in TARGET_TABLES {
-            if let Some(t) = tree.get(entry.value, toml_key) {
-                target[*wire_key] = spec_table(tree, Some(t));
-            }
-        }
-    }
-    let mut targets = json!({ "defaultTarget": default });
-    if !conditional.is_empty() {
-        targets["conditional"] = Value::Object(conditional);
-    }
-    targets
-}
-
-/// `[package.target.<selector>]` as pixi lowers it: a platform becomes
-/// `host_platform == '<platform>'`, a family the bare rattler-build variable.
-fn selector_expression(selector: &str) -> String {
-    match selector {
-        "unix" | "linux" | "win" | "osx" => selector.to_owned(),
-        "macos" => "osx".to_owned(),
-        platform => format!("host_platform == '{platform}'"),
-    }
-}
-
 /// `[workspace.build-variants]` and `[workspace.target.<selector>.build-variants]`.
 fn workspace_build_variants(tree: &Tree, workspace: NodeId) -> Vec<(Option<String>, Variants)> {
     let values = |table: NodeId| -> Variants {
@@ -311,8 +156,14 @@ fn workspace_build_variants(tree: &Tree, workspace: NodeId) -> Vec<(Option<Strin
 }
 
 impl FileAnalysis {
-    /// What a backend would be given for this manifest; `None` without `[package.build]`.
-    pub fn build_inputs(&self) -> Option<BuildInputs> {
+    /// What a backend would be given for this manifest: [`BuildInputsError::NoBackend`]
+    /// without a `[package.build]` that names a backend.
+    pub fn build_inputs(&self) -> Result<BuildInputs, BuildInputsError> {
+        self.build_inputs_if_any()
+            .ok_or(BuildInputsError::NoBackend)?
+    }
+
+    fn build_inputs_if_any(&self) -> Option<Result<BuildInputs, BuildInputsError>> {
         let m = self.manifest()?;
         let tree = m.tree;
         let package = tree.get(m.pixi, "package")?;
@@ -369,37 +220,41 @@ impl FileAnalysis {
             channels_from_workspace,
             additional_dependencies: additional,
         };
-        let field = |key: &str| -> Value {
+        let pyproject = self.kind == crate::FileKind::PyprojectToml;
+        let table = if pyproject {
+            "tool.pixi.package"
+        } else {
+            "package"
+        };
+        let field = |key: &str| -> Option<Field<'_>> {
             match tree.get(package, key) {
-                Some(v) if tree.get(v, "workspace").is_some() => ws_tree_and_table
-                    .and_then(|(t, w)| t.get(w, key).map(|n| to_json(t, n)))
-                    .unwrap_or(Value::Null),
-                Some(v) => to_json(tree, v),
-                None => self.pyproject_default(key).unwrap_or(Value::Null),
+                Some(v) if tree.get(v, "workspace").is_some() => {
+                    let (t, w) = ws_tree_and_table?;
+                    let node = t.get(w, key)?;
+                    Some(Field {
+                        tree: t,
+                        node,
+                        table: "workspace",
+                    })
+                }
+                Some(node) => Some(Field { tree, node, table }),
+                // In a pyproject.toml, `[project]` supplies `[tool.pixi.package]` defaults.
+                None if pyproject => {
+                    let root = &self.parse.tree;
+                    let node = root.get_path(root.root(), &["project", key])?;
+                    Some(Field {
+                        tree: root,
+                        node,
+                        table: "project",
+                    })
+                }
+                None => None,
             }
         };
-        let mut model = json!({
-            "name": field("name"),
-            "version": field("version"),
-            "description": field("description"),
-            "authors": field("authors"),
-            "license": field("license"),
-            "licenseFile": field("license-file"),
-            "readme": field("readme"),
-            "homepage": field("homepage"),
-            "repository": field("repository"),
-            "documentation": field("documentation"),
-            "buildStringPrefix": tree.get(build, "build-string-prefix").map_or(Value::Null, |n| to_json(tree, n)),
-            "buildNumber": tree.get(build, "build-number").map_or(Value::Null, |n| to_json(tree, n)),
-            "targets": targets(tree, package),
-        });
-        if let Some(flags) = tree.get(build, "flags") {
-            model["buildFlags"] = to_json(tree, flags);
-        }
-        let secrets = strings(tree, tree.get(build, "secrets"));
-        if !secrets.is_empty() {
-            model["secrets"] = json!(secrets);
-        }
+        let model = match project_model::project_model(tree, package, build, table, field) {
+            Ok(model) => model,
+            Err(e) => return Some(Err(e.into())),
+        };
         let configuration = tree
             .get(build, "config")
             .or_else(|| tree.get(build, "configuration"))
@@ -424,14 +279,14 @@ impl FileAnalysis {
         let build_variants = ws_tree_and_table
             .map(|(t, w)| workspace_build_variants(t, w))
             .unwrap_or_default();
-        Some(BuildInputs {
+        Some(Ok(BuildInputs {
             backend,
             project_model: model,
             configuration,
             target_configuration,
             workspace_channels,
             build_variants,
-        })
+        }))
     }
 
     /// The `[package.build]` header (or the `build` key) where build actions are anchored;
@@ -467,37 +322,27 @@ impl FileAnalysis {
     /// Whether the package has path dependencies (`{ path = … }` in its build, host or
     /// run dependencies), which "build with path dependencies" builds first.
     pub fn has_path_dependencies(&self) -> bool {
-        fn any_source(value: &Value) -> bool {
-            match value {
-                Value::Object(map) => map
-                    .iter()
-                    .any(|(k, v)| (k == "source" && v.get("path").is_some()) || any_source(v)),
-                Value::Array(items) => items.iter().any(any_source),
-                _ => false,
-            }
-        }
-        self.build_inputs()
-            .is_some_and(|inputs| any_source(&inputs.project_model["targets"]))
-    }
-
-    /// In a pyproject.toml, `[project]` supplies `[tool.pixi.package]` defaults.
-    fn pyproject_default(&self, key: &str) -> Option<Value> {
-        if self.kind != crate::FileKind::PyprojectToml {
-            return None;
-        }
-        let tree = &self.parse.tree;
-        let project = tree.get(tree.root(), "project")?;
-        tree.get(project, key).map(|n| to_json(tree, n))
+        self.build_inputs().is_ok_and(|inputs| {
+            inputs
+                .project_model
+                .targets
+                .as_ref()
+                .is_some_and(project_model::has_path_source)
+        })
     }
 }
+
+#[cfg(test)]
+mod wire_tests;
 
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
+    use pixi_lsp_build_types::{BinaryPackageSpec, PackageSpec, SourceLocation};
     use serde_json::json;
 
-    use crate::{FileAnalysis, FileKind};
+    use crate::{BuildInputsError, FileAnalysis, FileKind};
 
     #[test]
     fn project_model_and_config_as_pixi_sends_them() {
@@ -551,34 +396,39 @@ pywin32 = "*"
         let m = &inputs.project_model;
         assert_eq!(
             (
-                m["name"].as_str(),
-                m["version"].as_str(),
-                m["license"].as_str()
+                m.name.as_deref(),
+                m.version.as_deref(),
+                m.license.as_deref()
             ),
             (Some("demo"), Some("1.2.3"), Some("MIT"))
         );
-        assert_eq!(m["buildFlags"], json!(["cuda"]));
-        let default = &m["targets"]["defaultTarget"];
+        assert_eq!(m.build_flags, Some(vec!["cuda".to_owned()]));
+        let targets = m.targets.as_ref().unwrap();
+        let default = targets.default_target.as_ref().unwrap();
+        let host = default.host_dependencies.as_ref().unwrap();
+        assert_eq!(host["python"], PackageSpec::version(Some(">=3.11")));
         assert_eq!(
-            default["hostDependencies"]["python"],
-            json!({ "binary": { "version": ">=3.11" } })
+            host["hatchling"],
+            PackageSpec::Binary(BinaryPackageSpec {
+                version: Some("*".into()),
+                channel: Some("conda-forge".into()),
+                ..Default::default()
+            })
         );
+        let PackageSpec::Source(mylib) = &default.run_dependencies.as_ref().unwrap()["mylib"]
+        else {
+            panic!("a path dependency is a source")
+        };
         assert_eq!(
-            default["hostDependencies"]["hatchling"],
-            json!({ "binary": { "version": "*", "channel": "conda-forge" } })
+            mylib.location,
+            SourceLocation::Path {
+                path: "../mylib".into()
+            }
         );
-        assert_eq!(
-            default["runDependencies"]["mylib"],
-            json!({ "source": { "path": "../mylib" } })
-        );
-        assert_eq!(
-            m["targets"]["conditional"]["unix"]["runDependencies"]["patchelf"],
-            json!({ "binary": { "version": "*" } })
-        );
-        assert_eq!(
-            m["targets"]["conditional"]["win"]["runDependencies"]["pywin32"],
-            json!({ "binary": { "version": "*" } })
-        );
+        let conditional = targets.conditional.as_ref().unwrap();
+        let run = |expr: &str| conditional[expr].run_dependencies.clone().unwrap();
+        assert_eq!(run("unix")["patchelf"], PackageSpec::version(Some("*")));
+        assert_eq!(run("win")["pywin32"], PackageSpec::version(Some("*")));
     }
 
     #[test]
@@ -586,12 +436,129 @@ pywin32 = "*"
         let text = "[project]\nname = \"pyname\"\nversion = \"0.9\"\n[tool.pixi.workspace]\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n[tool.pixi.package.build]\nbackend = { name = \"pixi-build-python\" }\n";
         let a = FileAnalysis::new(FileKind::PyprojectToml, Arc::from(text));
         let inputs = a.build_inputs().expect("a build");
-        assert_eq!(inputs.project_model["name"], "pyname");
-        assert_eq!(inputs.project_model["version"], "0.9");
+        assert_eq!(inputs.project_model.name.as_deref(), Some("pyname"));
+        assert_eq!(inputs.project_model.version.as_deref(), Some("0.9"));
         assert_eq!(
             inputs.backend.channels,
             ["conda-forge"],
             "workspace channels when the backend names none"
         );
+    }
+
+    /// Values of a type the wire cannot hold stop the model, as they stopped the backend's
+    /// `initialize` before the model was typed; the error names the value.
+    #[test]
+    fn a_value_the_model_cannot_hold_is_named() {
+        let head = "[workspace]\nchannels = []\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n[package]\nname = \"p\"\n";
+        let build = "[package.build]\nbackend = { name = \"b\" }\n";
+        let cases = [
+            (
+                "version = 1\n",
+                "",
+                "`package.version` is an integer, expected a string",
+            ),
+            (
+                "authors = [1]\n",
+                "",
+                "`package.authors` is an integer, expected a string",
+            ),
+            (
+                "authors = \"x\"\n",
+                "",
+                "`package.authors` is a string, expected an array of strings",
+            ),
+            (
+                "",
+                "build-number = -1\n",
+                "`package.build.build-number` is an integer, expected a non-negative integer",
+            ),
+            (
+                "",
+                "build-number = \"1\"\n",
+                "`package.build.build-number` is a string, expected a non-negative integer",
+            ),
+            (
+                "",
+                "build-number = 1.0\n",
+                "`package.build.build-number` is a float, expected a non-negative integer",
+            ),
+            (
+                "",
+                "flags = \"x\"\n",
+                "`package.build.flags` is a string, expected an array of strings",
+            ),
+            (
+                "",
+                "build-string-prefix = 1\n",
+                "`package.build.build-string-prefix` is an integer, expected a string",
+            ),
+            (
+                "",
+                "[package.run-dependencies]\na = { version = 1 }\n",
+                "`package.run-dependencies.a.version` is an integer, expected a string",
+            ),
+            (
+                "",
+                "[package.run-dependencies]\na = { extras = \"x\" }\n",
+                "`package.run-dependencies.a.extras` is a string, expected an array of strings",
+            ),
+            (
+                "",
+                "[package.run-dependencies]\na = { build-number = true }\n",
+                "`package.run-dependencies.a.build-number` is a boolean, expected a string",
+            ),
+            (
+                "",
+                "[package.run-dependencies]\na = { path = 1 }\n",
+                "`package.run-dependencies.a.path` is an integer, expected a string",
+            ),
+            (
+                "",
+                "[package.run-dependencies]\na = { git = \"g\", rev = 1 }\n",
+                "`package.run-dependencies.a.rev` is an integer, expected a string",
+            ),
+            (
+                "",
+                "[package.run-dependencies]\na = { url = \"u\", md5 = 1 }\n",
+                "`package.run-dependencies.a.md5` is an integer, expected a string",
+            ),
+            (
+                "",
+                "[package.host-dependencies]\na = { pin-compatible = { exact = \"yes\" } }\n",
+                "`package.host-dependencies.a.pin-compatible.exact` is a string, expected a boolean",
+            ),
+            (
+                "",
+                "[package.host-dependencies]\na = { pin-compatible = { lower-bound = 1 } }\n",
+                "`package.host-dependencies.a.pin-compatible.lower-bound` is an integer, expected a string",
+            ),
+            (
+                "",
+                "[package.run-exports]\nstrong-constraints = { a = { path = \"x\" } }\n",
+                "`package.run-exports.strong-constraints.a` is a source dependency, expected a binary or pin spec",
+            ),
+            (
+                "",
+                "[package.run-dependencies]\n\"if(unix)\" = { a = { version = 1 } }\n",
+                "`package.run-dependencies.if(unix).a.version` is an integer, expected a string",
+            ),
+            (
+                "",
+                "[package.target.win.build-dependencies]\na = { channel = 1 }\n",
+                "`package.target.win.build-dependencies.a.channel` is an integer, expected a string",
+            ),
+        ];
+        for (package, rest, expected) in cases {
+            let text = format!("{head}{package}{build}{rest}");
+            let a = FileAnalysis::new(FileKind::PixiToml, Arc::from(text.as_str()));
+            match a.build_inputs() {
+                Err(BuildInputsError::InvalidModel(e)) => {
+                    assert_eq!(e.to_string(), expected, "{text}")
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        let none = FileAnalysis::new(FileKind::PixiToml, Arc::from(head));
+        assert_eq!(none.build_inputs(), Err(BuildInputsError::NoBackend));
     }
 }

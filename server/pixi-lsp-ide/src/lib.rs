@@ -34,7 +34,7 @@ use pixi_lsp_syntax::{CursorContext, Diagnostic, Parse, TextRange};
 
 pub use backend_problems::BackendProblem;
 pub use build_commands::{BUILD_COMMAND, BuildCommand, OPEN_LOG_COMMAND, PREVIEW_COMMAND};
-pub use build_inputs::{BackendRequest, BuildInputs, to_json};
+pub use build_inputs::{BackendRequest, BuildInputs, BuildInputsError, InvalidValue};
 pub use cancel::{CancelToken, Cancellable, Cancelled};
 pub use code_actions::Action;
 pub use completion::{CompletionConfig, CompletionItem, CompletionKind, CompletionList};

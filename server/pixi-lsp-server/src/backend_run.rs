@@ -183,7 +183,10 @@ pub(crate) async fn build(
         NumberOrString::Number(n) => n.to_string(),
         NumberOrString::String(s) => s.clone(),
     });
-    let (running, cancel) = server.builds.start(&path, token_key).map_err(failed)?;
+    let (running, cancel) = server
+        .builds
+        .start(&path, token_key)
+        .map_err(|e| failed(e.to_string()))?;
     let log_path = request.package.work_dir.join("build.log");
     let log = {
         let log_path = log_path.clone();
@@ -195,7 +198,10 @@ pub(crate) async fn build(
     if unsaved {
         log.line("== note: the manifest has unsaved changes; building the saved file");
     }
-    let overrides = settings.backends.overrides().map_err(failed)?;
+    let overrides = settings
+        .backends
+        .overrides()
+        .map_err(|e| failed(e.to_string()))?;
     let resolver = server.previews.resolver_for(&settings);
     let name = request.package.package_name().to_owned();
     let progress = match token {

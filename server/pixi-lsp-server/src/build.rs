@@ -48,19 +48,21 @@ impl Drop for Running<'_> {
     }
 }
 
+/// A second build of a package whose build is running.
+#[derive(Debug, thiserror::Error)]
+#[error("a build of {} is already running", .0.display())]
+pub(crate) struct AlreadyBuilding(PathBuf);
+
 impl Builds {
     /// Claims the package for one build; `Err` when one is already running.
     pub(crate) fn start(
         &self,
         manifest: &Path,
         token: Option<String>,
-    ) -> Result<(Running<'_>, Cancel), String> {
+    ) -> Result<(Running<'_>, Cancel), AlreadyBuilding> {
         let mut running = self.running.lock();
         if running.contains_key(manifest) {
-            return Err(format!(
-                "a build of {} is already running",
-                manifest.display()
-            ));
+            return Err(AlreadyBuilding(manifest.to_owned()));
         }
         let (handle, cancel) = Cancel::new();
         running.insert(manifest.to_owned(), handle.clone());

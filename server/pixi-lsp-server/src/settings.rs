@@ -114,8 +114,10 @@ impl Default for BackendSettings {
 
 impl BackendSettings {
     /// The settings' overrides on top of pixi's environment variables.
-    pub fn overrides(&self) -> Result<pixi_lsp_build::BackendOverrides, String> {
-        let from_env = pixi_lsp_build::BackendOverrides::from_env().map_err(|e| e.to_string())?;
+    pub fn overrides(
+        &self,
+    ) -> Result<pixi_lsp_build::BackendOverrides, pixi_lsp_build::OverrideParseError> {
+        let from_env = pixi_lsp_build::BackendOverrides::from_env()?;
         let all = matches!(
             &self.override_all,
             Some(Value::Bool(true)) | Some(Value::String(_))
@@ -139,8 +141,7 @@ impl BackendSettings {
             pixi_lsp_build::BackendOverrides::parse_list(
                 "the `backends.overrides` setting",
                 &list.join(","),
-            )
-            .map_err(|e| e.to_string())?
+            )?
         };
         Ok(settings.over(from_env))
     }

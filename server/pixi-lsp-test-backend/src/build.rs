@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
-use pixi_lsp_backend_client::types::{
+use pixi_lsp_build_types::{
     CompressionLevel, CondaBuildV1Dependency, CondaBuildV1Params, CondaBuildV1Prefix,
     CondaBuildV1RunExports, NamedCompressionLevel, VariantValue,
 };

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use pixi_lsp_backend_client::types::{
+use pixi_lsp_build_types::{
     BinaryPackageSpec, CondaOutput, CondaOutputDependencies, CondaOutputIgnoreRunExports,
     CondaOutputMetadata, CondaOutputRunExports, CondaOutputsResult, ConstraintSpec, NamedSpec,
     NoArch, PackageSpec, VariantValue,

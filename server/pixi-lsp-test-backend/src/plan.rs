@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use pixi_lsp_backend_client::types::{DependencyMap, InitializeParams, ProjectModel, Target};
+use pixi_lsp_build_types::{DependencyMap, InitializeParams, ProjectModel, Target};
 
 use crate::config::{Configs, Failure};
 use crate::files::FileSelection;

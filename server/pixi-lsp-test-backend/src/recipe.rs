@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use pixi_lsp_backend_client::types::{
+use pixi_lsp_build_types::{
     ConstraintSpec, DependencyMap, PackageSpec, PinBound, PinSpec, SourceLocation, Target,
     VariantValue,
 };
@@ -313,7 +313,7 @@ fn pin_call(function: &str, name: &str, pin: &PinSpec) -> String {
 
 #[cfg(test)]
 mod tests {
-    use pixi_lsp_backend_client::types::BinaryPackageSpec;
+    use pixi_lsp_build_types::BinaryPackageSpec;
 
     use super::*;
 
@@ -342,7 +342,7 @@ mod tests {
 /// project model this backend turns into a recipe.
 #[cfg(test)]
 mod validation {
-    use pixi_lsp_backend_client::types::{
+    use pixi_lsp_build_types::{
         BinaryPackageSpec, InitializeParams, ProjectModel, RunExports, SourcePackageSpec, Targets,
     };
     use rattler_build_recipe::stage1::Dependency;

@@ -10,7 +10,7 @@ use pixi_lsp_backend_client::jsonrpc::{
     BACKEND_ERROR, ErrorReport, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR,
     RpcError,
 };
-use pixi_lsp_backend_client::types::{
+use pixi_lsp_build_types::{
     BackendCapabilities, CondaBuildV1Params, CondaBuildV1Result, CondaOutputsParams,
     InitializeParams, InitializeResult, NegotiateCapabilitiesParams, NegotiateCapabilitiesResult,
     methods,

@@ -11,8 +11,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use pixi_lsp_backend_client::types::{CondaBuildV1Params, InitializeParams};
 use pixi_lsp_backend_client::{BackendCommand, BackendProcess, CallOptions};
+use pixi_lsp_build_types::{CondaBuildV1Params, InitializeParams};
 use pixi_lsp_test_utils::{IndexOptions, LocalChannel, NoArch, Package};
 use pixi_lsp_tests::client::{Client, ClientBuilder, file_uri};
 use serde_json::{Value, json};

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use pixi_lsp_backend_client::types::{CondaOutputsParams, InitializeParams};
 use pixi_lsp_backend_client::{BackendCommand, BackendProcess, CallOptions};
+use pixi_lsp_build_types::{CondaOutputsParams, InitializeParams};
 use pixi_lsp_tests::client::{ClientBuilder, file_uri};
 use serde_json::json;
 

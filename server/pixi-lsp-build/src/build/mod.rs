@@ -32,7 +32,9 @@ mod specs;
 mod types;
 
 pub(crate) use cache::sources_fingerprint;
-pub use path_deps::{NoPathDependencies, PathDependencies};
+pub use path_deps::{
+    NoPathDependencies, PathDependencies, PathDependenciesUnsupported, PathDependencyError,
+};
 pub use types::{BuildError, BuildEvent, BuildOutcome, BuildRequest, BuildStage, BuiltArtifact};
 
 use cleanup::{SharedCleanup, lock, stamp};
@@ -44,8 +46,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pixi_lsp_backend_client::types::{CondaOutputsParams, InitializeParams};
 use pixi_lsp_backend_client::{BackendProcess, CallOptions};
+use pixi_lsp_build_types::CondaOutputsParams;
 use serde::Serialize;
 use url::Url;
 
@@ -225,21 +227,14 @@ async fn run(
         10.0,
         "starting the build backend".into(),
     );
-    let init = initialize_params(request)?;
-    let mut command =
-        pixi_lsp_backend_client::BackendCommand::new(resolved.command.program.clone());
-    for arg in &resolved.command.args {
-        command = command.arg(arg);
-    }
-    for (k, v) in &resolved.command.env {
-        command = command.env(k, v);
-    }
+    let init = crate::preview::initialize_params(&request.package);
     let label = match &resolved.backend_version {
         Some(v) => format!("{}@{v}", request.package.backend.name),
         None => resolved.command.program.display().to_string(),
     };
     let backend_err = |stage: &'static str| move |source| BuildError::Backend { stage, source };
-    let process = Arc::new(BackendProcess::spawn(command).map_err(backend_err("spawn"))?);
+    let process =
+        Arc::new(BackendProcess::spawn(resolved.command.clone()).map_err(backend_err("spawn"))?);
     lock(cleanup).process = Some(process.clone());
     events(BuildEvent::BackendStarted {
         pid: process.pid(),
@@ -360,7 +355,7 @@ async fn run(
 /// The input globs `conda/outputs` returned: its glob sets if any, else its list plus the
 /// outputs' own lists, relative to the manifest's directory. Empty when it named none.
 fn input_globs(
-    described: &pixi_lsp_backend_client::types::CondaOutputsResult,
+    described: &pixi_lsp_build_types::CondaOutputsResult,
     manifest: &Path,
 ) -> Vec<cache::InputGlobs> {
     let base = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -402,15 +397,4 @@ fn check_output_dir(dir: &Path) -> Result<(), BuildError> {
     std::fs::write(&probe, b"").map_err(fail)?;
     let _ = std::fs::remove_file(&probe);
     Ok(())
-}
-
-fn initialize_params(request: &BuildRequest) -> Result<InitializeParams, BuildError> {
-    crate::preview::initialize_params_for(
-        &request.package.manifest_path,
-        &request.package.workspace_dir,
-        &request.package.project_model,
-        &request.package.configuration,
-        &request.package.target_configuration,
-    )
-    .map_err(BuildError::InvalidModel)
 }

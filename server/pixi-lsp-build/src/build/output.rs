@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pixi_lsp_backend_client::types::{
+use pixi_lsp_backend_client::{BackendProcess, CallOptions};
+use pixi_lsp_build_types::{
     CondaBuildV1Output, CondaBuildV1Params, CondaBuildV1Prefix, CondaBuildV1Result, CondaOutput,
 };
-use pixi_lsp_backend_client::{BackendProcess, CallOptions};
 use rattler_conda_types::MatchSpec;
 use serde_json::Value;
 
@@ -131,7 +131,7 @@ pub(super) async fn build_output(
         progress.at(0.0),
         format!("solving the build environment of {name}"),
     );
-    let deps = |d: Option<&pixi_lsp_backend_client::types::CondaOutputDependencies>| {
+    let deps = |d: Option<&pixi_lsp_build_types::CondaOutputDependencies>| {
         let depends = d
             .map(|d| d.depends.iter().map(|s| specs::package_spec(s, None)))
             .into_iter()

@@ -7,9 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use pixi_lsp_backend_client::types::{
-    CondaOutput, CondaOutputDependencies, PackageSpec, SourceLocation,
-};
+use pixi_lsp_build_types::{CondaOutput, CondaOutputDependencies, PackageSpec, SourceLocation};
 use rattler_conda_types::package::{DistArchiveIdentifier, IndexJson};
 use rattler_conda_types::{MatchSpec, PackageRecord, ParseStrictness, RepoDataRecord};
 use url::Url;
@@ -19,25 +17,39 @@ use std::sync::Arc;
 use super::{BuildError, BuildEvent, BuildRequest, BuildStage, Events, Session, build_one, stage};
 use crate::{BackendOverrides, BackendResolver, Cancel};
 
+/// Why the build request of a path dependency cannot be made: the implementor's own error
+/// (the host's `OnDiskError`), boxed so that the trait does not fix one.
+pub type PathDependencyError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Turns the source of a path dependency into its build request; the caller knows how a
 /// manifest becomes a request (the server and the CLI read it from disk with its workspace).
 pub trait PathDependencies: Send + Sync {
     /// The build of the package in `source` (a directory, or a manifest file), a path
     /// dependency of `dependent`. Platforms, output directory and timeouts should follow
     /// `dependent`.
-    fn request(&self, source: &Path, dependent: &BuildRequest) -> Result<BuildRequest, String>;
+    fn request(
+        &self,
+        source: &Path,
+        dependent: &BuildRequest,
+    ) -> Result<BuildRequest, PathDependencyError>;
 }
 
 /// For callers that have no way to read other manifests: any path dependency that must be
 /// built is an error saying so.
 pub struct NoPathDependencies;
 
+/// What [`NoPathDependencies`] answers: the package in this directory cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the package in {}: path dependencies are not supported here", .0.display())]
+pub struct PathDependenciesUnsupported(pub PathBuf);
+
 impl PathDependencies for NoPathDependencies {
-    fn request(&self, source: &Path, _: &BuildRequest) -> Result<BuildRequest, String> {
-        Err(format!(
-            "cannot read the package in {}: path dependencies are not supported here",
-            source.display()
-        ))
+    fn request(
+        &self,
+        source: &Path,
+        _: &BuildRequest,
+    ) -> Result<BuildRequest, PathDependencyError> {
+        Err(PathDependenciesUnsupported(source.to_owned()).into())
     }
 }
 
@@ -189,14 +201,13 @@ pub(super) async fn build_path_dependencies(
     let this = canonical(&request.package.manifest_path);
     let mut records = Vec::new();
     for dep in all {
-        let mut dep_request = session
-            .paths
-            .request(&dep.source, request)
-            .map_err(|message| BuildError::PathDependency {
+        let mut dep_request = session.paths.request(&dep.source, request).map_err(|e| {
+            BuildError::PathDependency {
                 name: dep.name.clone(),
                 path: Some(dep.source.clone()),
-                message,
-            })?;
+                message: e.to_string(),
+            }
+        })?;
         dep_request.rebuild = request.rebuild && request.with_path_dependencies;
         dep_request.with_path_dependencies = request.with_path_dependencies;
         let manifest = canonical(&dep_request.package.manifest_path);
@@ -296,7 +307,7 @@ fn as_dependency_event(name: &str, event: BuildEvent) -> BuildEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pixi_lsp_backend_client::types::{NamedSpec, SourcePackageSpec};
+    use pixi_lsp_build_types::{NamedSpec, SourcePackageSpec};
 
     fn source(name: &str, path: &str) -> NamedSpec<PackageSpec> {
         serde_json::from_value(serde_json::json!({"name": name, "source": {"path": path}})).unwrap()

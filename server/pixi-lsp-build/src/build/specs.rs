@@ -7,11 +7,13 @@
 
 use std::str::FromStr;
 
-use pixi_lsp_backend_client::types::{
+use pixi_lsp_build_types::{
     BinaryPackageSpec, CondaBuildV1Dependency, CondaBuildV1RunExports, CondaOutput, ConstraintSpec,
     NamedSpec, PackageSpec, PinBound, PinSpec, SourcePackageSpec,
 };
-use rattler_conda_types::{MatchSpec, ParseStrictness, RepoDataRecord, Version, VersionBumpType};
+use rattler_conda_types::{
+    MatchSpec, ParseStrictness, RepoDataRecord, Version, VersionBumpError, VersionBumpType,
+};
 use serde_json::json;
 
 /// A spec we cannot turn into a match spec, with the reason.
@@ -192,8 +194,10 @@ fn pinned(
     };
     let upper = match &pin.upper_bound {
         Some(PinBound::Version(v)) => Some(v.clone()),
-        Some(PinBound::Expression(e)) => Some(upper_bound(&parsed, count(e)).map_err(invalid)?),
-        None => Some(upper_bound(&parsed, 1).map_err(invalid)?),
+        Some(PinBound::Expression(e)) => {
+            Some(upper_bound(&parsed, count(e)).map_err(|e| invalid(e.to_string()))?)
+        }
+        None => Some(upper_bound(&parsed, 1).map_err(|e| invalid(e.to_string()))?),
     };
     let mut range: Vec<String> = Vec::new();
     if let Some(lower) = lower {
@@ -216,11 +220,8 @@ fn truncate(version: &Version, segments: usize) -> Version {
         .unwrap_or_else(|| version.clone())
 }
 
-fn upper_bound(version: &Version, segments: usize) -> Result<String, String> {
-    let truncated = truncate(version, segments);
-    let bumped = truncated
-        .bump(VersionBumpType::Last)
-        .map_err(|e| e.to_string())?;
+fn upper_bound(version: &Version, segments: usize) -> Result<String, VersionBumpError> {
+    let bumped = truncate(version, segments).bump(VersionBumpType::Last)?;
     Ok(bumped.with_alpha().to_string())
 }
 
@@ -390,7 +391,7 @@ pub(crate) fn own_run_exports(
 
 #[cfg(test)]
 mod tests {
-    use pixi_lsp_backend_client::types::CondaOutputsResult;
+    use pixi_lsp_build_types::CondaOutputsResult;
     use rattler_conda_types::package::RunExportsJson;
 
     use super::*;

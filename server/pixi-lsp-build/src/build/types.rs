@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use pixi_lsp_backend_client::BackendError;
+use pixi_lsp_build_types::ProjectModel;
 use rattler_conda_types::Subdir;
 use serde::Serialize;
 use serde_json::Value;
@@ -53,16 +54,15 @@ impl BuildRequest {
         manifest_path: PathBuf,
         workspace_dir: PathBuf,
         backend: BackendSpec,
-        project_model: Value,
+        project_model: ProjectModel,
         channels: Vec<Url>,
         platform: Subdir,
         output_dir: PathBuf,
     ) -> Self {
         let name = project_model
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("package")
-            .to_owned();
+            .name
+            .clone()
+            .unwrap_or_else(|| "package".to_owned());
         let work_dir = crate::work_directory(&workspace_dir, &name, &manifest_path);
         let package = crate::PreviewRequest {
             manifest_path,
@@ -162,8 +162,6 @@ pub enum BuildError {
         #[source]
         source: BackendError,
     },
-    #[error("the manifest cannot be turned into a project model: {0}")]
-    InvalidModel(String),
     #[error("the build backend reported no outputs to build")]
     NoOutputs,
     #[error("invalid dependency `{spec}` of `{output}`: {message}")]

@@ -11,6 +11,7 @@ pub use pixi_lsp_build::{
     BuildRequest, BuildStage, Cancel, ChannelsConfig, NoPathDependencies, PathDependencies,
     ResolveConfig, Subdir, build_package,
 };
+pub use pixi_lsp_build_types::{PackageSpec, ProjectModel};
 pub use pixi_lsp_test_utils::{IndexOptions, LocalChannel, NoArch, Package, WrittenChannel};
 pub use rattler_conda_types::package::IndexJson;
 pub use serde_json::{Value, json};
@@ -107,7 +108,7 @@ impl Fixture {
             package_dir.join("pixi.toml"),
             workspace.clone(),
             BackendSpec::new(BACKEND, vec![channel.url()]),
-            model,
+            serde_json::from_value(model).unwrap(),
             vec![channel.url()],
             platform,
             root.join("out"),

@@ -103,7 +103,7 @@ fn channels_of(
             Ok(channel) => out.push((priority, channel, range)),
             Err(e) => {
                 if let Some(r) = range {
-                    bad.push((r, e));
+                    bad.push((r, e.to_string()));
                 }
             }
         }

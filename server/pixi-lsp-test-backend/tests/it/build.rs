@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 
 use pixi_lsp_backend_client::CallOptions;
-use pixi_lsp_backend_client::types::*;
+use pixi_lsp_build_types::*;
 use rattler_conda_types::package::{IndexJson, PathsJson, RunExportsJson};
 use rattler_conda_types::{MatchSpec, ParseStrictness};
 use serde_json::{Value, json};

@@ -1,8 +1,8 @@
 use std::sync::{Arc, Mutex};
 
 use pixi_lsp_backend_client::jsonrpc::INVALID_REQUEST;
-use pixi_lsp_backend_client::types::*;
 use pixi_lsp_backend_client::{BackendError, CallOptions, ProcessConfig};
+use pixi_lsp_build_types::*;
 use rattler_conda_types::package::{IndexJson, PathsJson};
 use serde_json::json;
 

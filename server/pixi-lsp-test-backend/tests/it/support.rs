@@ -1,11 +1,11 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use pixi_lsp_backend_client::types::{
+use pixi_lsp_backend_client::{BackendCommand, BackendProcess, ProcessConfig};
+use pixi_lsp_build_types::{
     CondaBuildV1Output, CondaBuildV1Params, CondaOutputsParams, InitializeParams, PackageSpec,
     ProjectModel, Target, Targets,
 };
-use pixi_lsp_backend_client::{BackendCommand, BackendProcess, ProcessConfig};
 
 pub const EXE: &str = env!("CARGO_BIN_EXE_pixi-build-lsp-example");
 

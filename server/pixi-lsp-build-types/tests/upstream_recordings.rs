@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use pixi_lsp_backend_client::types::{
+use pixi_lsp_build_types::{
     CondaBuildV1Params, CondaBuildV1Result, CondaOutputsParams, CondaOutputsResult,
     InitializeParams, InitializeResult, NegotiateCapabilitiesResult, NoArch, ProjectModel,
 };

@@ -5,7 +5,6 @@
 //! protocol notes, wrote it flat, `{"path": "."}`; both are read, the nested
 //! form is written, so that real backends understand what we send.
 
-use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -113,11 +112,11 @@ impl<'de> Deserialize<'de> for SourceLocation {
         // Flattened into `SourcePackageSpec`, this map holds the keys the spec's own
         // fields did not take: the location's, and any unknown ones (ignored).
         let map = Map::<String, Value>::deserialize(deserializer)?;
-        from_map(map).map_err(D::Error::custom)
+        from_map(map)
     }
 }
 
-fn from_map(map: Map<String, Value>) -> Result<SourceLocation, String> {
+fn from_map<E: serde::de::Error>(map: Map<String, Value>) -> Result<SourceLocation, E> {
     for kind in ["path", "git", "url"] {
         let Some(value) = map.get(kind) else {
             continue;
@@ -127,7 +126,7 @@ fn from_map(map: Map<String, Value>) -> Result<SourceLocation, String> {
             Value::Object(inner) => Value::Object(inner.clone()),
             _ => Value::Object(map.clone()),
         };
-        let at = |e: serde_json::Error| format!("in the `{kind}` source location: {e}");
+        let at = |e: serde_json::Error| E::custom(format!("in the `{kind}` source location: {e}"));
         return Ok(match kind {
             "path" => {
                 let PathFields { path } = serde_json::from_value(fields).map_err(at)?;
@@ -164,7 +163,7 @@ fn from_map(map: Map<String, Value>) -> Result<SourceLocation, String> {
         });
     }
     let keys: Vec<&str> = map.keys().map(String::as_str).collect();
-    Err(format!(
+    Err(E::custom(format!(
         "a source location needs a `path`, `git` or `url` key, found {keys:?}"
-    ))
+    )))
 }

@@ -1,4 +1,6 @@
-//! Typed messages of the pixi build backend protocol (API version 7).
+//! Typed messages of the pixi build backend protocol (API version 7), shared by the IDE
+//! (which builds the [`ProjectModel`] from a manifest), the build crate and the backend
+//! client (which sends them). Serde only: no IO, no runtime.
 //!
 //! Field names and casing follow `docs/backend-protocol.md` §4 and §8
 //! exactly. Everything is camelCase except [`CondaBuildV1Result`], which
