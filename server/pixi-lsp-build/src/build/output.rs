@@ -113,6 +113,7 @@ pub(super) async fn build_output(
     output: &CondaOutput,
     work: &Path,
     progress: Progress,
+    siblings: &[rattler_conda_types::RepoDataRecord],
 ) -> Result<BuiltArtifact, BuildError> {
     let Shared {
         resolver,
@@ -150,9 +151,12 @@ pub(super) async fn build_output(
     };
     let (build_specs, build_constraints) =
         deps(output.build_dependencies.as_ref()).map_err(invalid_spec(name))?;
+    // Path dependencies built first, and the sibling outputs built before this one.
+    let built: Vec<rattler_conda_types::RepoDataRecord> =
+        shared.built.iter().chain(siblings).cloned().collect();
     let sources = env::Sources {
         channels: &request.package.channels,
-        built: shared.built,
+        built: &built,
     };
     let build_env = env::solve(
         resolver,
