@@ -29,6 +29,7 @@
 mod cache;
 mod cleanup;
 mod env;
+mod missing_tool;
 mod output;
 mod path_deps;
 mod specs;

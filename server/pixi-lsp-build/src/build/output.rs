@@ -326,6 +326,16 @@ pub(super) async fn build_output(
                 &debug.join("build_error.json"),
                 &serde_json::json!({"error": source.to_string()}),
             );
+            let log = format!("{source}\n{}", source.stderr_tail().unwrap_or_default());
+            let programs = super::missing_tool::missing_programs(&log);
+            if !programs.is_empty() {
+                return Err(BuildError::MissingTool {
+                    output: name.to_owned(),
+                    hint: super::missing_tool::hint(name, &programs),
+                    programs,
+                    source: Box::new(source),
+                });
+            }
             return Err(BuildError::Backend {
                 stage: "conda/build_v1",
                 source,
