@@ -383,6 +383,44 @@ outputs:
     }
 
     #[test]
+    fn each_output_is_rendered_with_its_own_variant() {
+        let recipe = "package: {name: pkg, version: '1.0'}\nrequirements:\n  run:\n    - python ${{ python }}.*\n";
+        let (_dir, path) = recipe_file(recipe);
+        let with_python = |version: &str| {
+            let mut output = reported("pkg");
+            output.metadata.noarch = pixi_lsp_backend_client::types::NoArch::No;
+            output.metadata.subdir = "linux-64".into();
+            output.metadata.variant = [
+                ("python".to_owned(), VariantValue::String(version.into())),
+                (
+                    "target_platform".to_owned(),
+                    VariantValue::String("linux-64".into()),
+                ),
+            ]
+            .into();
+            output
+        };
+        let outputs = [with_python("3.11"), with_python("3.12")];
+        let text = shown(&path, &outputs, crate::Subdir::Linux64, &Value::Null)
+            .unwrap()
+            .text;
+        let docs: Vec<&str> = text.split("\n---\n").collect();
+        assert_eq!(docs.len(), 2, "{text}");
+        assert!(
+            docs[0].contains("variant: python=3.11, target_platform=linux-64"),
+            "{text}"
+        );
+        assert!(
+            docs[0].contains("- python 3.11.*") && !docs[0].contains("3.12"),
+            "{text}"
+        );
+        assert!(
+            docs[1].contains("- python 3.12.*") && !docs[1].contains("3.11"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn a_recipe_that_does_not_render_is_shown_as_written_with_a_note() {
         let (_dir, path) = recipe_file(MULTI);
         // An output this recipe does not have (the backend read another version of it).
