@@ -470,3 +470,86 @@ fn opening_and_editing_never_start_a_backend() {
     let content = c.request("pixi/recipeContent", json!({ "uri": variants }));
     assert!(content["content"].is_string(), "{content}");
 }
+
+/// A package with its own `recipe.yaml` and our example backend, which then answers as
+/// pixi-build-rattler-build does: the preview is that recipe rendered per output (the
+/// selector evaluated for the platform), no generated recipe is written, the build
+/// packages what the user's script installs.
+#[test]
+fn a_users_recipe_is_previewed_rendered_and_built_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let manifest = format!(
+        "[workspace]\nchannels = [\"{}\"]\nplatforms = [\"linux-64\", \"win-64\"]\npreview = [\"pixi-build\"]\n\n[package.build]\nbackend = {{ name = \"{BACKEND}\", version = \"*\" }}\n",
+        file_uri(&root.join("no-channel"))
+    );
+    std::fs::write(root.join("pixi.toml"), &manifest).unwrap();
+    let recipe = "package:\n  name: own\n  version: \"1.2.0\"\nbuild:\n  noarch: generic\n  script:\n    - mkdir -p $PREFIX/share/own\n    - echo mine > $PREFIX/share/own/mine.txt\nrequirements:\n  run:\n    - if: win\n      then: only-on-windows\n      else: everywhere-else\n";
+    std::fs::write(root.join("recipe.yaml"), recipe).unwrap();
+    let out = root.join("out");
+    let mut c = ClientBuilder::new(&binary())
+        .initialization_options(json!({
+            "channels": { "enabled": false },
+            "backends": override_to(&backend_binary()),
+            "build": { "outputDir": out },
+        }))
+        .start();
+    let uri = file_uri(&root.join("pixi.toml"));
+    c.open(&uri, &manifest);
+
+    let response = preview(&mut c, &uri);
+    let result = &response["result"];
+    let content = result["content"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{response}"));
+    assert_eq!(result["recipeOrigin"], "user", "{response}");
+    assert_eq!(result["rendered"], true, "{response}");
+    assert_eq!(result["rawRecipe"], recipe, "{response}");
+    assert!(
+        content.contains("# Shown: that recipe rendered by rattler-build for each output"),
+        "{content}"
+    );
+    assert!(
+        content.contains("# own 1.2.0 h4616a5c_0 (noarch); variant: target_platform=noarch"),
+        "{content}"
+    );
+    let platform_dep = if cfg!(windows) {
+        "only-on-windows"
+    } else {
+        "everywhere-else"
+    };
+    assert!(
+        content.contains(&format!("- {platform_dep}\n")),
+        "{content}"
+    );
+    assert!(!content.contains("if: win"), "{content}");
+    let work = std::fs::read_dir(root.join(".pixi/build/work"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert!(work.join("debug/conda_outputs_response.json").is_file());
+    assert!(!work.join("debug/recipe.yaml").exists());
+
+    let built = c.request_raw(
+        "workspace/executeCommand",
+        json!({ "command": "pixi-lsp.build", "arguments": [uri] }),
+    );
+    let artifact = built["result"]["artifacts"][0]
+        .as_str()
+        .unwrap_or_else(|| panic!("{built}"));
+    assert!(
+        artifact.ends_with("own-1.2.0-h4616a5c_0.conda"),
+        "{artifact}"
+    );
+    let paths: rattler_conda_types::package::PathsJson =
+        rattler_package_streaming::seek::read_package_file(artifact).unwrap();
+    let files: Vec<String> = paths
+        .paths
+        .iter()
+        .map(|p| p.relative_path.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files, ["share/own/mine.txt"]);
+    c.shutdown();
+}

@@ -37,8 +37,12 @@ fn workspace(root: &Path, case: &RecordedCase) -> std::path::PathBuf {
 enum Expected {
     /// The backend's generated recipe, as it wrote it (paths as recorded).
     Generated(String),
-    /// The user's `recipe.yaml`, and the outputs the backend reported for it.
-    UserRecipe { text: String, outputs: Vec<String> },
+    /// The user's `recipe.yaml` rendered for each output the backend reported for it (the
+    /// recipe as written, and each output's heading and name).
+    UserRecipe {
+        text: String,
+        outputs: Vec<(String, String)>,
+    },
     /// The backend's own error message.
     Error(String),
 }
@@ -62,7 +66,11 @@ fn expected(case: &RecordedCase) -> Expected {
             .iter()
             .map(|o| {
                 let m = &o.metadata;
-                format!("#   {} {} {} ({})", m.name, m.version, m.build, m.subdir)
+                let heading = format!(
+                    "# {} {} {} ({}); variant: ",
+                    m.name, m.version, m.build, m.subdir
+                );
+                (heading, m.name.clone())
             })
             .collect(),
     }
@@ -86,14 +94,19 @@ fn check_recipe(case: &RecordedCase, ws: &Path, recipe: &str) {
             );
             assert!(recipe.starts_with(&header), "{}: {recipe}", case.name);
             assert!(
-                recipe.trim_end().ends_with(text.trim_end()),
+                recipe.contains("# Shown: that recipe rendered by rattler-build for each output"),
                 "{}: {recipe}",
                 case.name
             );
-            for output in outputs {
+            // Rendered, not as written: one document per output, in the backend's order.
+            assert!(!recipe.contains(text.trim()), "{}: {recipe}", case.name);
+            let documents: Vec<&str> = recipe.split("\n---\n").collect();
+            assert_eq!(documents.len(), outputs.len(), "{}: {recipe}", case.name);
+            for (document, (heading, name)) in documents.iter().zip(&outputs) {
+                assert!(document.contains(heading.as_str()), "{heading}: {recipe}");
                 assert!(
-                    recipe.contains(&format!("{output}\n")),
-                    "{output}: {recipe}"
+                    document.contains(&format!("package:\n  name: {name}\n")),
+                    "{name}: {recipe}"
                 );
             }
         }
@@ -201,12 +214,19 @@ fn lsp_preview_of_every_recorded_case() {
                     .as_str()
                     .unwrap_or_else(|| panic!("{}/{}: {response}", case.backend, case.name));
                 check_recipe(case, &ws, content);
-                let (origin, path) = match expected {
+                let (origin, path) = match &expected {
                     Expected::Generated(_) => ("generated", Value::Null),
                     _ => ("user", json!(ws.join("recipe.yaml"))),
                 };
                 assert_eq!(result["recipeOrigin"], origin, "{}", case.name);
                 assert_eq!(result["recipePath"], path, "{}", case.name);
+                // The user's recipe is shown rendered; as written, it is one field away.
+                let raw = match &expected {
+                    Expected::UserRecipe { text, .. } => json!(text),
+                    _ => Value::Null,
+                };
+                assert_eq!(result["rendered"], json!(!raw.is_null()), "{}", case.name);
+                assert_eq!(result["rawRecipe"], raw, "{}", case.name);
                 let recorded: CondaOutputsResult =
                     serde_json::from_str(&case.debug_file("conda_outputs_response.json").unwrap())
                         .unwrap();

@@ -2,7 +2,8 @@
 //! editor, offline: rattler-build's recorded recipes (single- and multi-output) build to the
 //! `.conda` files the backend described; every other backend gets as far as the build and
 //! host environments, which need conda-forge packages, and fails naming them — or, when the
-//! backend asks for no packages, with the backend's own build error. Never a protocol error.
+//! backend asks for no packages (pixi-build-mojo), in its build script, which lacks the
+//! `mojo` program: the message names it and the package to add. Never a protocol error.
 //! Needs `../shared` beside the repository (CI has it); skipped with a note naming the
 //! folder when it is absent.
 
@@ -26,6 +27,12 @@ enum Expected {
     MissingPackages(Vec<String>),
     /// The backend needs no packages and runs its build script, which fails.
     BuildScriptFails,
+    /// …because the script runs a program no build dependency provides (pixi-build-mojo's
+    /// runs `mojo`, from `mojo-compiler`, which the user must add): the message names both.
+    MissingProgram {
+        program: &'static str,
+        package: &'static str,
+    },
     /// The backend refused the manifest with this message (as in the preview).
     BackendError(String),
 }
@@ -71,6 +78,10 @@ fn expected(case: &RecordedCase) -> Expected {
     match (build.is_empty(), host.is_empty()) {
         (false, _) => Expected::MissingPackages(build),
         (true, false) => Expected::MissingPackages(host),
+        (true, true) if case.backend == "pixi-build-mojo" => Expected::MissingProgram {
+            program: "mojo",
+            package: "mojo-compiler",
+        },
         (true, true) => Expected::BuildScriptFails,
     }
 }
@@ -113,6 +124,14 @@ fn check_failure(case: &RecordedCase, message: &str) {
             "{}: {message}",
             case.name
         ),
+        Expected::MissingProgram { program, package } => {
+            let hint = format!(
+                "ran `{program}`, which its build environment does not have (command not \
+                 found): add the package that provides it to [package.build-dependencies] \
+                 (`{package}`)"
+            );
+            assert!(message.contains(&hint), "{}: {message}", case.name);
+        }
         Expected::BackendError(first_line) => {
             assert!(message.contains(&first_line), "{}: {message}", case.name)
         }
@@ -176,11 +195,12 @@ fn lsp_build_with_real_backends() {
                 ("pixi-build-rattler-build", "multi-output-build"),
                 ("pixi-build-cmake", "minimal"),
                 ("pixi-build-python", "minimal"),
+                ("pixi-build-mojo", "minimal"),
             ]
             .contains(&(c.backend.as_str(), c.name.as_str()))
         })
         .collect();
-    assert_eq!(cases.len(), 3);
+    assert_eq!(cases.len(), 4);
     let overrides: serde_json::Map<String, Value> = cases
         .iter()
         .map(|c| (c.backend.clone(), json!(c.executable(&upstream))))
@@ -224,9 +244,9 @@ fn lsp_build_with_real_backends() {
                 // …and the same as a backend-error diagnostic on the manifest.
                 let is_it = |x: &Value| {
                     x["code"] == "backend-error"
-                        && x["message"]
-                            .as_str()
-                            .is_some_and(|m| m.contains("no package named"))
+                        && x["message"].as_str().is_some_and(|m| {
+                            m.contains("no package named") || m.contains("command not found")
+                        })
                 };
                 let diagnostics = c.wait_for("textDocument/publishDiagnostics", |p| {
                     p["uri"] == uri

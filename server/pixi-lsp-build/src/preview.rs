@@ -63,8 +63,11 @@ pub struct OutputSummary {
 
 #[derive(Clone, Debug)]
 pub struct Preview {
-    /// The rattler-build recipe: generated, or the user's own under a header saying so.
+    /// The rattler-build recipe: generated, or the user's own under a header saying so
+    /// (rendered per output when it could be, see [`Preview::raw_recipe`]).
     pub recipe: String,
+    /// The user's recipe as written, when [`Preview::recipe`] shows it rendered per output.
+    pub raw_recipe: Option<String>,
     pub variants: Option<String>,
     pub recipe_origin: RecipeOrigin,
     pub outputs: Vec<OutputSummary>,
@@ -183,6 +186,11 @@ impl BackendPool {
             serde_json::to_string(&init)
                 .unwrap_or_default()
                 .hash(&mut h);
+            // A backend that builds the user's recipe reads it once, at `initialize`
+            // (pixi-build-rattler-build does): an edited recipe needs a new process.
+            user_recipe::find(&request.manifest_path, &request.configuration)
+                .and_then(|path| std::fs::read(path).ok())
+                .hash(&mut h);
             h.finish()
         };
         let label = match &resolved.backend_version {
@@ -233,8 +241,19 @@ impl BackendPool {
         let outputs: Vec<OutputSummary> = result.outputs.iter().map(summary).collect();
         let (recipe, variants, recipe_origin) = read_recipe(request, &outputs, asked_at)?;
         check_recipe(&recipe)?;
+        let (recipe, raw_recipe) = match &recipe_origin {
+            RecipeOrigin::User { path } => user_recipe::shown(
+                path,
+                &result.outputs,
+                request.host_platform,
+                &request.project_model,
+            )
+            .map_or((recipe, None), |shown| (shown.text, shown.raw)),
+            RecipeOrigin::Generated => (recipe, None),
+        };
         Ok(Preview {
             recipe,
+            raw_recipe,
             variants,
             recipe_origin,
             outputs,
@@ -381,7 +400,7 @@ fn spec_text(spec: &NamedSpec<PackageSpec>) -> String {
     }
 }
 
-fn summary(output: &CondaOutput) -> OutputSummary {
+pub(crate) fn summary(output: &CondaOutput) -> OutputSummary {
     let deps = |d: Option<&pixi_lsp_build_types::CondaOutputDependencies>| {
         d.map(|d| d.depends.iter().map(spec_text).collect())
             .unwrap_or_default()

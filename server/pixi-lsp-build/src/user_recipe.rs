@@ -1,9 +1,15 @@
 //! Previews of backends that generate no recipe: they build the user's own `recipe.yaml`
-//! (pixi-build-rattler-build does), so the preview shows that file, headed by a comment
-//! saying so and listing the outputs the backend rendered from it.
+//! (pixi-build-rattler-build does). The preview shows that recipe rendered by
+//! rattler-build for each output the backend reported (selectors and templates evaluated
+//! for the host platform and the output's variant), headed by a comment saying so and
+//! naming the file as written; when it cannot be rendered here, the file as written, with
+//! a note saying why.
 
 use std::path::{Path, PathBuf};
 
+use pixi_lsp_build_types::{CondaOutput, ProjectModel, VariantValue};
+use rattler_build_recipe::variant_render::{RenderConfig, render_recipe_with_variant_config};
+use rattler_build_variant_config::VariantConfig;
 use serde_json::Value;
 
 use crate::OutputSummary;
@@ -78,6 +84,153 @@ pub(crate) fn with_header(path: &Path, text: &str, outputs: &[OutputSummary]) ->
     out
 }
 
+/// What a preview of the user's recipe shows, and the recipe as written when that is
+/// not it.
+pub(crate) struct Shown {
+    pub(crate) text: String,
+    /// The recipe as written, when `text` is it rendered per output.
+    pub(crate) raw: Option<String>,
+}
+
+/// The user's recipe at `path`, rendered for each of `outputs` (what the backend reported)
+/// on `host`; the recipe as written under [`with_header`] plus a note when rendering fails.
+/// `project_model` carries the build string prefix and number the backend applies.
+pub(crate) fn shown(
+    path: &Path,
+    outputs: &[CondaOutput],
+    host: crate::Subdir,
+    project_model: &ProjectModel,
+) -> Option<Shown> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let summaries: Vec<OutputSummary> = outputs.iter().map(crate::preview::summary).collect();
+    Some(match rendered(path, &text, outputs, host, project_model) {
+        Ok(rendered) => Shown {
+            text: rendered,
+            raw: Some(text),
+        },
+        Err(why) => {
+            let mut shown = with_header(path, &text, &summaries);
+            let note = format!(
+                "# It is shown as written: it could not be rendered here ({}).\n",
+                why.lines().next().unwrap_or_default()
+            );
+            let at = shown.find("\n\n").map_or(0, |i| i + 1);
+            shown.insert_str(at, &note);
+            Shown {
+                text: shown,
+                raw: None,
+            }
+        }
+    })
+}
+
+/// One YAML document per output: a comment naming it and its variant, then the recipe
+/// rattler-build renders for it, under a header saying what this is.
+fn rendered(
+    path: &Path,
+    text: &str,
+    outputs: &[CondaOutput],
+    host: crate::Subdir,
+    project_model: &ProjectModel,
+) -> Result<String, String> {
+    if outputs.is_empty() {
+        return Err("the backend reported no outputs".to_owned());
+    }
+    let stage0 = rattler_build_recipe::stage0::parse_recipe_or_multi_from_source(text)
+        .map_err(|e| e.to_string())?;
+    let mut out = format!(
+        "# The backend generates no recipe: it builds your own, {}.\n\
+         # Shown: that recipe rendered by rattler-build for each output the backend reported,\n\
+         # for {host} (selectors and templates evaluated with the output's variant).\n\
+         # Your recipe as written is {}.\n",
+        path.display(),
+        path.display()
+    );
+    for (index, output) in outputs.iter().enumerate() {
+        let m = &output.metadata;
+        let variant = m
+            .variant
+            .iter()
+            .map(|(k, v)| format!("{k}={}", variant_text(v)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if index > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&format!(
+            "\n# {} {} {} ({}); variant: {}\n",
+            m.name,
+            m.version,
+            m.build,
+            m.subdir,
+            if variant.is_empty() { "none" } else { &variant }
+        ));
+        let recipe = render_output(&stage0, path, output, host, project_model)
+            .map_err(|e| format!("{}: {e}", m.name))?;
+        out.push_str(&recipe);
+    }
+    Ok(out)
+}
+
+/// Renders the recipe with `output`'s variant and picks that output (by name, and build
+/// string when several variants share the name), as YAML.
+fn render_output(
+    stage0: &rattler_build_recipe::stage0::Recipe,
+    path: &Path,
+    output: &CondaOutput,
+    host: crate::Subdir,
+    project_model: &ProjectModel,
+) -> Result<String, String> {
+    let mut variants = VariantConfig::default();
+    for (key, value) in &output.metadata.variant {
+        // The platforms are the render's own (noarch outputs report `noarch` here).
+        if matches!(key.as_str(), "target_platform" | "build_platform") {
+            continue;
+        }
+        let value = match value {
+            VariantValue::Bool(b) => (*b).into(),
+            VariantValue::Int(i) => (*i).into(),
+            VariantValue::String(s) => s.as_str().into(),
+        };
+        variants.variants.insert(key.as_str().into(), vec![value]);
+    }
+    let mut config = RenderConfig::new()
+        .with_target_platform(host)
+        .with_host_platform(host)
+        .with_build_platform(host)
+        .with_recipe_path(path);
+    if let Some(prefix) = &project_model.build_string_prefix {
+        config = config.with_build_string_prefix(prefix);
+    }
+    if let Some(number) = project_model.build_number {
+        config = config.with_build_number_override(number);
+    }
+    let rendered =
+        render_recipe_with_variant_config(stage0, &variants, config).map_err(|e| e.to_string())?;
+    let name = &output.metadata.name;
+    let same_name: Vec<_> = rendered
+        .into_iter()
+        .filter(|v| v.recipe.package.name.as_normalized() == name)
+        .collect();
+    let picked = match same_name.len() {
+        0 => return Err("rattler-build renders no output of that name".to_owned()),
+        1 => same_name.into_iter().next(),
+        _ => same_name
+            .into_iter()
+            .find(|v| v.recipe.build.string.as_resolved() == Some(output.metadata.build.as_str())),
+    }
+    .ok_or_else(|| "rattler-build renders no output with that build string".to_owned())?;
+    serde_yaml::to_string(&picked.recipe).map_err(|e| e.to_string())
+}
+
+fn variant_text(value: &VariantValue) -> String {
+    match value {
+        VariantValue::Bool(b) => b.to_string(),
+        VariantValue::Int(i) => i.to_string(),
+        VariantValue::String(s) => s.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +292,169 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("\nrecipe:\n  name: multi\n"), "{text}");
+    }
+
+    const MULTI: &str = r#"context:
+  greeting: hello
+recipe:
+  name: multi
+  version: "0.1.0"
+outputs:
+  - package:
+      name: multi-lib
+    build:
+      noarch: generic
+      script:
+        - echo ${{ greeting }}
+    requirements:
+      run:
+        - ${{ greeting }}-extra
+        - if: linux
+          then: linux-thing
+          else: other-thing
+  - package:
+      name: multi-app
+    build:
+      noarch: generic
+    requirements:
+      run:
+        - multi-lib
+"#;
+
+    /// An output as the backend reports it (only what rendering reads matters).
+    fn reported(name: &str) -> CondaOutput {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": name, "version": "0.1.0", "build": "h4616a5c_0",
+                         "buildNumber": 0, "subdir": "noarch", "noarch": "generic",
+                         "variant": {"target_platform": "noarch"}},
+            "runDependencies": {"depends": [], "constraints": []},
+            "ignoreRunExports": {"byName": [], "fromPackage": []},
+            "runExports": {"weak": [], "strong": [], "noarch": [], "weakConstrains": [],
+                           "strongConstrains": []}
+        }))
+        .unwrap()
+    }
+
+    fn recipe_file(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("recipe.yaml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn each_reported_output_is_shown_rendered_for_the_host_platform() {
+        let (_dir, path) = recipe_file(MULTI);
+        let outputs = [reported("multi-lib"), reported("multi-app")];
+        let linux = shown(
+            &path,
+            &outputs,
+            crate::Subdir::Linux64,
+            &ProjectModel::default(),
+        )
+        .unwrap();
+        let text = &linux.text;
+        assert_eq!(linux.raw.as_deref(), Some(MULTI));
+        assert!(
+            text.contains("# Shown: that recipe rendered by rattler-build for each output"),
+            "{text}"
+        );
+        assert!(text.contains(&format!("# Your recipe as written is {}.", path.display())));
+        let docs: Vec<&str> = text.split("\n---\n").collect();
+        assert_eq!(docs.len(), 2, "{text}");
+        assert!(
+            docs[0]
+                .contains("# multi-lib 0.1.0 h4616a5c_0 (noarch); variant: target_platform=noarch"),
+            "{text}"
+        );
+        assert!(docs[1].contains("# multi-app 0.1.0"), "{text}");
+        // Selectors and templates evaluated: for linux, the `then` branch, the context's value.
+        assert!(
+            docs[0].contains("linux-thing") && !docs[0].contains("other-thing"),
+            "{text}"
+        );
+        assert!(docs[0].contains("- hello-extra"), "{text}");
+        assert!(!text.contains("${{ greeting }}-extra"), "{text}");
+        assert!(
+            docs[1].contains("multi-lib") && !docs[1].contains("linux-thing"),
+            "{text}"
+        );
+
+        let windows = shown(
+            &path,
+            &outputs,
+            crate::Subdir::Win64,
+            &ProjectModel::default(),
+        )
+        .unwrap();
+        assert!(windows.text.contains("other-thing"), "{}", windows.text);
+        assert!(!windows.text.contains("linux-thing"), "{}", windows.text);
+    }
+
+    #[test]
+    fn each_output_is_rendered_with_its_own_variant() {
+        let recipe = "package: {name: pkg, version: '1.0'}\nrequirements:\n  run:\n    - python ${{ python }}.*\n";
+        let (_dir, path) = recipe_file(recipe);
+        let with_python = |version: &str| {
+            let mut output = reported("pkg");
+            output.metadata.noarch = pixi_lsp_build_types::NoArch::No;
+            output.metadata.subdir = "linux-64".into();
+            output.metadata.variant = [
+                ("python".to_owned(), VariantValue::String(version.into())),
+                (
+                    "target_platform".to_owned(),
+                    VariantValue::String("linux-64".into()),
+                ),
+            ]
+            .into();
+            output
+        };
+        let outputs = [with_python("3.11"), with_python("3.12")];
+        let text = shown(
+            &path,
+            &outputs,
+            crate::Subdir::Linux64,
+            &ProjectModel::default(),
+        )
+        .unwrap()
+        .text;
+        let docs: Vec<&str> = text.split("\n---\n").collect();
+        assert_eq!(docs.len(), 2, "{text}");
+        assert!(
+            docs[0].contains("variant: python=3.11, target_platform=linux-64"),
+            "{text}"
+        );
+        assert!(
+            docs[0].contains("- python 3.11.*") && !docs[0].contains("3.12"),
+            "{text}"
+        );
+        assert!(
+            docs[1].contains("- python 3.12.*") && !docs[1].contains("3.11"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_recipe_that_does_not_render_is_shown_as_written_with_a_note() {
+        let (_dir, path) = recipe_file(MULTI);
+        // An output this recipe does not have (the backend read another version of it).
+        let shown = shown(
+            &path,
+            &[reported("gone")],
+            crate::Subdir::Linux64,
+            &ProjectModel::default(),
+        )
+        .unwrap();
+        assert_eq!(shown.raw, None);
+        let text = &shown.text;
+        assert!(
+            text.contains("# It is shown as written: it could not be rendered here (gone: rattler-build renders no output of that name)."),
+            "{text}"
+        );
+        assert!(
+            text.starts_with("# The backend generates no recipe"),
+            "{text}"
+        );
+        assert!(text.ends_with(MULTI), "{text}");
     }
 }

@@ -136,3 +136,79 @@ async fn a_multi_output_recipe_builds_and_its_outputs_install_together() {
     let installed = build_publish_install(&case, true, "multi-app").await;
     assert_eq!(installed, ["multi-app", "multi-lib"]);
 }
+
+/// A multi-output recipe whose `multi-app` (listed first) needs its sibling `multi-lib` in
+/// its host environment: the real backend reports it as a source dependency on the same
+/// recipe (`{"path": "."}`); the orchestrator builds `multi-lib` first and offers its
+/// archive to the host solve, ahead of a channel that has no such package.
+#[tokio::test]
+async fn a_sibling_in_the_host_environment_is_built_first_and_installed_there() {
+    let Some(upstream) = upstream() else { return };
+    let case = case(&upstream, "multi-output-build");
+    let recipe = r#"recipe:
+  name: multi
+  version: "0.1.0"
+
+outputs:
+  - package:
+      name: multi-app
+    build:
+      noarch: generic
+      script:
+        - mkdir -p $PREFIX/share/multi-app
+        - cp $PREFIX/share/multi-lib/lib.txt $PREFIX/share/multi-app/from-lib.txt
+    requirements:
+      host:
+        - multi-lib
+      run:
+        - multi-lib
+  - package:
+      name: multi-lib
+    build:
+      noarch: generic
+      script:
+        - mkdir -p $PREFIX/share/multi-lib
+        - echo lib > $PREFIX/share/multi-lib/lib.txt
+"#;
+    let ws = case.request.package.manifest_path.parent().unwrap();
+    std::fs::write(ws.join("recipe.yaml"), recipe).unwrap();
+    let outcome = build_package(
+        &case.resolver,
+        &case.overrides,
+        &case.request,
+        &NoPathDependencies,
+        |_| {},
+        &Cancel::never(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = outcome.artifacts.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["multi-lib", "multi-app"]);
+    let app = &outcome.artifacts[1];
+    assert_eq!(app.host_packages, ["multi-lib=0.1.0=h4616a5c_0"]);
+    // Built with the sibling installed in its host prefix: the script read its file.
+    let paths: rattler_conda_types::package::PathsJson =
+        rattler_package_streaming::seek::read_package_file(&app.path).unwrap();
+    let files: Vec<String> = paths
+        .paths
+        .iter()
+        .map(|p| p.relative_path.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files, ["share/multi-app/from-lib.txt"]);
+
+    let built: Vec<PathBuf> = outcome.artifacts.iter().map(|a| a.path.clone()).collect();
+    let published = pixi_lsp_test_utils::index_archives(
+        case.root.join("published"),
+        &built,
+        IndexOptions::JSON_ONLY,
+    )
+    .unwrap();
+    let installed = install_into_fresh_prefix(
+        &case.root,
+        vec![Channel::from_url(published.url())],
+        case.request.package.host_platform,
+        "multi-app",
+    )
+    .await;
+    assert_eq!(installed, ["multi-app", "multi-lib"]);
+}

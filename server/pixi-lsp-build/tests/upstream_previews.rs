@@ -115,6 +115,25 @@ async fn every_transcript_previews_with_the_outputs_it_recorded() {
             RecipeOrigin::User { path } => {
                 assert_eq!(backend, "pixi-build-rattler-build", "{file}");
                 assert_eq!(path, &source.join("recipe.yaml"));
+                // Rendered per output; as written, kept beside.
+                let written = std::fs::read_to_string(path).unwrap();
+                assert_eq!(
+                    preview.raw_recipe.as_deref(),
+                    Some(written.as_str()),
+                    "{file}"
+                );
+                for output in &recorded.outputs {
+                    let m = &output.metadata;
+                    let heading = format!(
+                        "# {} {} {} ({}); variant: ",
+                        m.name, m.version, m.build, m.subdir
+                    );
+                    assert!(
+                        preview.recipe.contains(&heading),
+                        "{file}: {}",
+                        preview.recipe
+                    );
+                }
             }
             RecipeOrigin::Generated => {
                 // One output: `debug/`; several: `<name>/debug/`, where the backend wrote it.
@@ -135,4 +154,82 @@ async fn every_transcript_previews_with_the_outputs_it_recorded() {
         replayed += 1;
     }
     assert!(replayed >= 8, "only {replayed} transcripts");
+}
+
+/// pixi-build-rattler-build reads the recipe once, at `initialize`: after an edit the
+/// editor's preview must come from a new process, not report the outputs of the old text.
+#[tokio::test]
+async fn an_edited_recipe_is_previewed_by_a_backend_that_read_it() {
+    let Some(upstream) = upstream() else { return };
+    let backend = "pixi-build-rattler-build";
+    let recorded = upstream.join("recorded").join(backend).join("multi-output");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let ws = root.join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::copy(recorded.join("pixi.toml"), ws.join("pixi.toml")).unwrap();
+    let recipe = std::fs::read_to_string(recorded.join("recipe.yaml")).unwrap();
+    std::fs::write(ws.join("recipe.yaml"), &recipe).unwrap();
+    let model: pixi_lsp_build_types::ProjectModel = serde_json::from_str(
+        &std::fs::read_to_string(recorded.join("debug/project_model.json")).unwrap(),
+    )
+    .unwrap();
+    let channels = ChannelsConfig {
+        cache_dir: root.join("rattler-cache"),
+        ..ChannelsConfig::default()
+    };
+    let resolver = BackendResolver::new(ResolveConfig::new(root.join("pixi-cache"), channels));
+    let executable = upstream.join("bin").join(backend);
+    let overrides =
+        BackendOverrides::parse_list("test", &format!("{backend}={}", executable.display()))
+            .unwrap();
+    let request = PreviewRequest {
+        manifest_path: ws.join("pixi.toml"),
+        workspace_dir: ws.clone(),
+        backend: BackendSpec::new(backend, Vec::new()),
+        project_model: model,
+        configuration: Value::Null,
+        target_configuration: Value::Null,
+        channels: Vec::new(),
+        host_platform: "linux-64".parse().unwrap(),
+        variant_configuration: None,
+        work_dir: root.join("work"),
+    };
+    let pool = BackendPool::default();
+    let versions = |preview: &pixi_lsp_build::Preview| -> Vec<String> {
+        preview.outputs.iter().map(|o| o.version.clone()).collect()
+    };
+    let options = CallOptions::default();
+    let first = pool
+        .preview(
+            &resolver,
+            &overrides,
+            &request,
+            |_| {},
+            &Cancel::never(),
+            &options,
+        )
+        .await
+        .unwrap();
+    assert_eq!(versions(&first), ["0.1.0", "0.1.0"]);
+    std::fs::write(ws.join("recipe.yaml"), recipe.replace("0.1.0", "0.2.0")).unwrap();
+    let second = pool
+        .preview(
+            &resolver,
+            &overrides,
+            &request,
+            |_| {},
+            &Cancel::never(),
+            &options,
+        )
+        .await;
+    pool.shutdown_all().await;
+    let second = second.unwrap();
+    assert_eq!(versions(&second), ["0.2.0", "0.2.0"]);
+    assert!(second.raw_recipe.is_some(), "{}", second.recipe);
+    assert!(
+        second.recipe.contains("# multi-app 0.2.0 "),
+        "{}",
+        second.recipe
+    );
 }

@@ -206,6 +206,7 @@ pub(crate) fn problem(error: &BuildError) -> BackendProblem {
     let dependency_table = match error {
         BuildError::Unsolvable { env: "build", .. } => Some("build-dependencies"),
         BuildError::Unsolvable { env: "host", .. } => Some("host-dependencies"),
+        BuildError::MissingTool { .. } => Some("build-dependencies"),
         _ => None,
     };
     BackendProblem {

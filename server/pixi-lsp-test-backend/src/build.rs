@@ -62,7 +62,7 @@ use crate::config::Failure;
 /// What `conda/build_v1` asked for, plus where our recipe lives.
 pub struct Request<'a> {
     pub params: &'a CondaBuildV1Params,
-    /// The generated recipe (also written to `debug/recipe.yaml`).
+    /// The recipe: generated (also written to `debug/recipe.yaml`), or the user's own.
     pub recipe: &'a str,
     /// Where the recipe "lives" for rattler-build: relative paths in it
     /// (`license_file`, sources) resolve against the source directory.
@@ -85,7 +85,7 @@ pub struct Built {
 /// Parses a recipe like rattler-build does (stage0), without rendering it.
 pub fn parse(recipe: &str) -> Result<stage0::Recipe, Failure> {
     stage0::parse_recipe_or_multi_from_source(recipe)
-        .map_err(|e| Failure::new("failed to parse the generated recipe").caused_by(e))
+        .map_err(|e| Failure::new("failed to parse the recipe").caused_by(e))
 }
 
 /// Renders a parsed recipe for one variant (stage1): evaluates `if:`
@@ -120,7 +120,7 @@ pub fn render(
         .with_build_platform(build)
         .with_recipe_path(recipe_path);
     render_recipe_with_variant_config(recipe, &variants, config)
-        .map_err(|e| Failure::new("failed to render the generated recipe").caused_by(e))
+        .map_err(|e| Failure::new("failed to render the recipe").caused_by(e))
 }
 
 /// Builds the requested output; blocks until the package is written.

@@ -6,7 +6,9 @@
 //! described as pixi's own backends describe one: `"noarch": false`) that
 //! installs them into `$PREFIX/share/<name>/`: it generates a
 //! rattler-build recipe from the project model (`recipe`) and builds it
-//! with rattler-build used as a library (`build`). It serves two
+//! with rattler-build used as a library (`build`). A package with its own
+//! `recipe.yaml` is answered as pixi-build-rattler-build answers it: that
+//! recipe is built as written and none is generated (`user_recipe`). It serves two
 //! purposes: the language server's tests drive it as a real process (it can
 //! misbehave on demand, see [`mode`]), and it is a worked example of the
 //! protocol for backend authors.
@@ -24,6 +26,7 @@ mod plan;
 mod platform;
 mod recipe;
 mod server;
+mod user_recipe;
 mod yaml;
 
 use std::io::Write;

@@ -9,6 +9,7 @@ use pixi_lsp_build_types::{DependencyMap, InitializeParams, ProjectModel, Target
 use crate::config::{Configs, Failure};
 use crate::files::FileSelection;
 use crate::platform;
+use crate::user_recipe::UserRecipe;
 
 /// The hash part of the build string of an output for `platform` (`noarch` or a real
 /// one): rattler-build's `h` + the first 7 hex digits of the sha1 of the variant it uses,
@@ -31,6 +32,8 @@ pub struct Initialized {
     pub source_dir: PathBuf,
     /// The manifest, relative to `source_dir`, `/`-separated.
     pub manifest_rel: String,
+    /// The package's own recipe, when it has one: then it is built as written.
+    pub user_recipe: Option<UserRecipe>,
 }
 
 impl Initialized {
@@ -38,6 +41,9 @@ impl Initialized {
         let Some(model) = params.project_model.clone() else {
             return Err(Failure::new("project model is required"));
         };
+        let user_recipe = crate::user_recipe::find(&params.manifest_path)
+            .map(|path| UserRecipe::new(path, &params.manifest_path, &model))
+            .transpose()?;
         let configs = Configs::parse(
             params.configuration.as_ref(),
             params.target_configuration.as_ref(),
@@ -63,6 +69,7 @@ impl Initialized {
             configs,
             source_dir,
             manifest_rel,
+            user_recipe,
         })
     }
 }

@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 use crate::config::Failure;
 use crate::mode::Mode;
 use crate::plan::{Initialized, Plan};
+use crate::user_recipe::UserRecipe;
 use crate::{build, outputs, platform, recipe};
 
 pub fn run(mode: Mode) -> ExitCode {
@@ -148,6 +149,13 @@ impl Server {
                     .caused_by("PIXI_BUILD_LSP_EXAMPLE_MODE=error-on-outputs"),
             ));
         }
+        if let Some(user) = &state.user_recipe {
+            // Built as written: no recipe is generated, so none goes to `debug/`.
+            if let Some(message) = state.configs.for_platform(&params.host_platform).fail {
+                return Err(backend_error(Failure::new(message)));
+            }
+            return user.outputs(params).map(to_value).map_err(backend_error);
+        }
         let plan = Plan::new(state, &params.host_platform).map_err(backend_error)?;
         if let Some(message) = &plan.fail {
             return Err(backend_error(Failure::new(message.clone())));
@@ -208,6 +216,9 @@ fn build_v1(state: &Initialized, params: &CondaBuildV1Params) -> Result<Value, R
         .host_prefix
         .as_ref()
         .map_or(platform::current(), |p| p.platform.as_str());
+    if let Some(user) = &state.user_recipe {
+        return build_user_recipe(state, user, params, platform);
+    }
     let plan = Plan::new(state, platform).map_err(backend_error)?;
     if let Some(message) = &plan.fail {
         return Err(backend_error(Failure::new(message.clone())));
@@ -237,6 +248,36 @@ fn build_v1(state: &Initialized, params: &CondaBuildV1Params) -> Result<Value, R
     Ok(to_value(CondaBuildV1Result {
         output_file: built.output_file,
         input_globs: plan.input_globs(),
+        input_glob_sets: None,
+        name: built.name,
+        version: built.version,
+        build: built.build,
+        subdir: built.subdir,
+    }))
+}
+
+/// The user's recipe, built as written (pixi-build-rattler-build's way).
+fn build_user_recipe(
+    state: &Initialized,
+    user: &UserRecipe,
+    params: &CondaBuildV1Params,
+    platform: &str,
+) -> Result<Value, RpcError> {
+    if let Some(message) = state.configs.for_platform(platform).fail {
+        return Err(backend_error(Failure::new(message)));
+    }
+    let text = user.text().map_err(backend_error)?;
+    let built = build::build(&build::Request {
+        params,
+        recipe: &text,
+        recipe_path: user.path.clone(),
+        source_dir: &user.dir(),
+        host_platform: platform,
+    })
+    .map_err(backend_error)?;
+    Ok(to_value(CondaBuildV1Result {
+        output_file: built.output_file,
+        input_globs: user.build_input_globs(),
         input_glob_sets: None,
         name: built.name,
         version: built.version,

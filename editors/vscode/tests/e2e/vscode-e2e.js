@@ -640,8 +640,11 @@ async function lineText(hasText) {
       log('recipe: ' + squash(text).slice(0, 200));
       check(/# The backend generates no recipe: it builds your own, \S+upstream-multi\/recipe\.yaml\./.test(text),
         'the preview does not say it is the user\'s recipe: ' + squash(text));
+      check(text.includes('# Shown: that recipe rendered by rattler-build for each output'),
+        'the preview does not say it is rendered: ' + squash(text));
       for (const name of ['multi-lib', 'multi-app']) {
-        check(text.includes(`#   ${name} 0.1.0 h4616a5c_0 (noarch)`), `no output ${name}: ` + squash(text));
+        check(text.includes(`# ${name} 0.1.0 h4616a5c_0 (noarch); variant: target_platform=noarch`),
+          `no output ${name}: ` + squash(text));
       }
       await clearNotifications();
       await runCommand('View: Close All Editor Groups');

@@ -4,8 +4,11 @@
 //! 1. resolve (install) the backend, spawn it, `negotiateCapabilities` + `initialize`;
 //! 2. `conda/outputs` in the work directory (`.pixi/build/work/<name>--<hash>`), then the
 //!    path dependencies the outputs need are built the same way ([`path_deps`]);
-//! 3. per output ([`output`]): solve the build environment (build platform), then the host
-//!    environment with the build environment's strong run exports (host platform);
+//! 3. per output ([`output`]), after the sibling outputs its environments need (a
+//!    multi-output recipe's `{"path": "."}` dependencies, whose archives join the path
+//!    dependencies' ahead of the channels): solve the build environment (build platform),
+//!    then the host environment with the build environment's strong run exports (host
+//!    platform);
 //! 4. look the build up in the artifact cache ([`cache`]); on a hit, stop here;
 //! 5. install both prefixes (`<work>/bld`, `<work>/host`) with rattler;
 //! 6. `conda/build_v1` with the prefixes, the run requirements (the output's run
@@ -26,6 +29,7 @@
 mod cache;
 mod cleanup;
 mod env;
+mod missing_tool;
 mod output;
 mod path_deps;
 mod specs;
@@ -328,8 +332,11 @@ async fn run(
         },
     };
     let count = outputs.len();
-    let mut artifacts = Vec::new();
-    for (index, output) in outputs.iter().enumerate() {
+    let mut artifacts: Vec<BuiltArtifact> = Vec::new();
+    // Siblings an output's environments need are built before it, and their archives are
+    // offered to its solver like path dependencies' (ahead of the channels).
+    for (index, &at) in path_deps::output_order(&outputs)?.iter().enumerate() {
+        let output = &outputs[at];
         let output_work = if count == 1 {
             work.clone()
         } else {
@@ -339,7 +346,13 @@ async fn run(
             start: 20.0 + 80.0 * index as f64 / count as f64,
             span: 80.0 / count as f64,
         };
-        artifacts.push(build_output(&shared, output, &output_work, progress).await?);
+        let needs = path_deps::sibling_needs(output, &outputs);
+        let siblings = artifacts
+            .iter()
+            .filter(|a| needs.contains(&a.name))
+            .map(|a| path_deps::record(&a.path, a.sha256.as_deref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        artifacts.push(build_output(&shared, output, &output_work, progress, &siblings).await?);
     }
     Ok(BuildOutcome {
         package: request.package.package_name().to_owned(),

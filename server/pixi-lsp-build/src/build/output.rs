@@ -113,6 +113,7 @@ pub(super) async fn build_output(
     output: &CondaOutput,
     work: &Path,
     progress: Progress,
+    siblings: &[rattler_conda_types::RepoDataRecord],
 ) -> Result<BuiltArtifact, BuildError> {
     let Shared {
         resolver,
@@ -150,9 +151,12 @@ pub(super) async fn build_output(
     };
     let (build_specs, build_constraints) =
         deps(output.build_dependencies.as_ref()).map_err(invalid_spec(name))?;
+    // Path dependencies built first, and the sibling outputs built before this one.
+    let built: Vec<rattler_conda_types::RepoDataRecord> =
+        shared.built.iter().chain(siblings).cloned().collect();
     let sources = env::Sources {
         channels: &request.package.channels,
-        built: shared.built,
+        built: &built,
     };
     let build_env = env::solve(
         resolver,
@@ -322,6 +326,16 @@ pub(super) async fn build_output(
                 &debug.join("build_error.json"),
                 &serde_json::json!({"error": source.to_string()}),
             );
+            let log = format!("{source}\n{}", source.stderr_tail().unwrap_or_default());
+            let programs = super::missing_tool::missing_programs(&log);
+            if !programs.is_empty() {
+                return Err(BuildError::MissingTool {
+                    output: name.to_owned(),
+                    hint: super::missing_tool::hint(name, &programs),
+                    programs,
+                    source: Box::new(source),
+                });
+            }
             return Err(BuildError::Backend {
                 stage: "conda/build_v1",
                 source,

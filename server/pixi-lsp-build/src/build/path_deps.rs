@@ -120,6 +120,79 @@ fn to_build_first(
     Ok(all)
 }
 
+/// The order to build the outputs of one package in: an output whose build or host
+/// environment needs a sibling output (a source dependency on the same recipe, `{"path":
+/// "."}`) comes after it, so the sibling's archive can be offered to the solver
+/// ([`sibling_needs`]). Otherwise the backend's order stands. A cycle is an error.
+pub(crate) fn output_order(outputs: &[CondaOutput]) -> Result<Vec<usize>, BuildError> {
+    let needs: Vec<Vec<usize>> = outputs
+        .iter()
+        .map(|o| {
+            sibling_needs(o, outputs)
+                .iter()
+                .filter_map(|name| outputs.iter().position(|s| s.metadata.name == *name))
+                .collect()
+        })
+        .collect();
+    let mut order = Vec::with_capacity(outputs.len());
+    // 0 = not visited, 1 = on the path, 2 = placed.
+    let mut state = vec![0u8; outputs.len()];
+    fn visit(
+        i: usize,
+        needs: &[Vec<usize>],
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+        path: &mut Vec<usize>,
+    ) -> Result<(), Vec<usize>> {
+        match state[i] {
+            2 => return Ok(()),
+            1 => {
+                let start = path.iter().position(|p| *p == i).unwrap_or(0);
+                let mut cycle = path[start..].to_vec();
+                cycle.push(i);
+                return Err(cycle);
+            }
+            _ => {}
+        }
+        state[i] = 1;
+        path.push(i);
+        for &n in &needs[i] {
+            visit(n, needs, state, order, path)?;
+        }
+        path.pop();
+        state[i] = 2;
+        order.push(i);
+        Ok(())
+    }
+    for i in 0..outputs.len() {
+        visit(i, &needs, &mut state, &mut order, &mut Vec::new()).map_err(|cycle| {
+            BuildError::DependencyCycle {
+                cycle: cycle
+                    .iter()
+                    .map(|&i| outputs[i].metadata.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" → "),
+            }
+        })?;
+    }
+    Ok(order)
+}
+
+/// The sibling outputs (of `outputs`) that `output`'s build or host environment needs.
+pub(crate) fn sibling_needs(output: &CondaOutput, outputs: &[CondaOutput]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let lists = [&output.build_dependencies, &output.host_dependencies];
+    for spec in lists.into_iter().flatten().flat_map(|l| &l.depends) {
+        let is_sibling = spec.name != output.metadata.name
+            && outputs.iter().any(|o| o.metadata.name == spec.name);
+        if matches!(spec.spec, PackageSpec::Source(_)) && is_sibling && !names.contains(&spec.name)
+        {
+            names.push(spec.name.clone());
+        }
+    }
+    names
+}
+
 fn expand_home(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
@@ -358,6 +431,45 @@ mod tests {
         let first = to_build_first(&[lib, app], Path::new("/ws/multi/pixi.toml"), true).unwrap();
         let names: Vec<&str> = first.iter().map(|n| n.name.as_str()).collect();
         assert_eq!(names, ["tool"]);
+    }
+
+    fn named(name: &str, host: Vec<NamedSpec<PackageSpec>>) -> CondaOutput {
+        let mut o = output(host, vec![]);
+        o.metadata.name = name.into();
+        o
+    }
+
+    #[test]
+    fn outputs_are_built_after_the_siblings_their_environments_need() {
+        // The backend's order puts the app first; its host needs the lib (and a path
+        // dependency that is no sibling, which does not count).
+        let outputs = [
+            named("app", vec![source("lib", "."), source("tool", "../tool")]),
+            named("doc", vec![]),
+            named("lib", vec![]),
+        ];
+        assert_eq!(output_order(&outputs).unwrap(), [2, 0, 1]);
+        assert_eq!(sibling_needs(&outputs[0], &outputs), ["lib"]);
+        // A run-time need does not order.
+        let mut run_only = named("app", vec![]);
+        run_only.run_dependencies.depends = vec![source("lib", ".")];
+        assert_eq!(
+            output_order(&[run_only, named("lib", vec![])]).unwrap(),
+            [0, 1]
+        );
+    }
+
+    #[test]
+    fn siblings_that_need_each_other_are_a_cycle() {
+        let outputs = [
+            named("a", vec![source("b", ".")]),
+            named("b", vec![source("a", ".")]),
+        ];
+        let err = output_order(&outputs).unwrap_err();
+        assert!(
+            matches!(&err, BuildError::DependencyCycle { cycle } if cycle == "a → b → a"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -162,6 +162,16 @@ pub enum BuildError {
         #[source]
         source: BackendError,
     },
+    /// The build script ran programs its build environment lacks (a missing build
+    /// dependency): `hint` names them and the package to add.
+    #[error("{hint}\nthe build backend failed in conda/build_v1: {source}")]
+    MissingTool {
+        output: String,
+        programs: Vec<String>,
+        hint: String,
+        #[source]
+        source: Box<BackendError>,
+    },
     #[error("the build backend reported no outputs to build")]
     NoOutputs,
     #[error("invalid dependency `{spec}` of `{output}`: {message}")]
@@ -228,6 +238,7 @@ impl BuildError {
     pub fn stderr_tail(&self) -> Option<&str> {
         match self {
             BuildError::Backend { source, .. } => source.stderr_tail(),
+            BuildError::MissingTool { source, .. } => source.stderr_tail(),
             BuildError::DependencyFailed { source, .. } => source.stderr_tail(),
             _ => None,
         }

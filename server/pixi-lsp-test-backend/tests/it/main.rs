@@ -6,4 +6,5 @@ mod build;
 mod client;
 mod misbehaviour;
 mod support;
+mod user_recipe;
 mod wire;

@@ -33,6 +33,10 @@ pub(super) async fn preview_recipe(
             pixi_lsp_build::RecipeOrigin::User { path } => Some(path),
             pixi_lsp_build::RecipeOrigin::Generated => None,
         },
+        // The user's recipe: `content` shows it rendered per output, `rawRecipe` as written
+        // (`rendered` false: it could not be rendered and `content` has it as written).
+        "rendered": preview.raw_recipe.is_some(),
+        "rawRecipe": preview.raw_recipe,
         "outputs": preview.outputs.iter().map(|o| json!({ "name": o.name, "version": o.version, "build": o.build, "subdir": o.subdir })).collect::<Vec<_>>(),
     }))
 }
