@@ -351,3 +351,44 @@ async fn cancelling_while_a_dependency_builds_stops_both_backends() {
     }
     assert!(fx.conda_files().is_empty(), "{:?}", fx.conda_files());
 }
+
+/// A multi-output recipe (the example backend answers for it as pixi-build-rattler-build
+/// does) whose first output needs the second in its host environment: the second is built
+/// first and its archive installed into the first one's host prefix, ahead of a channel
+/// that has no such package.
+#[tokio::test]
+async fn a_sibling_output_in_the_host_environment_is_built_first() {
+    let backend = require_backend!();
+    let mut fx = Fixture::new(&backend, json!({}), json!({}));
+    let dir = fx
+        .request
+        .package
+        .manifest_path
+        .parent()
+        .unwrap()
+        .to_owned();
+    std::fs::write(
+        dir.join("recipe.yaml"),
+        "recipe: {name: duo, version: '1.0'}\noutputs:\n  - package: {name: duo-app}\n    build:\n      noarch: generic\n      script:\n        - mkdir -p $PREFIX/share/app\n        - cp $PREFIX/share/lib/lib.txt $PREFIX/share/app/\n    requirements:\n      host: [duo-lib]\n  - package: {name: duo-lib}\n    build:\n      noarch: generic\n      script:\n        - mkdir -p $PREFIX/share/lib\n        - echo lib > $PREFIX/share/lib/lib.txt\n",
+    )
+    .unwrap();
+    // Only source dependencies may come from the manifest of a package with a recipe.
+    fx.request.package.project_model = json!({"targets": {"defaultTarget": {}}});
+    let outcome = fx
+        .build(&Events::default())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = outcome.artifacts.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["duo-lib", "duo-app"]);
+    let app = &outcome.artifacts[1];
+    assert_eq!(app.host_packages.len(), 1, "{:?}", app.host_packages);
+    assert!(app.host_packages[0].starts_with("duo-lib=1.0="));
+    let paths: rattler_conda_types::package::PathsJson =
+        rattler_package_streaming::seek::read_package_file(&app.path).unwrap();
+    let files: Vec<String> = paths
+        .paths
+        .iter()
+        .map(|p| p.relative_path.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files, ["share/app/lib.txt"]);
+}
