@@ -199,24 +199,31 @@ fn the_helix_configuration_starts_the_server_for_pixi_manifests_only() {
     );
 }
 
-/// The Windows side of killing a backend's process tree (a job object) compiles; its
-/// behaviour runs on the Windows CI runner. Skipped, with a note, where the Windows
-/// standard library is not installed (`rustup target add x86_64-pc-windows-gnu`).
-#[test]
+/// Whether rustup has the standard library of `target`; else a note, and the caller skips.
 #[allow(clippy::print_stderr)] // the skip note is for whoever runs the tests
-fn the_backend_client_compiles_for_windows() {
-    const TARGET: &str = "x86_64-pc-windows-gnu";
+fn target_installed(target: &str) -> bool {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
         .map(|o| {
             String::from_utf8_lossy(&o.stdout)
                 .lines()
-                .any(|l| l == TARGET)
+                .any(|l| l == target)
         })
         .unwrap_or(false);
     if !installed {
-        eprintln!("SKIPPED: the {TARGET} target is not installed (rustup target add {TARGET})");
+        eprintln!("SKIPPED: the {target} target is not installed (rustup target add {target})");
+    }
+    installed
+}
+
+/// The Windows side of killing a backend's process tree (a job object) compiles; its
+/// behaviour runs on the Windows CI runner. Skipped, with a note, where the Windows
+/// standard library is not installed (`rustup target add x86_64-pc-windows-gnu`).
+#[test]
+fn the_backend_client_compiles_for_windows() {
+    const TARGET: &str = "x86_64-pc-windows-gnu";
+    if !target_installed(TARGET) {
         return;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
@@ -243,7 +250,6 @@ fn the_backend_client_compiles_for_windows() {
 /// manifests get (never Cargo.toml), and it compiles to the WebAssembly Zed loads. The
 /// compile is skipped, with a note, where the wasm32-wasip1 target is not installed.
 #[test]
-#[allow(clippy::print_stderr)] // the skip note is for whoever runs the tests
 fn the_zed_extension_serves_pixi_manifests_only_and_compiles() {
     let zed = root().join("editors/zed");
     let read = |p: &str| -> toml_edit::DocumentMut {
@@ -271,17 +277,7 @@ fn the_zed_extension_serves_pixi_manifests_only_and_compiles() {
     assert_eq!(suffixes, ["pixi.toml"]);
 
     const TARGET: &str = "wasm32-wasip1";
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .any(|l| l == TARGET)
-        })
-        .unwrap_or(false);
-    if !installed {
-        eprintln!("SKIPPED: the {TARGET} target is not installed (rustup target add {TARGET})");
+    if !target_installed(TARGET) {
         return;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());

@@ -373,7 +373,8 @@ async fn a_sibling_output_in_the_host_environment_is_built_first() {
     )
     .unwrap();
     // Only source dependencies may come from the manifest of a package with a recipe.
-    fx.request.package.project_model = json!({"targets": {"defaultTarget": {}}});
+    fx.request.package.project_model =
+        serde_json::from_value(json!({"targets": {"defaultTarget": {}}})).unwrap();
     let outcome = fx
         .build(&Events::default())
         .await

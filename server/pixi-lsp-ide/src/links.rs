@@ -6,7 +6,7 @@
 
 use pixi_lsp_rules::PathUse;
 use pixi_lsp_rules::backends::registry;
-use pixi_lsp_syntax::{NodeId, NodeKind, TextRange, Tree};
+use pixi_lsp_syntax::{NodeId, TextRange, Tree};
 
 use crate::FileAnalysis;
 use crate::semantic_tokens::{SemanticKind, classify};
@@ -30,9 +30,6 @@ pub struct Link {
     pub target: LinkTarget,
 }
 
-/// Nesting deeper than this is not searched for channels (pathological input).
-const MAX_DEPTH: usize = 64;
-
 pub(crate) fn links(analysis: &FileAnalysis) -> Vec<Link> {
     let Some(m) = analysis.manifest() else {
         return Vec::new();
@@ -46,8 +43,7 @@ pub(crate) fn links(analysis: &FileAnalysis) -> Vec<Link> {
         .channels
         .as_ref()
         .map_or_else(crate::packages::default_alias, |c| c.alias.clone());
-    let mut path = Vec::new();
-    channels(tree, m.pixi, &mut path, 0, &mut |id, name| {
+    channels(tree, m.pixi, &mut |id, name| {
         let target = if name.contains("://") {
             LinkTarget::Url(name.to_owned())
         } else if name.starts_with(['.', '/', '~']) {
@@ -118,40 +114,15 @@ pub(crate) fn links(analysis: &FileAnalysis) -> Vec<Link> {
 }
 
 /// Every string that names a channel, with its node.
-fn channels<'t>(
-    tree: &'t Tree,
-    id: NodeId,
-    path: &mut Vec<&'t str>,
-    depth: usize,
-    found: &mut impl FnMut(NodeId, &str),
-) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    match &tree.node(id).kind {
-        NodeKind::Table(t) => {
-            for e in &t.entries {
-                path.push(&e.key);
-                channels(tree, e.value, path, depth + 1, found);
-                path.pop();
-            }
+fn channels(tree: &Tree, id: NodeId, found: &mut impl FnMut(NodeId, &str)) {
+    crate::semantic_tokens::walk_scalars(tree, id, &mut Vec::new(), 0, &mut |path, id, _| {
+        if let Some(s) = tree
+            .str(id)
+            .filter(|_| classify(path) == SemanticKind::Channel)
+        {
+            found(id, s);
         }
-        NodeKind::Array(a) => {
-            for &item in &a.items {
-                path.push("[]");
-                channels(tree, item, path, depth + 1, found);
-                path.pop();
-            }
-        }
-        NodeKind::Scalar(_) => {
-            if let Some(s) = tree
-                .str(id)
-                .filter(|_| classify(path) == SemanticKind::Channel)
-            {
-                found(id, s);
-            }
-        }
-    }
+    });
 }
 
 /// A string's range without its quotes (one or three of them).

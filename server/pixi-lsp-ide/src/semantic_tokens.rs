@@ -52,8 +52,7 @@ pub(crate) fn semantic_tokens(analysis: &FileAnalysis) -> Vec<SemanticToken> {
     let tree = &analysis.parse().tree;
     let mut out = Vec::new();
     keys_and_comments(text, &mut out);
-    let mut path = Vec::new();
-    values(tree, tree.root(), &mut path, 0, &mut out);
+    values(tree, &mut out);
     out.sort_by_key(|t| t.range.start);
     // A value reached twice (a duplicate key's value is parsed but not attached; the same
     // node is never visited twice otherwise) keeps its first classification.
@@ -113,14 +112,14 @@ fn keys_and_comments(text: &str, out: &mut Vec<SemanticToken>) {
     }
 }
 
-/// Every scalar, classified by where it sits. `path` holds the keys down to it (`[]` for an
-/// array item).
-fn values<'t>(
+/// Visits every scalar below `id` with the keys down to it (`[]` for an array item), to a
+/// bounded depth: the walk that classifies values here and finds channels for links.
+pub(crate) fn walk_scalars<'t>(
     tree: &'t Tree,
     id: NodeId,
     path: &mut Vec<&'t str>,
     depth: usize,
-    out: &mut Vec<SemanticToken>,
+    visit: &mut impl FnMut(&[&'t str], NodeId, &'t Scalar),
 ) {
     if depth > MAX_DEPTH {
         return;
@@ -129,30 +128,35 @@ fn values<'t>(
         NodeKind::Table(t) => {
             for e in &t.entries {
                 path.push(&e.key);
-                values(tree, e.value, path, depth + 1, out);
+                walk_scalars(tree, e.value, path, depth + 1, visit);
                 path.pop();
             }
         }
         NodeKind::Array(a) => {
             for &item in &a.items {
                 path.push("[]");
-                values(tree, item, path, depth + 1, out);
+                walk_scalars(tree, item, path, depth + 1, visit);
                 path.pop();
             }
         }
-        NodeKind::Scalar(s) => {
-            let kind = match s {
-                Scalar::String(_) => classify(path),
-                Scalar::Integer(_) | Scalar::Float(_) | Scalar::DateTime(_) => SemanticKind::Number,
-                Scalar::Bool(_) => SemanticKind::Boolean,
-                Scalar::Invalid => return,
-            };
-            out.push(SemanticToken {
-                range: tree.range(id),
-                kind,
-            });
-        }
+        NodeKind::Scalar(s) => visit(path, id, s),
     }
+}
+
+/// Every scalar, classified by where it sits.
+fn values(tree: &Tree, out: &mut Vec<SemanticToken>) {
+    walk_scalars(tree, tree.root(), &mut Vec::new(), 0, &mut |path, id, s| {
+        let kind = match s {
+            Scalar::String(_) => classify(path),
+            Scalar::Integer(_) | Scalar::Float(_) | Scalar::DateTime(_) => SemanticKind::Number,
+            Scalar::Bool(_) => SemanticKind::Boolean,
+            Scalar::Invalid => return,
+        };
+        out.push(SemanticToken {
+            range: tree.range(id),
+            kind,
+        });
+    });
 }
 
 /// What a string at `path` is to pixi.
