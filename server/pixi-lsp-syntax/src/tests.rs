@@ -147,3 +147,20 @@ fn every_written_key_has_a_range() {
     let other = t.get(t.root(), "other").unwrap();
     assert_eq!(t.key_ranges(other, "bar").len(), 2);
 }
+
+/// Repeats of different keys written in turn are found per key, in document order (the
+/// repeats are kept sorted by table and key for a binary search).
+#[test]
+fn interleaved_repeats_are_found_per_key_in_document_order() {
+    let text = "[feature.b.x]\n[feature.a.x]\n[feature.b.y]\n[feature.a.y]\n[feature.b.z]\n";
+    let t = tree(text);
+    let feature = t.get(t.root(), "feature").unwrap();
+    let starts = |key: &str| -> Vec<u32> {
+        let ranges = t.key_ranges(feature, key);
+        assert!(ranges.iter().all(|r| &text[r.as_usize()] == key));
+        ranges.iter().map(|r| r.start).collect()
+    };
+    assert_eq!(starts("a"), [23, 51]);
+    assert_eq!(starts("b"), [9, 37, 65]);
+    assert!(starts("c").is_empty());
+}
