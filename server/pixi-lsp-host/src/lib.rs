@@ -28,7 +28,7 @@ pub use on_disk::{
     OnDiskError, PathDependenciesOnDisk, analyze_on_disk, package_manifest, preview_request,
     preview_request_on_disk, problem,
 };
-pub use surroundings::{DiskCache, Gathered, gather};
+use surroundings::{DiskCache, gather};
 
 /// One document version to analyse.
 pub struct Document<'a> {

@@ -31,7 +31,7 @@ pub(crate) const PACKAGE_MANIFESTS: &[&str] = &[
 /// Manifest texts read from disk, re-read only when their modification time or size
 /// changes: the upward search runs on every analysis, and usually finds the same root.
 #[derive(Default)]
-pub struct DiskCache {
+pub(crate) struct DiskCache {
     files: Mutex<HashMap<PathBuf, Cached>>,
 }
 
@@ -70,7 +70,7 @@ impl DiskCache {
 
 /// What [`gather`] found.
 #[derive(Default)]
-pub struct Gathered {
+pub(crate) struct Gathered {
     pub context: AnalysisContext,
     /// The governing workspace manifest's path, when one was found.
     pub workspace_path: Option<PathBuf>,
@@ -78,7 +78,7 @@ pub struct Gathered {
 
 /// Looks up what `needs` asks for the manifest at `manifest_path`. `open_text` answers
 /// with the editor's text of a file that is open (it wins over the disk).
-pub fn gather(
+pub(crate) fn gather(
     manifest_path: &Path,
     needs: &ContextNeeds,
     open_text: &dyn Fn(&Path) -> Option<Arc<str>>,
@@ -101,7 +101,7 @@ pub fn gather(
 /// The directory of the workspace a manifest belongs to: its own directory when it
 /// declares a workspace, else that of the nearest workspace manifest above it (falling back
 /// to its own directory).
-pub fn workspace_dir(
+pub(crate) fn workspace_dir(
     manifest_path: &Path,
     declares_own: bool,
     open_text: &dyn Fn(&Path) -> Option<Arc<str>>,

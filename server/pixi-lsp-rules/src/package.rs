@@ -34,7 +34,7 @@ pub(crate) const PACKAGE_KEYS: &[&str] = &[
 
 /// Fields that may be `{ workspace = true }`: the metadata fields, which come first in
 /// [`PACKAGE_KEYS`] (from `name` to `documentation`).
-const INHERITABLE: &[&str] = PACKAGE_KEYS.split_at(10).0;
+pub const INHERITABLE_PACKAGE_FIELDS: &[&str] = PACKAGE_KEYS.split_at(10).0;
 
 pub(crate) fn check(ctx: &mut Ctx) {
     let tree = ctx.tree;
@@ -47,7 +47,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
         }
     }
     for entry in tree.entries(package) {
-        if INHERITABLE.contains(&entry.key.as_str()) {
+        if INHERITABLE_PACKAGE_FIELDS.contains(&entry.key.as_str()) {
             field(ctx, entry);
         }
     }

@@ -78,7 +78,7 @@ impl Documents {
 
     pub fn open(&self, uri: Uri, text: &str, version: i32) {
         let kind = FileKind::from_path(uri.path().as_str());
-        let path = file_path(&uri);
+        let path = crate::file_uri::to_path(&uri);
         self.docs.lock().insert(
             uri,
             DocEntry {
@@ -151,7 +151,8 @@ impl Documents {
     /// directory and returns their URIs. Only those can have it as their nearest workspace
     /// manifest; re-analysing the few that don't is cheap.
     pub fn invalidate_below(&self, uri: &Uri) -> Vec<Uri> {
-        let Some(dir) = file_path(uri).and_then(|p| p.parent().map(Path::to_owned)) else {
+        let Some(dir) = crate::file_uri::to_path(uri).and_then(|p| p.parent().map(Path::to_owned))
+        else {
             return Vec::new();
         };
         let mut docs = self.docs.lock();
@@ -284,9 +285,4 @@ fn build(input: BuildInput) -> Option<(Snapshot, Option<Surroundings>)> {
         line_index,
     };
     Some((snapshot, analyzed.surroundings))
-}
-
-/// The local file behind a `file://` URI.
-fn file_path(uri: &Uri) -> Option<PathBuf> {
-    crate::file_uri::to_path(uri)
 }

@@ -2,26 +2,12 @@
 //! `[workspace]`, or the governing workspace manifest), and a path dependency or build
 //! source → the manifest pixi builds it from (from the caller's file facts).
 
-use pixi_lsp_rules::{Manifest, ManifestKind, PathKind, PathUse};
+use pixi_lsp_rules::{INHERITABLE_PACKAGE_FIELDS, Manifest, ManifestKind, PathKind, PathUse};
 use pixi_lsp_syntax::{TextRange, Tree};
 
 use super::{NavFile, NavTarget};
 use crate::FileAnalysis;
 use crate::names::inheriting_dependencies;
-
-/// Package fields that may be `{ workspace = true }`.
-const INHERITABLE: &[&str] = &[
-    "name",
-    "version",
-    "description",
-    "authors",
-    "license",
-    "license-file",
-    "readme",
-    "homepage",
-    "repository",
-    "documentation",
-];
 
 /// `None` when the cursor is on none of these links (names are tried next).
 pub(super) fn definition(analysis: &FileAnalysis, offset: usize) -> Option<Vec<NavTarget>> {
@@ -34,7 +20,7 @@ pub(super) fn definition(analysis: &FileAnalysis, offset: usize) -> Option<Vec<N
     if let Some(package) = tree.get(m.pixi, "package") {
         for e in tree.entries(package) {
             let inherits = tree.get(e.value, "workspace").and_then(|w| tree.bool(w));
-            if INHERITABLE.contains(&e.key.as_str())
+            if INHERITABLE_PACKAGE_FIELDS.contains(&e.key.as_str())
                 && inherits == Some(true)
                 && inside(e.key_range, tree.range(e.value))
             {
