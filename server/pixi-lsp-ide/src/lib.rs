@@ -73,6 +73,8 @@ pub struct FileAnalysis {
     cancel: CancelToken,
     diagnostics: OnceLock<Vec<Diagnostic>>,
     packages: OnceLock<Option<packages::scopes::ManifestPackages>>,
+    /// Features, environments, tasks and their uses (navigation, task lenses and hover).
+    names: OnceLock<names::Names>,
 }
 
 impl FileAnalysis {
@@ -103,6 +105,14 @@ impl FileAnalysis {
         self.packages
             .get_or_init(|| stages::collect_packages(self.manifest()?, &self.context))
             .as_ref()
+    }
+
+    /// The name index of the manifest (computed once; empty when it is not a manifest).
+    pub(crate) fn names(&self) -> &names::Names {
+        self.names.get_or_init(|| {
+            self.manifest()
+                .map_or_else(names::Names::default, |m| names::collect(&m))
+        })
     }
 
     pub fn context(&self) -> &AnalysisContext {

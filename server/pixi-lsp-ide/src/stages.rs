@@ -161,6 +161,7 @@ impl FileInContext {
             cancel: file.cancel,
             diagnostics: OnceLock::new(),
             packages,
+            names: OnceLock::new(),
         }
     }
 }

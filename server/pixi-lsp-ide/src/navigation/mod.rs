@@ -12,7 +12,7 @@ use std::sync::Arc;
 use pixi_lsp_syntax::TextRange;
 
 use crate::FileAnalysis;
-use crate::names::{self, NameKind, Occurrence};
+use crate::names::{NameKind, Occurrence};
 
 /// Which file a target is in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,10 +50,7 @@ pub(crate) fn definition(analysis: &FileAnalysis, offset: usize) -> Vec<NavTarge
     if let Some(targets) = links::definition(analysis, offset) {
         return targets;
     }
-    let Some(m) = analysis.manifest() else {
-        return Vec::new();
-    };
-    let names = names::collect(&m);
+    let names = analysis.names();
     let Some(at) = names.at(offset) else {
         return Vec::new();
     };
@@ -83,10 +80,7 @@ pub(crate) fn references(
     offset: usize,
     include_declaration: bool,
 ) -> Vec<TextRange> {
-    let Some(m) = analysis.manifest() else {
-        return Vec::new();
-    };
-    let names = names::collect(&m);
+    let names = analysis.names();
     let Some(at) = names.at(offset) else {
         return Vec::new();
     };

@@ -6,7 +6,7 @@
 use pixi_lsp_syntax::{TextEdit, TextRange, edit};
 
 use crate::FileAnalysis;
-use crate::names::{self, NameKind, Names, Occurrence};
+use crate::names::{NameKind, Names, Occurrence};
 
 /// What prepareRename answers: the token to rename and its current name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,14 +19,13 @@ pub struct RenameTarget {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RenameError(pub String);
 
-fn at(analysis: &FileAnalysis, offset: usize) -> Result<(Names, Occurrence), RenameError> {
+fn at(analysis: &FileAnalysis, offset: usize) -> Result<(&Names, Occurrence), RenameError> {
     let nothing = || {
         RenameError(
             "There is no feature, environment, task or solve group here to rename".to_owned(),
         )
     };
-    let m = analysis.manifest().ok_or_else(nothing)?;
-    let names = names::collect(&m);
+    let names = analysis.names();
     let at = names.at(offset).cloned().ok_or_else(nothing)?;
     match at.kind {
         NameKind::WorkspaceDependency => Err(RenameError(

@@ -6,11 +6,11 @@ use pixi_lsp_syntax::{NodeId, Tree};
 
 use crate::FileAnalysis;
 use crate::hover::HoverInfo;
-use crate::names::{self, NameKind, Names, TaskDef, depends_on};
+use crate::names::{NameKind, Names, TaskDef, depends_on};
 
 pub(crate) fn hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
     let m = analysis.manifest()?;
-    let names = names::collect(&m);
+    let names = analysis.names();
     let at = names.at(offset).filter(|o| o.kind == NameKind::Task)?;
     let defs: Vec<&TaskDef> = match names.tasks.iter().find(|t| t.key_range == at.range) {
         Some(def) => vec![def],
@@ -22,7 +22,7 @@ pub(crate) fn hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo>
             markdown: format!("**task `{}`** — not defined in this manifest", at.name),
         });
     }
-    let sections: Vec<String> = defs.iter().map(|d| describe(m.tree, &names, d)).collect();
+    let sections: Vec<String> = defs.iter().map(|d| describe(m.tree, names, d)).collect();
     Some(HoverInfo {
         range: at.range,
         markdown: sections.join("\n\n---\n\n"),

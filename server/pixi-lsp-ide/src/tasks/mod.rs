@@ -7,7 +7,6 @@ mod hover;
 use pixi_lsp_syntax::TextRange;
 
 use crate::FileAnalysis;
-use crate::names;
 
 pub(crate) use hover::hover;
 
@@ -28,10 +27,7 @@ pub struct TaskLens {
 }
 
 pub(crate) fn lenses(analysis: &FileAnalysis) -> Vec<TaskLens> {
-    let Some(m) = analysis.manifest() else {
-        return Vec::new();
-    };
-    let names = names::collect(&m);
+    let names = analysis.names();
     let mut out = Vec::new();
     for task in &names.tasks {
         let envs: Vec<String> = names
