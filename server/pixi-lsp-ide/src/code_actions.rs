@@ -49,7 +49,7 @@ pub(crate) fn code_actions(
         }
     }
     if let (Some(m), Some(facts)) = (analysis.manifest(), analysis.lock_facts()) {
-        actions.extend(crate::lock::actions(&m, facts, range));
+        actions.extend(crate::lock::actions(&m, analysis.names(), facts, range));
     }
     Ok(actions)
 }

@@ -75,7 +75,7 @@ pub(crate) fn compute(analysis: &FileAnalysis) -> Cancellable<Vec<Diagnostic>> {
         ));
     }
     if let Some(lock) = analysis.context.lock.as_deref() {
-        out.extend(crate::lock::diagnostics(&manifest, lock));
+        out.extend(crate::lock::diagnostics(&manifest, analysis.names(), lock));
     }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
     out.dedup_by(|a, b| a.range == b.range && a.message == b.message);

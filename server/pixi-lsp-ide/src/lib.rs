@@ -184,7 +184,7 @@ impl FileAnalysis {
     /// The version `pixi.lock` holds for each dependency in `range`.
     pub fn lock_hints(&self, range: TextRange) -> Vec<InlayHintInfo> {
         match (self.manifest(), self.lock_facts()) {
-            (Some(m), Some(facts)) => lock::inlay_hints(&m, facts, range),
+            (Some(m), Some(facts)) => lock::inlay_hints(&m, self.names(), facts, range),
             _ => Vec::new(),
         }
     }

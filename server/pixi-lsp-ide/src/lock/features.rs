@@ -10,7 +10,7 @@ use rattler_conda_types::{NamelessMatchSpec, ParseStrictness, Version};
 
 use super::{LockDep, LockFacts, LockState, Locked, deps, lookup};
 use crate::code_actions::Action;
-use crate::names::{self, NameKind, Names};
+use crate::names::{NameKind, Names};
 use crate::packages::actions::InlayHintInfo;
 
 const RELOCK: &str = "run `pixi lock` (or `pixi install`) to update pixi.lock";
@@ -40,7 +40,7 @@ fn admits(spec: &str, version: &str) -> Option<bool> {
     Some(spec.version.as_ref().is_none_or(|s| s.matches(&version)))
 }
 
-pub(crate) fn diagnostics(m: &Manifest, state: &LockState) -> Vec<Diagnostic> {
+pub(crate) fn diagnostics(m: &Manifest, names: &Names, state: &LockState) -> Vec<Diagnostic> {
     let Some(ws) = m.workspace_table() else {
         return Vec::new();
     };
@@ -62,7 +62,6 @@ pub(crate) fn diagnostics(m: &Manifest, state: &LockState) -> Vec<Diagnostic> {
         }
         LockState::Loaded(facts) => facts,
     };
-    let names = names::collect(m);
     let mut out = Vec::new();
     for o in names
         .occurrences
@@ -90,7 +89,7 @@ pub(crate) fn diagnostics(m: &Manifest, state: &LockState) -> Vec<Diagnostic> {
         }
     }
     for dep in deps(m) {
-        let locked = lookup(facts, &names, &dep);
+        let locked = lookup(facts, names, &dep);
         let missing: Vec<(&str, &str)> = locked
             .iter()
             .filter(|l| l.package.is_none())
@@ -163,13 +162,19 @@ fn versions<'a>(locked: &[Locked<'a>]) -> Vec<VersionAt<'a>> {
     out
 }
 
-fn dep_context<'m>(m: &Manifest<'m>) -> Option<(Names, Vec<LockDep>)> {
+/// The workspace's dependencies; `None` for a manifest without a workspace (no lock).
+fn dep_context(m: &Manifest) -> Option<Vec<LockDep>> {
     m.workspace_table()?;
-    Some((names::collect(m), deps(m)))
+    Some(deps(m))
 }
 
-pub(crate) fn inlay_hints(m: &Manifest, facts: &LockFacts, range: TextRange) -> Vec<InlayHintInfo> {
-    let Some((names, deps)) = dep_context(m) else {
+pub(crate) fn inlay_hints(
+    m: &Manifest,
+    names: &Names,
+    facts: &LockFacts,
+    range: TextRange,
+) -> Vec<InlayHintInfo> {
+    let Some(deps) = dep_context(m) else {
         return Vec::new();
     };
     deps.iter()
@@ -177,7 +182,7 @@ pub(crate) fn inlay_hints(m: &Manifest, facts: &LockFacts, range: TextRange) -> 
             range.touches(d.end) || (range.start as usize <= d.end && d.end <= range.end as usize)
         })
         .filter_map(|dep| {
-            let locked = lookup(facts, &names, dep);
+            let locked = lookup(facts, names, dep);
             let mut distinct: Vec<&str> = versions(&locked).iter().map(|(v, _, _)| *v).collect();
             distinct.dedup();
             if distinct.is_empty() {
@@ -192,10 +197,15 @@ pub(crate) fn inlay_hints(m: &Manifest, facts: &LockFacts, range: TextRange) -> 
         .collect()
 }
 
-pub(crate) fn hover(m: &Manifest, facts: &LockFacts, offset: usize) -> Option<(TextRange, String)> {
-    let (names, deps) = dep_context(m)?;
+pub(crate) fn hover(
+    m: &Manifest,
+    names: &Names,
+    facts: &LockFacts,
+    offset: usize,
+) -> Option<(TextRange, String)> {
+    let deps = dep_context(m)?;
     let dep = deps.iter().find(|d| d.name_range.touches(offset))?;
-    let locked = lookup(facts, &names, dep);
+    let locked = lookup(facts, names, dep);
     let found = versions(&locked);
     let mut md = format!("**{}** in pixi.lock", dep.name);
     if found.is_empty() {
@@ -209,8 +219,13 @@ pub(crate) fn hover(m: &Manifest, facts: &LockFacts, offset: usize) -> Option<(T
 }
 
 /// "Pin to the locked version" on a conda spec whose records agree on one version.
-pub(crate) fn actions(m: &Manifest, facts: &LockFacts, range: TextRange) -> Vec<Action> {
-    let Some((names, deps)) = dep_context(m) else {
+pub(crate) fn actions(
+    m: &Manifest,
+    names: &Names,
+    facts: &LockFacts,
+    range: TextRange,
+) -> Vec<Action> {
+    let Some(deps) = dep_context(m) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -221,7 +236,7 @@ pub(crate) fn actions(m: &Manifest, facts: &LockFacts, range: TextRange) -> Vec<
         if !(dep.name_range.start <= range.end && range.start <= spec_range.end) {
             continue;
         }
-        let locked = lookup(facts, &names, dep);
+        let locked = lookup(facts, names, dep);
         let found = versions(&locked);
         let mut distinct: Vec<&str> = found.iter().map(|(v, _, _)| *v).collect();
         distinct.dedup();
