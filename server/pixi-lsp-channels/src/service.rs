@@ -18,6 +18,9 @@ use crate::{error_chain, is_unreachable};
 
 type Listener = Box<dyn Fn() + Send + Sync>;
 
+/// See [`ChannelService::new`].
+const RETRY_BACKOFF: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[derive(Clone)]
 pub struct ChannelService {
     inner: Arc<Inner>,
@@ -57,6 +60,10 @@ fn gateway(config: &ChannelsConfig, cache_action: CacheAction) -> Gateway {
 impl ChannelService {
     /// Must be called inside a tokio runtime; `on_change` runs (on a runtime thread) whenever
     /// new data or a new failure arrived.
+    /// The gateway retries a failed download three times after waiting about 1, 2 and 4 s
+    /// (rattler's default retry policy, which it does not let us change); a fetch's time
+    /// limit leaves room for that, or a truncated answer under load would be reported as
+    /// "timed out" instead of what really went wrong.
     pub fn new(config: ChannelsConfig, on_change: impl Fn() + Send + Sync + 'static) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -66,7 +73,7 @@ impl ChannelService {
                 scopes: Mutex::new(HashMap::new()),
                 on_change: Box::new(on_change),
                 runtime: tokio::runtime::Handle::current(),
-                fetch_timeout: config.request_timeout * 3,
+                fetch_timeout: config.request_timeout * 3 + RETRY_BACKOFF,
                 in_flight: Default::default(),
             }),
         }

@@ -140,7 +140,7 @@ async fn a_failing_channel_is_reported_and_others_still_serve() {
         let started = std::time::Instant::now();
         let data = names(&s, &key, &[]).await;
         assert!(
-            started.elapsed() < Duration::from_secs(15),
+            started.elapsed() < LIMIT,
             "{mode:?} took {:?}",
             started.elapsed()
         );
