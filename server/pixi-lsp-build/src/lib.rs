@@ -30,7 +30,8 @@ pub use overrides::{
 };
 pub use pixi_lsp_channels::ChannelsConfig;
 pub use preview::{
-    BackendPool, OutputSummary, Preview, PreviewError, PreviewRequest, work_directory,
+    BackendPool, OutputSummary, Preview, PreviewError, PreviewRequest, VariantPreview,
+    work_directory,
 };
 pub use rattler_conda_types::{GenericVirtualPackage, Subdir};
 pub use resolve::{

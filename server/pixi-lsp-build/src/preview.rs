@@ -39,6 +39,9 @@ pub struct PreviewRequest {
     pub host_platform: crate::Subdir,
     /// `[workspace.build-variants]`, passed to `conda/outputs` as pixi does (key → values).
     pub variant_configuration: Option<BTreeMap<String, Vec<VariantValue>>>,
+    /// `[workspace] build-variants-files`, absolute (resolved against the workspace
+    /// directory, as pixi does), passed to `conda/outputs` as `variantFiles`.
+    pub variant_files: Vec<PathBuf>,
     pub work_dir: PathBuf,
 }
 
@@ -56,9 +59,28 @@ pub struct OutputSummary {
     pub version: String,
     pub build: String,
     pub subdir: String,
+    /// The variant keys this output uses and their values (as text), as the backend
+    /// reported them.
+    pub variant: BTreeMap<String, String>,
     pub build_dependencies: Vec<String>,
     pub host_dependencies: Vec<String>,
     pub run_dependencies: Vec<String>,
+}
+
+/// One output's variant, as pixi keeps it in `debug/recipe/<hash>/`: the recipe rendered
+/// for it and the variant values it uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VariantPreview {
+    /// Index into [`Preview::outputs`].
+    pub output: usize,
+    /// rattler-build's variant hash: the build string's hash without its `h`
+    /// (`h3245d36_0` → `3245d36`), the name of pixi's `debug/recipe/<hash>/` directory.
+    pub hash: String,
+    /// The recipe for this variant: the backend's `debug/recipe/<hash>/recipe.yaml`, or the
+    /// user's recipe rendered with the variant.
+    pub recipe: String,
+    /// The variant's `variants.yaml` (`key: value` per used key).
+    pub variants: String,
 }
 
 #[derive(Clone, Debug)]
@@ -71,6 +93,8 @@ pub struct Preview {
     pub variants: Option<String>,
     pub recipe_origin: RecipeOrigin,
     pub outputs: Vec<OutputSummary>,
+    /// One per output, in the order of [`Preview::outputs`].
+    pub variant_previews: Vec<VariantPreview>,
     /// `name@version` (or the override) of the backend that answered.
     pub backend: String,
     pub stderr_tail: String,
@@ -257,6 +281,7 @@ impl BackendPool {
             variants,
             recipe_origin,
             outputs,
+            variant_previews: Vec::new(),
             backend: label,
             stderr_tail: process.stderr_tail(),
             work_dir: request.work_dir.clone(),
@@ -411,6 +436,11 @@ pub(crate) fn summary(output: &CondaOutput) -> OutputSummary {
         version: m.version.clone(),
         build: m.build.clone(),
         subdir: m.subdir.clone(),
+        variant: m
+            .variant
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_string()))
+            .collect(),
         build_dependencies: deps(output.build_dependencies.as_ref()),
         host_dependencies: deps(output.host_dependencies.as_ref()),
         run_dependencies: deps(Some(&output.run_dependencies)),
@@ -434,6 +464,7 @@ mod tests {
             channels: Vec::new(),
             host_platform: crate::Subdir::NoArch,
             variant_configuration: None,
+            variant_files: Vec::new(),
             work_dir: dir.join("work"),
         }
     }

@@ -272,6 +272,7 @@ mod tests {
             version: "0.1.0".to_owned(),
             build: "h4616a5c_0".to_owned(),
             subdir: "noarch".to_owned(),
+            variant: Default::default(),
             build_dependencies: Vec::new(),
             host_dependencies: Vec::new(),
             run_dependencies: Vec::new(),

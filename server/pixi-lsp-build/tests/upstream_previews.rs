@@ -70,6 +70,7 @@ async fn every_transcript_previews_with_the_outputs_it_recorded() {
             channels: Vec::new(),
             host_platform: params.host_platform.parse().unwrap(),
             variant_configuration: params.variant_configuration.clone(),
+            variant_files: params.variant_files.clone().unwrap_or_default(),
             work_dir: params.work_directory.clone(),
         };
         let pool = BackendPool::default();
@@ -193,6 +194,7 @@ async fn an_edited_recipe_is_previewed_by_a_backend_that_read_it() {
         channels: Vec::new(),
         host_platform: "linux-64".parse().unwrap(),
         variant_configuration: None,
+        variant_files: Vec::new(),
         work_dir: root.join("work"),
     };
     let pool = BackendPool::default();

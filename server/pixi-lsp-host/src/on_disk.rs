@@ -126,6 +126,7 @@ pub fn preview_request(
         channels: resolve(&inputs.workspace_channels, workspace_dir)?,
         host_platform,
         variant_configuration,
+        variant_files: Vec::new(),
         work_dir: pixi_lsp_build::work_directory(workspace_dir, &package, manifest_path),
     })
 }

@@ -17,6 +17,8 @@ pub struct PreviewOutput {
     pub version: String,
     pub build: String,
     pub subdir: String,
+    /// The variant keys the output uses, with their values.
+    pub variant: std::collections::BTreeMap<String, String>,
     pub build_dependencies: Vec<String>,
     pub host_dependencies: Vec<String>,
     pub run_dependencies: Vec<String>,

@@ -157,6 +157,7 @@ fn summary(preview: &Preview) -> PreviewSummary {
                 version: o.version.clone(),
                 build: o.build.clone(),
                 subdir: o.subdir.clone(),
+                variant: o.variant.clone(),
                 build_dependencies: o.build_dependencies.clone(),
                 host_dependencies: o.host_dependencies.clone(),
                 run_dependencies: o.run_dependencies.clone(),

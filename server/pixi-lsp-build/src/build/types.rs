@@ -31,6 +31,9 @@ pub struct BuildRequest {
     pub with_path_dependencies: bool,
     /// Per backend call; `None` is the client's default (24 h, as pixi).
     pub call_timeout: Option<Duration>,
+    /// Build only the outputs whose variant has these values (key → value as text);
+    /// empty: every output and variant.
+    pub variant_selection: std::collections::BTreeMap<String, String>,
 }
 
 impl BuildRequest {
@@ -45,6 +48,7 @@ impl BuildRequest {
             rebuild: false,
             with_path_dependencies: false,
             call_timeout: None,
+            variant_selection: Default::default(),
         }
     }
 
@@ -74,6 +78,7 @@ impl BuildRequest {
             channels,
             host_platform: platform,
             variant_configuration: None,
+            variant_files: Vec::new(),
             work_dir,
         };
         Self::from_preview(package, output_dir)
