@@ -3,21 +3,25 @@
 
 use serde_json::{Value, json};
 
-use crate::FileAnalysis;
+use crate::{FileAnalysis, PreviewSummary};
 
 pub const PREVIEW_COMMAND: &str = "pixi-lsp.previewRecipe";
 pub const BUILD_COMMAND: &str = "pixi-lsp.build";
 pub const OPEN_LOG_COMMAND: &str = "pixi-lsp.openBuildLog";
+pub const COMPARE_VARIANTS_COMMAND: &str = "pixi-lsp.compareVariants";
 
 /// One command: run `command` with the manifest's URI and then `options`, if any.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BuildCommand {
     /// Lenses show it after `icon`; code actions without it (a menu of plain titles).
-    pub title: &'static str,
+    pub title: String,
     pub icon: Option<&'static str>,
     pub command: &'static str,
     /// The command's second argument.
     pub options: Option<Value>,
+    /// Offered as a code lens too, not only as a code action (one lens per variant would
+    /// crowd the build table).
+    pub in_lens: bool,
 }
 
 impl BuildCommand {
@@ -25,7 +29,7 @@ impl BuildCommand {
     pub fn titled_with_icon(&self) -> String {
         match self.icon {
             Some(icon) => format!("{icon} {}", self.title),
-            None => self.title.to_owned(),
+            None => self.title.clone(),
         }
     }
 }
@@ -33,21 +37,42 @@ impl BuildCommand {
 impl FileAnalysis {
     /// The build commands for this manifest; none when it has no backend to run (see
     /// [`FileAnalysis::build_table_range`]). `has_log`: a build ran in this session, so its
-    /// log can be opened.
-    pub fn build_commands(&self, has_log: bool) -> Vec<BuildCommand> {
+    /// log can be opened. `preview`: the package's last preview, whose output variants can
+    /// each be built alone.
+    pub fn build_commands(
+        &self,
+        has_log: bool,
+        preview: Option<&PreviewSummary>,
+    ) -> Vec<BuildCommand> {
         if self.build_table_range().is_none() {
             return Vec::new();
         }
-        let command = |title, icon, command, options| BuildCommand {
-            title,
+        let command = |title: &str, icon, command, options| BuildCommand {
+            title: title.to_owned(),
             icon,
             command,
             options,
+            in_lens: true,
+        };
+        let variants = preview.map_or(&[][..], |p| &p.outputs[..]);
+        let build_title = match variants.len() {
+            0 | 1 => "Build package".to_owned(),
+            n => format!("Build package ({n} outputs)"),
         };
         let mut commands = vec![
             command("Preview generated recipe", Some("▶"), PREVIEW_COMMAND, None),
-            command("Build package", Some("⚙"), BUILD_COMMAND, None),
+            command(&build_title, Some("⚙"), BUILD_COMMAND, None),
         ];
+        // Several outputs (variants, or a multi-output recipe): each can be built alone.
+        if variants.len() > 1 {
+            commands.extend(variants.iter().map(|output| BuildCommand {
+                title: format!("Build only {}", output_label(output)),
+                icon: None,
+                command: BUILD_COMMAND,
+                options: Some(json!({ "variant": selection(output) })),
+                in_lens: false,
+            }));
+        }
         if self.has_path_dependencies() {
             commands.push(command(
                 "Build package and its path dependencies",
@@ -69,13 +94,37 @@ impl FileAnalysis {
     }
 }
 
+/// `name build (key=value, …)`: the variant values say what the build string does not.
+fn output_label(output: &crate::PreviewOutput) -> String {
+    let values: Vec<String> = output
+        .variant
+        .iter()
+        .filter(|(key, _)| key.as_str() != "target_platform")
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    if values.is_empty() {
+        format!("{} {}", output.name, output.build)
+    } else {
+        format!("{} {} ({})", output.name, output.build, values.join(", "))
+    }
+}
+
+/// What selects this output's variant: its variant values.
+fn selection(output: &crate::PreviewOutput) -> serde_json::Map<String, Value> {
+    output
+        .variant
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{FileAnalysis, FileKind};
 
     fn titles(text: &str, has_log: bool) -> Vec<String> {
         FileAnalysis::new(FileKind::PixiToml, text.into())
-            .build_commands(has_log)
+            .build_commands(has_log, None)
             .iter()
             .map(|c| c.titled_with_icon())
             .collect()
@@ -94,6 +143,60 @@ mod tests {
                 "⚙ Build package",
                 "Rebuild (ignore cache)",
                 "Open last build log",
+            ]
+        );
+    }
+
+    #[test]
+    fn each_output_of_the_last_preview_can_be_built_alone() {
+        let text = "[package]\nname = \"a\"\n\n[package.build]\nbackend = { name = \"pixi-build-cmake\", version = \"*\" }\n";
+        let output = |build: &str, compiler: &str| crate::PreviewOutput {
+            name: "a".into(),
+            version: "0.1.0".into(),
+            build: build.into(),
+            subdir: "linux-64".into(),
+            variant: [
+                ("cxx_compiler".to_owned(), compiler.to_owned()),
+                ("target_platform".to_owned(), "linux-64".to_owned()),
+            ]
+            .into(),
+            ..Default::default()
+        };
+        let preview = crate::PreviewSummary {
+            backend: "pixi-build-cmake@0.4.6".into(),
+            outputs: vec![output("h1111111_0", "gxx"), output("h2222222_0", "clangxx")],
+        };
+        let analysis = FileAnalysis::new(FileKind::PixiToml, text.into());
+        let commands = analysis.build_commands(false, Some(&preview));
+        let lens: Vec<String> = commands
+            .iter()
+            .filter(|c| c.in_lens)
+            .map(|c| c.titled_with_icon())
+            .collect();
+        assert_eq!(
+            lens,
+            [
+                "▶ Preview generated recipe",
+                "⚙ Build package (2 outputs)",
+                "Rebuild (ignore cache)"
+            ]
+        );
+        let only: Vec<(String, serde_json::Value)> = commands
+            .iter()
+            .filter(|c| !c.in_lens)
+            .map(|c| (c.title.clone(), c.options.clone().unwrap()))
+            .collect();
+        assert_eq!(
+            only,
+            [
+                (
+                    "Build only a h1111111_0 (cxx_compiler=gxx)".to_owned(),
+                    serde_json::json!({"variant": {"cxx_compiler": "gxx", "target_platform": "linux-64"}})
+                ),
+                (
+                    "Build only a h2222222_0 (cxx_compiler=clangxx)".to_owned(),
+                    serde_json::json!({"variant": {"cxx_compiler": "clangxx", "target_platform": "linux-64"}})
+                ),
             ]
         );
     }

@@ -27,13 +27,16 @@ mod semantic_tokens;
 mod stages;
 mod symbols;
 mod tasks;
+mod text_diff;
 
 use std::sync::{Arc, OnceLock};
 
 use pixi_lsp_syntax::{CursorContext, Diagnostic, Parse, TextRange};
 
 pub use backend_problems::BackendProblem;
-pub use build_commands::{BUILD_COMMAND, BuildCommand, OPEN_LOG_COMMAND, PREVIEW_COMMAND};
+pub use build_commands::{
+    BUILD_COMMAND, BuildCommand, COMPARE_VARIANTS_COMMAND, OPEN_LOG_COMMAND, PREVIEW_COMMAND,
+};
 pub use build_inputs::{BackendRequest, BuildInputs, BuildInputsError, InvalidValue};
 pub use cancel::{CancelToken, Cancellable, Cancelled};
 pub use code_actions::Action;
@@ -60,6 +63,7 @@ pub use semantic_tokens::{SemanticKind, SemanticToken};
 pub use stages::{ChannelData, FileInContext, ParsedFile};
 pub use symbols::{Symbol, SymbolKind};
 pub use tasks::{RUN_TASK_COMMAND, TaskLens};
+pub use text_diff::unified_diff;
 
 /// One version of one manifest, parsed once and placed in its surroundings; derived
 /// results are computed on demand and cached, so a request that only needs the tree never

@@ -9,14 +9,21 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 use pixi_lsp_build::{BuildError, BuildEvent, BuildOutcome, BuildRequest, Cancel, CancelHandle};
-use pixi_lsp_ide::{BUILD_COMMAND, BackendProblem, OPEN_LOG_COMMAND, PREVIEW_COMMAND};
+use pixi_lsp_ide::{
+    BUILD_COMMAND, BackendProblem, COMPARE_VARIANTS_COMMAND, OPEN_LOG_COMMAND, PREVIEW_COMMAND,
+};
 
 /// Every command the server executes (advertised in `executeCommandProvider`).
 pub(crate) fn commands() -> Vec<String> {
-    [PREVIEW_COMMAND, BUILD_COMMAND, OPEN_LOG_COMMAND]
-        .iter()
-        .map(|c| (*c).to_owned())
-        .collect()
+    [
+        PREVIEW_COMMAND,
+        BUILD_COMMAND,
+        OPEN_LOG_COMMAND,
+        COMPARE_VARIANTS_COMMAND,
+    ]
+    .iter()
+    .map(|c| (*c).to_owned())
+    .collect()
 }
 
 #[derive(Default)]
@@ -150,14 +157,17 @@ pub(crate) fn describe(event: &BuildEvent) -> (Option<(String, u32)>, String) {
 }
 
 /// What the user asked for with `pixi-lsp.build`'s second argument.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct BuildOptions {
     pub(crate) rebuild: bool,
     pub(crate) with_path_dependencies: bool,
+    /// Only the outputs whose variant has these values (empty: every variant).
+    pub(crate) variant: std::collections::BTreeMap<String, String>,
 }
 
 impl BuildOptions {
-    /// `{ rebuild?, withPathDependencies? }`; anything else is the defaults.
+    /// `{ rebuild?, withPathDependencies?, variant?: { key: value } }`; anything else is
+    /// the defaults.
     pub(crate) fn from_json(value: Option<&serde_json::Value>) -> BuildOptions {
         let flag = |key: &str| {
             value
@@ -165,9 +175,28 @@ impl BuildOptions {
                 .and_then(serde_json::Value::as_bool)
                 .unwrap_or(false)
         };
+        let variant = value
+            .and_then(|o| o.get("variant"))
+            .and_then(serde_json::Value::as_object)
+            .map(|values| {
+                values
+                    .iter()
+                    .filter_map(|(key, value)| {
+                        let text = match value {
+                            serde_json::Value::String(s) => s.clone(),
+                            serde_json::Value::Number(n) => n.to_string(),
+                            serde_json::Value::Bool(b) => b.to_string(),
+                            _ => return None,
+                        };
+                        Some((key.clone(), text))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         BuildOptions {
             rebuild: flag("rebuild"),
             with_path_dependencies: flag("withPathDependencies"),
+            variant,
         }
     }
 }
@@ -182,6 +211,7 @@ pub(crate) fn request(
     let mut request = BuildRequest::from_preview(preview, output_dir);
     request.rebuild = options.rebuild;
     request.with_path_dependencies = options.with_path_dependencies;
+    request.variant_selection = options.variant;
     request.call_timeout = Some(timeout);
     request
 }
@@ -240,8 +270,24 @@ pub(crate) fn outcome_json(outcome: &BuildOutcome, log: &Path) -> serde_json::Va
             })
         })
         .collect();
+    // What each artifact is: several variants of one package differ in build string.
+    let builds: Vec<serde_json::Value> = outcome
+        .artifacts
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "path": a.path.display().to_string(),
+                "name": a.name,
+                "version": a.version,
+                "build": a.build,
+                "subdir": a.subdir,
+                "cached": a.cached,
+            })
+        })
+        .collect();
     serde_json::json!({
         "artifacts": paths(outcome),
+        "builds": builds,
         "cached": cached(outcome),
         "backend": outcome.backend,
         "log": log.display().to_string(),

@@ -29,6 +29,8 @@ pub(crate) struct Previews {
     recipes: Mutex<HashMap<String, String>>,
     /// The last preview of each manifest, for hover.
     last: Mutex<HashMap<Uri, Arc<PreviewSummary>>>,
+    /// The last preview of each manifest in full, for comparing its variants.
+    full: Mutex<HashMap<Uri, Arc<Preview>>>,
     problems: Mutex<HashMap<Uri, Vec<BackendProblem>>>,
 }
 
@@ -40,6 +42,64 @@ pub(crate) fn recipe_uri(manifest: &Path) -> String {
 /// The virtual document of the variant configuration the backend used.
 pub(crate) fn variants_uri(manifest: &Path) -> String {
     format!("{RECIPE_SCHEME}:{}/variants.yaml", manifest.display())
+}
+
+/// The virtual documents of one output variant, as pixi's `debug/recipe/<hash>/`: its
+/// recipe and its `variants.yaml`.
+pub(crate) fn variant_uris(manifest: &Path, hash: &str) -> (String, String) {
+    let base = format!("{RECIPE_SCHEME}:{}/variants/{hash}", manifest.display());
+    (
+        format!("{base}/recipe.yaml"),
+        format!("{base}/variants.yaml"),
+    )
+}
+
+/// The virtual document comparing two variants' recipes.
+pub(crate) fn comparison_uri(manifest: &Path, left: &str, right: &str) -> String {
+    format!(
+        "{RECIPE_SCHEME}:{}/compare/{left}..{right}.diff",
+        manifest.display()
+    )
+}
+
+/// The preview document: the recipe, under a list of the output variants and their own
+/// documents when there are several (so each variant is reachable from it).
+pub(crate) fn shown_recipe(manifest: &Path, preview: &Preview) -> String {
+    if preview.variant_previews.len() < 2 {
+        return preview.recipe.clone();
+    }
+    let mut header = format!(
+        "# {} outputs; each has its own recipe document (pick one with \"Pixi: Preview Variant…\"\n\
+         # in VS Code or :PixiPreviewVariant in Neovim, compare two with \"Pixi: Compare Variants…\"\n\
+         # or :PixiCompareVariants):\n",
+        preview.variant_previews.len()
+    );
+    for variant in &preview.variant_previews {
+        if let Some(output) = preview.outputs.get(variant.output) {
+            header.push_str(&format!(
+                "#   {}  {}\n",
+                variant_uris(manifest, &variant.hash).0,
+                variant_label(output)
+            ));
+        }
+    }
+    header.push('\n');
+    header + &preview.recipe
+}
+
+/// One output variant of a preview, labelled for pickers: `name build (key=value, …)`.
+pub(crate) fn variant_label(output: &pixi_lsp_build::OutputSummary) -> String {
+    let values: Vec<String> = output
+        .variant
+        .iter()
+        .filter(|(key, _)| key.as_str() != "target_platform")
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    if values.is_empty() {
+        format!("{} {} ({})", output.name, output.build, output.subdir)
+    } else {
+        format!("{} {} ({})", output.name, output.build, values.join(", "))
+    }
 }
 
 impl Previews {
@@ -93,11 +153,22 @@ impl Previews {
         match &result {
             Ok(preview) => {
                 let mut recipes = self.recipes.lock();
-                recipes.insert(recipe_uri(&request.manifest_path), preview.recipe.clone());
+                recipes.insert(
+                    recipe_uri(&request.manifest_path),
+                    shown_recipe(&request.manifest_path, preview),
+                );
                 if let Some(variants) = &preview.variants {
                     recipes.insert(variants_uri(&request.manifest_path), variants.clone());
                 }
+                for variant in &preview.variant_previews {
+                    let (recipe, variants) = variant_uris(&request.manifest_path, &variant.hash);
+                    recipes.insert(recipe, variant.recipe.clone());
+                    recipes.insert(variants, variant.variants.clone());
+                }
                 drop(recipes);
+                self.full
+                    .lock()
+                    .insert(uri.clone(), Arc::new(preview.clone()));
                 self.last
                     .lock()
                     .insert(uri.clone(), Arc::new(summary(preview)));
@@ -118,6 +189,16 @@ impl Previews {
 
     pub(crate) fn recipe(&self, uri: &str) -> Option<String> {
         self.recipes.lock().get(uri).cloned()
+    }
+
+    /// Keeps a virtual document (a comparison) for clients that read it by URI.
+    pub(crate) fn set_document(&self, uri: String, content: String) {
+        self.recipes.lock().insert(uri, content);
+    }
+
+    /// The last successful preview of `uri`, in full.
+    pub(crate) fn last_preview(&self, uri: &Uri) -> Option<Arc<Preview>> {
+        self.full.lock().get(uri).cloned()
     }
 
     /// What the last backend run for `uri` (preview or build) reported; `None` clears it.

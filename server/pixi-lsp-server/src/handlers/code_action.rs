@@ -19,6 +19,7 @@ pub(crate) async fn handle_code_action(
     let range = from_lsp::range(&snap.line_index, params.range);
     let config = server.settings.read().diagnostics_config();
     let has_log = crate::file_uri::to_path(&uri).is_some_and(|p| server.builds.log(&p).is_some());
+    let preview = server.previews.last(&uri);
     server
         .run_analysis("codeAction", move || {
             let actions = snap.analysis.code_actions(range, &config)?;
@@ -31,13 +32,19 @@ pub(crate) async fn handle_code_action(
             // In the package's sections: the build commands, after the fixes (titled
             // without the icons lenses show: a menu of plain titles).
             if snap.analysis.in_package_sections(range) {
-                out.extend(snap.analysis.build_commands(has_log).iter().map(|c| {
-                    CodeActionOrCommand::CodeAction(CodeAction {
-                        title: c.title.to_owned(),
-                        command: Some(to_lsp::build_command(&uri, c)),
-                        ..CodeAction::default()
-                    })
-                }));
+                let preview = preview.as_deref();
+                out.extend(
+                    snap.analysis
+                        .build_commands(has_log, preview)
+                        .iter()
+                        .map(|c| {
+                            CodeActionOrCommand::CodeAction(CodeAction {
+                                title: c.title.clone(),
+                                command: Some(to_lsp::build_command(&uri, c)),
+                                ..CodeAction::default()
+                            })
+                        }),
+                );
             }
             Ok(Some(out))
         })

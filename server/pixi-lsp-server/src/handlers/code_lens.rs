@@ -23,6 +23,7 @@ pub(crate) async fn handle_code_lens(
     let has_log = path
         .as_ref()
         .is_some_and(|p| server.builds.log(p).is_some());
+    let preview = server.previews.last(&uri);
     server
         .run("codeLens", move || {
             let mut lenses = Vec::new();
@@ -30,8 +31,9 @@ pub(crate) async fn handle_code_lens(
                 let range = to_lsp::range(&snap.line_index, build);
                 lenses.extend(
                     snap.analysis
-                        .build_commands(has_log)
+                        .build_commands(has_log, preview.as_deref())
                         .iter()
+                        .filter(|c| c.in_lens)
                         .map(|c| CodeLens {
                             range,
                             command: Some(to_lsp::build_command(&uri, c)),

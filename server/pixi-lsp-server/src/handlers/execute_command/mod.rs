@@ -1,7 +1,8 @@
 //! `workspace/executeCommand`: the commands clients show to users, one module each
-//! (`preview`, `build`); running the backend is `crate::backend_run`'s.
+//! (`preview`, `build`, `compare_variants`); running the backend is `crate::backend_run`'s.
 
 mod build;
+mod compare_variants;
 mod preview;
 
 use std::sync::Arc;
@@ -26,6 +27,11 @@ pub(crate) async fn handle_execute_command(
             .await
             .map(Some),
         pixi_lsp_ide::OPEN_LOG_COMMAND => open_build_log(server, &params.arguments).map(Some),
+        pixi_lsp_ide::COMPARE_VARIANTS_COMMAND => {
+            compare_variants::compare_variants(server, &params.arguments, token)
+                .await
+                .map(Some)
+        }
         other => Err(Error::invalid_params(format!("unknown command `{other}`"))),
     }
 }

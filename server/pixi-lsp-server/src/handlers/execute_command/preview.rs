@@ -10,7 +10,7 @@ use tower_lsp_server::ls_types::NumberOrString;
 
 use super::manifest_uri;
 use crate::backend_run::{self, Notify};
-use crate::preview::recipe_uri;
+use crate::preview::{recipe_uri, shown_recipe, variant_label, variant_uris};
 use crate::server::ServerState;
 
 pub(super) async fn preview_recipe(
@@ -22,7 +22,7 @@ pub(super) async fn preview_recipe(
     let (path, preview) = backend_run::preview(server, &uri, token, Notify::User).await?;
     Ok(json!({
         "uri": recipe_uri(&path),
-        "content": preview.recipe,
+        "content": shown_recipe(&path, &preview),
         "variants": preview.variants,
         "variantsUri": preview.variants.as_ref().map(|_| crate::preview::variants_uri(&path)),
         "backend": preview.backend,
@@ -37,6 +37,34 @@ pub(super) async fn preview_recipe(
         // (`rendered` false: it could not be rendered and `content` has it as written).
         "rendered": preview.raw_recipe.is_some(),
         "rawRecipe": preview.raw_recipe,
-        "outputs": preview.outputs.iter().map(|o| json!({ "name": o.name, "version": o.version, "build": o.build, "subdir": o.subdir })).collect::<Vec<_>>(),
+        "outputs": preview.outputs.iter().map(|o| json!({ "name": o.name, "version": o.version, "build": o.build, "subdir": o.subdir, "variant": o.variant })).collect::<Vec<_>>(),
+        // One per output variant: its recipe and `variants.yaml` as documents (pixi's
+        // `debug/recipe/<hash>/`), for pickers and `pixi-lsp.compareVariants`.
+        "outputVariants": output_variants(&path, &preview),
     }))
+}
+
+pub(super) fn output_variants(
+    path: &std::path::Path,
+    preview: &pixi_lsp_build::Preview,
+) -> Vec<Value> {
+    preview
+        .variant_previews
+        .iter()
+        .filter_map(|v| {
+            let output = preview.outputs.get(v.output)?;
+            let (uri, variants_uri) = variant_uris(path, &v.hash);
+            Some(json!({
+                "hash": v.hash,
+                "name": output.name,
+                "version": output.version,
+                "build": output.build,
+                "subdir": output.subdir,
+                "variant": output.variant,
+                "label": variant_label(output),
+                "uri": uri,
+                "variantsUri": variants_uri,
+            }))
+        })
+        .collect()
 }
