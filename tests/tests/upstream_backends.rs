@@ -530,3 +530,141 @@ fn glob_one(dir: &Path, name: &str) -> std::path::PathBuf {
     assert_eq!(found.len(), 1, "{found:?}");
     found.remove(0)
 }
+
+/// A 2 × 2 `[workspace.build-variants]` previewed through the LSP with pixi-build-cmake:
+/// one document per output variant (its recipe and `variants.yaml`, as pixi keeps them in
+/// `debug/recipe/<hash>/`), the four build strings the backend reports for them (as in
+/// `transcripts/cmake-compiler-variants-2x2.json`), two of them compared, and each buildable
+/// alone from a code action.
+#[test]
+fn lsp_previews_and_compares_the_variants_of_a_real_backend() {
+    let Some(upstream) = upstream_backends() else {
+        return;
+    };
+    let case = recorded_cases(&upstream)
+        .into_iter()
+        .find(|c| c.backend == "pixi-build-cmake" && c.name == "minimal")
+        .expect("the recorded cmake case");
+    let root = tempfile::tempdir().unwrap();
+    let ws = workspace(root.path(), &case);
+    let manifest = ws.join("pixi.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap()
+        + "\n[workspace.build-variants]\ncxx_compiler = [\"gxx\", \"clangxx\"]\ncxx_compiler_version = [\"13\", \"14\"]\n";
+    std::fs::write(&manifest, &text).unwrap();
+    let mut c = lsp_client(&upstream, std::slice::from_ref(&case));
+    let uri = file_uri(&manifest);
+    c.open(&uri, &text);
+    let result = c.request(
+        "workspace/executeCommand",
+        json!({ "command": "pixi-lsp.previewRecipe", "arguments": [uri] }),
+    );
+    let variants = result["outputVariants"].as_array().unwrap().clone();
+    let mut builds: Vec<(&str, &str, &str)> = variants
+        .iter()
+        .map(|v| {
+            (
+                v["build"].as_str().unwrap(),
+                v["variant"]["cxx_compiler"].as_str().unwrap(),
+                v["variant"]["cxx_compiler_version"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    builds.sort();
+    // What the backend answered in the transcript for clangxx (the gxx ones hash alike).
+    let transcript =
+        std::fs::read_to_string(upstream.join("transcripts/cmake-compiler-variants-2x2.json"))
+            .unwrap();
+    assert_eq!(builds.len(), 4, "{result}");
+    for (build, compiler, version) in &builds {
+        assert!(
+            transcript.contains(build),
+            "{build} is not in the transcript"
+        );
+        let document = variants.iter().find(|v| v["build"] == *build).unwrap();
+        assert_eq!(document["hash"], build[1..8], "{document}");
+        let values = c.request(
+            "pixi/recipeContent",
+            json!({ "uri": document["variantsUri"] }),
+        );
+        let values = values["content"].as_str().unwrap();
+        assert!(
+            values.contains(&format!("cxx_compiler: {compiler}"))
+                && values.contains(&format!("cxx_compiler_version: '{version}'")),
+            "{build}: {values}"
+        );
+        let recipe = c.request("pixi/recipeContent", json!({ "uri": document["uri"] }));
+        assert!(
+            recipe["content"]
+                .as_str()
+                .unwrap()
+                .contains("compiler('cxx')"),
+            "{recipe}"
+        );
+        // The preview document lists every variant's document.
+        let listed = document["uri"].as_str().unwrap();
+        assert!(
+            result["content"].as_str().unwrap().contains(listed),
+            "{listed}"
+        );
+    }
+    // Two variants compared: their values differ, line by line.
+    let (left, right) = (&variants[0], &variants[1]);
+    let compared = c.request(
+        "workspace/executeCommand",
+        json!({ "command": "pixi-lsp.compareVariants", "arguments": [uri, left["hash"], right["hash"]] }),
+    );
+    assert_eq!(compared["left"], left["uri"]);
+    assert_eq!(compared["right"], right["uri"]);
+    let diff = compared["diff"].as_str().unwrap();
+    for (key, value) in left["variant"].as_object().unwrap() {
+        if value != &right["variant"][key] {
+            assert!(
+                diff.contains(&format!("\n-{key}: ")) && diff.contains(&format!("\n+{key}: ")),
+                "{key}: {diff}"
+            );
+        }
+    }
+    let document = c.request("pixi/recipeContent", json!({ "uri": compared["diffUri"] }));
+    assert_eq!(document["content"], compared["diff"]);
+    // An unknown hash is refused with the ones there are.
+    let refused = c.request_raw(
+        "workspace/executeCommand",
+        json!({ "command": "pixi-lsp.compareVariants", "arguments": [uri, "0000000", left["hash"]] }),
+    );
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(left["hash"].as_str().unwrap()),
+        "{refused}"
+    );
+    // Each variant can be built alone.
+    let line = text.lines().position(|l| l == "[package.build]").unwrap();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 0 } },
+            "context": { "diagnostics": [] },
+        }),
+    );
+    let only: Vec<&Value> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["title"].as_str().unwrap().starts_with("Build only"))
+        .collect();
+    assert_eq!(only.len(), 4, "{actions}");
+    for action in only {
+        let options = &action["command"]["arguments"][1]["variant"];
+        let build = variants
+            .iter()
+            .find(|v| &v["variant"] == options)
+            .unwrap_or_else(|| panic!("{options}"))["build"]
+            .as_str()
+            .unwrap();
+        assert!(
+            action["title"].as_str().unwrap().contains(build),
+            "{action}"
+        );
+    }
+    c.shutdown();
+}

@@ -275,13 +275,14 @@ impl BackendPool {
             .map_or((recipe, None), |shown| (shown.text, shown.raw)),
             RecipeOrigin::Generated => (recipe, None),
         };
+        let variant_previews = variant_previews(&request.work_dir, &outputs, &recipe, asked_at);
         Ok(Preview {
             recipe,
             raw_recipe,
             variants,
             recipe_origin,
             outputs,
-            variant_previews: Vec::new(),
+            variant_previews,
             backend: label,
             stderr_tail: process.stderr_tail(),
             work_dir: request.work_dir.clone(),
@@ -377,6 +378,64 @@ fn read_recipe(
         .and_then(|dir| std::fs::read_to_string(dir.join("variants.yaml")).ok());
     let recipe = user_recipe::with_header(&path, &text, outputs);
     Ok((recipe, variants, RecipeOrigin::User { path }))
+}
+
+/// rattler-build's variant hash of a build string (`h3245d36_0`, `pyh4616a5c_0` →
+/// `3245d36`, `4616a5c`): the name of the output's `debug/recipe/<hash>/` directory.
+fn variant_hash(build: &str) -> String {
+    let first = build.split('_').next().unwrap_or(build);
+    first
+        .rfind('h')
+        .map_or(first, |at| &first[at + 1..])
+        .to_owned()
+}
+
+/// One [`VariantPreview`] per output: what the backend wrote to
+/// `<build_dir>/debug/recipe/<hash>/` since `asked_at` (`<build_dir>` is the work directory
+/// for one output, `<work>/<output-name>` for several), else `recipe` with the output's
+/// variant values.
+fn variant_previews(
+    work_dir: &Path,
+    outputs: &[OutputSummary],
+    recipe: &str,
+    asked_at: std::time::SystemTime,
+) -> Vec<VariantPreview> {
+    let fresh = |path: &Path| {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t >= asked_at)
+    };
+    let read = |path: PathBuf| {
+        fresh(&path)
+            .then(|| std::fs::read_to_string(&path).ok())
+            .flatten()
+    };
+    outputs
+        .iter()
+        .enumerate()
+        .map(|(index, output)| {
+            let hash = variant_hash(&output.build);
+            let build_dir = if outputs.len() == 1 {
+                work_dir.to_path_buf()
+            } else {
+                work_dir.join(&output.name)
+            };
+            let dir = build_dir.join("debug/recipe").join(&hash);
+            let variants = read(dir.join("variants.yaml")).unwrap_or_else(|| {
+                output
+                    .variant
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}\n"))
+                    .collect()
+            });
+            VariantPreview {
+                output: index,
+                hash,
+                recipe: read(dir.join("recipe.yaml")).unwrap_or_else(|| recipe.to_owned()),
+                variants,
+            }
+        })
+        .collect()
 }
 
 /// `initialize` as pixi sends it for a manifest (shared by previews and builds).

@@ -59,11 +59,19 @@ pub(super) async fn compare_variants(
     let ((left_variant, left_output), (right_variant, right_output)) =
         (find(&left)?, find(&right)?);
     let (left_label, right_label) = (variant_label(left_output), variant_label(right_output));
+    // The variant values first (what differs by definition), then the recipes.
+    let both = |v: &pixi_lsp_build::VariantPreview| {
+        format!(
+            "# variants.yaml\n{}\n# recipe.yaml\n{}",
+            v.variants.trim_end(),
+            v.recipe
+        )
+    };
     let diff = pixi_lsp_ide::unified_diff(
         &left_label,
-        &left_variant.recipe,
+        &both(left_variant),
         &right_label,
-        &right_variant.recipe,
+        &both(right_variant),
     );
     let diff_uri = comparison_uri(&path, &left, &right);
     server.previews.set_document(diff_uri.clone(), diff.clone());
