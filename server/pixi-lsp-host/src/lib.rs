@@ -10,6 +10,7 @@
 mod links;
 mod on_disk;
 mod surroundings;
+mod variant_files;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -110,9 +111,7 @@ impl Host {
                 let needs = parsed.context_needs();
                 let context = match previous {
                     Some(p) if p.needs == needs => p.context.clone(),
-                    None if !needs.workspace && needs.paths.is_empty() => {
-                        AnalysisContext::default()
-                    }
+                    None if needs.is_empty() => AnalysisContext::default(),
                     _ => self.gather(path, &needs, doc.open_text),
                 };
                 let kept = Surroundings {

@@ -7,7 +7,9 @@ use std::sync::{Arc, OnceLock};
 
 use pixi_lsp_syntax::{Parse, parse};
 
-pub use pixi_lsp_rules::{FileFacts, PathFact, PathKind, PathUse};
+pub use pixi_lsp_rules::{
+    FileFacts, PathFact, PathKind, PathUse, VariantsFileContent, VariantsFileFact,
+};
 
 use crate::FileKind;
 use crate::manifest::manifest;
@@ -79,7 +81,18 @@ pub struct AnalysisContext {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ContextNeeds {
     pub workspace: bool,
+    /// Paths to stat ([`FileFacts::get`]).
     pub paths: Vec<String>,
+    /// `[workspace] build-variants-files`: files to read and check as variant
+    /// configurations ([`FileFacts::variants_file`]).
+    pub variant_files: Vec<String>,
+}
+
+impl ContextNeeds {
+    /// Nothing to look up.
+    pub fn is_empty(&self) -> bool {
+        !self.workspace && self.paths.is_empty() && self.variant_files.is_empty()
+    }
 }
 
 /// Whether `text` defines a workspace (`[workspace]`/`[project]` in a pixi.toml,

@@ -142,6 +142,7 @@ fn context_needs_name_the_workspace_and_paths() {
         ContextNeeds {
             workspace: false,
             paths: vec!["packages/a".to_owned()],
+            variant_files: Vec::new(),
         }
     );
     let (_, package) = analysis(
@@ -153,6 +154,19 @@ fn context_needs_name_the_workspace_and_paths() {
         ContextNeeds {
             workspace: true,
             paths: vec!["README.md".to_owned()],
+            variant_files: Vec::new(),
+        }
+    );
+    let (_, variants) = analysis(
+        "#- /pixi.toml\n[workspace]\nchannels = []\nplatforms = []\nbuild-variants-files = [\"b.yaml\", \"./a.yaml\", \"b.yaml\"]\n[workspace.target.linux-64]\nbuild-variants-files = [\"refused.yaml\"]\n",
+        &[],
+    );
+    assert_eq!(
+        crate::ParsedFile::new(variants.kind(), variants.text().clone()).context_needs(),
+        ContextNeeds {
+            workspace: false,
+            paths: Vec::new(),
+            variant_files: vec!["./a.yaml".to_owned(), "b.yaml".to_owned()],
         }
     );
 }
