@@ -20,7 +20,7 @@ use parking_lot::RwLock;
 use pixi_lsp_channels::{ChannelService, FetchState};
 use pixi_lsp_ide::{
     AnalysisContext, CancelToken, Cancellable, ChannelContext, ChannelData, ContextNeeds,
-    FileAnalysis, FileInContext, FileKind, LockState, ParsedFile,
+    FileAnalysis, FileInContext, FileKind, LockState, ParsedFile, PreviewSummary,
 };
 use url::Url;
 
@@ -43,6 +43,9 @@ pub struct Document<'a> {
     /// `pixi.lock` beside the manifest, as the caller last read it (read when it changes on
     /// disk, never per keystroke).
     pub lock: Option<Arc<LockState>>,
+    /// The last recipe preview of each package of the workspace this manifest declares,
+    /// as the caller kept them (empty: none has run).
+    pub previews: Vec<Arc<PreviewSummary>>,
     /// Tripped by the caller when this version is superseded.
     pub cancel: CancelToken,
 }
@@ -125,6 +128,7 @@ impl Host {
         let in_context = parsed.in_context(AnalysisContext {
             channels: channel_context,
             lock: doc.lock.clone(),
+            previews: doc.previews.clone(),
             ..context
         });
         let data = channels

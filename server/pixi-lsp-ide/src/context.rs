@@ -74,6 +74,9 @@ pub struct AnalysisContext {
     pub channels: Option<crate::packages::ChannelContext>,
     /// `pixi.lock` beside the manifest, as the caller last read it (`None`: there is none).
     pub lock: Option<std::sync::Arc<crate::LockState>>,
+    /// The last recipe preview of each package whose workspace is this manifest's, as the
+    /// caller kept them (empty: none has run; opening a manifest runs nothing).
+    pub previews: Vec<Arc<crate::PreviewSummary>>,
 }
 
 /// What the caller should look up for a manifest: the governing workspace (when the

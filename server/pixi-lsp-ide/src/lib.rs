@@ -27,6 +27,7 @@ mod semantic_tokens;
 mod stages;
 mod symbols;
 mod tasks;
+mod variants;
 
 use std::sync::{Arc, OnceLock};
 

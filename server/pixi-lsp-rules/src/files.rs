@@ -124,6 +124,17 @@ impl FileFacts {
         self.variants_files.get(path)
     }
 
+    /// Every entry of `build-variants-files` with its fact, sorted by path.
+    pub fn variants_files(&self) -> impl Iterator<Item = (&str, &VariantsFileFact)> {
+        let mut all: Vec<_> = self
+            .variants_files
+            .iter()
+            .map(|(p, f)| (p.as_str(), f))
+            .collect();
+        all.sort_by_key(|(p, _)| *p);
+        all.into_iter()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.paths.is_empty() && self.variants_files.is_empty()
     }

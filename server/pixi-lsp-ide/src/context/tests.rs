@@ -48,6 +48,7 @@ fn analysis(fixture: &str, facts: &[(&str, PathKind)]) -> (String, FileAnalysis)
         files: file_facts,
         channels: None,
         lock: None,
+        previews: Vec::new(),
     };
     let a =
         FileAnalysis::with_context(FileKind::from_path(path), Arc::from(text.as_str()), context);
@@ -198,6 +199,7 @@ fn relative_workspace_channels_resolve_against_the_workspace_manifest() {
         workspace: Some(workspace),
         files: FileFacts::default(),
         lock: None,
+        previews: Vec::new(),
         channels: Some(crate::ChannelContext::new(
             "https://conda.anaconda.org/".parse().unwrap(),
             "/ws/packages/a".into(),
