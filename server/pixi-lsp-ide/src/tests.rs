@@ -305,7 +305,7 @@ fn build_variants_take_lists_of_strings_and_no_files_per_target() {
         [
             "error \"3.11\" expected an array, found string",
             "error 3.11 expected a string, found float",
-            "error build-variants-files 'build-variants-files' was not expected here. Did you mean 'build-variants'?",
+            "error build-variants-files Unexpected keys, expected only 'build-variants'",
         ]
     );
 }
