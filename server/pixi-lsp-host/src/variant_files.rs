@@ -134,7 +134,8 @@ fn check_conda_build_config(text: &str) -> VariantsFileContent {
             };
             return VariantsFileContent::NotVariants { line, message };
         }
-        if key != ZIP_KEYS && key != PIN_RUN_AS_BUILD {
+        // A key without values is dropped by the loader.
+        if key != ZIP_KEYS && key != PIN_RUN_AS_BUILD && value.as_sequence().is_some() {
             keys.push(key.to_owned());
         }
     }
@@ -256,7 +257,7 @@ mod tests {
     #[test]
     fn conda_build_config_selectors_are_comments_and_repeated_keys_allowed() {
         let text = "package3:\n  - 0.1.0 # [unix]\n  - 0.2.0\nc_compiler:  # [win]\n  - vs2022  # [win]\nc_compiler:  # [unix]\n  - gcc  # [unix]\nempty:\nzip_keys:\n  - [a, b]\npin_run_as_build:\n  python:\n    max_pin: x.x\n";
-        assert_eq!(keys(check(text, true)), ["c_compiler", "empty", "package3"]);
+        assert_eq!(keys(check(text, true)), ["c_compiler", "package3"]);
         let got = check("python: 3.11\n", true);
         assert_eq!(
             got,
@@ -269,6 +270,43 @@ mod tests {
             check("a: [1\n", true),
             VariantsFileContent::NotYaml { .. }
         ));
+    }
+
+    /// Our reading of a conda_build_config.yaml (which evaluates nothing) refuses only what
+    /// rattler-build's loader refuses (here evaluated for the platform of the test).
+    #[test]
+    fn conda_build_config_is_never_refused_where_the_loader_accepts_it() {
+        let samples = [
+            "python: 3.11\n",
+            "python:\n  a: 1\n",
+            "zip_keys: [a]\n",
+            "zip_keys: [[a, b]]\n",
+            "python: [[1, 2]]\n",
+            "python: ~\n",
+            "python:\n",
+            "pin_run_as_build: 3\n",
+            "python: [{a: 1}]\n",
+            "- a\n",
+            "python: [1]  # [win]\npython: [2]  # [not win]\n",
+            "python: 3.11  # [unix]\npython: [3.11]  # [win]\n",
+            "",
+        ];
+        for text in samples {
+            let ours = check(text, true);
+            let loader =
+                rattler_build_variant_config::parse_conda_build_config(text, &Default::default());
+            match (&ours, &loader) {
+                (VariantsFileContent::Variants { keys }, Ok(config)) => {
+                    let mut loaded: Vec<String> =
+                        config.variants.keys().map(|k| k.0.clone()).collect();
+                    loaded.sort();
+                    assert_eq!(keys, &loaded, "{text:?}");
+                }
+                (VariantsFileContent::Variants { .. }, Err(_)) => {}
+                (_, Err(_)) => {}
+                (_, Ok(_)) => panic!("{text:?}: we say {ours:?}, the loader accepts it"),
+            }
+        }
     }
 
     #[test]
