@@ -253,3 +253,92 @@ fn every_case_agrees_with_pixi() {
         disagreements.join("\n")
     );
 }
+
+/// The cases whose `build-variants-files` pixi's repository has beside the manifest but the
+/// case directory does not (`decisions.tsv`): with a file in each format written there,
+/// the same manifests are valid, so the error is about the missing file alone.
+#[test]
+#[allow(clippy::print_stderr)] // the skip note is for whoever runs the tests
+fn variant_file_cases_are_valid_with_their_files() {
+    let Some(shared) = paths::shared_dir() else {
+        eprintln!("../shared/conformance not present: conformance test skipped");
+        return;
+    };
+    // rattler-build's two formats: `if`/`then` items, and `# [selector]` lines in a file
+    // named conda_build_config.yaml.
+    let variants = "package3:\n  - if: unix\n    then: [\"1.0\"]\n  - \"2.0\"\n";
+    let legacy = "package3:\n  - 1.0  # [unix]\n  - 2.0\n";
+    let cases = [
+        (
+            "data--pixi-build--build-variant-files-python",
+            "config.yaml",
+        ),
+        (
+            "data--pixi-build--build-variant-files-rattler-build",
+            "config.yaml",
+        ),
+        (
+            "data--pixi-build--build-variant-conda-config-python",
+            "conda_build_config.yaml",
+        ),
+        (
+            "data--pixi-build--build-variant-conda-config-rattler-build",
+            "conda_build_config.yaml",
+        ),
+    ];
+    let root = tempfile::tempdir().unwrap();
+    let mut manifests = Vec::new();
+    for (id, file) in cases {
+        let dir = root.path().join(id);
+        copy_dir(&shared.join("conformance/cases").join(id), &dir);
+        let text = std::fs::read_to_string(dir.join("pixi.toml")).unwrap();
+        assert!(
+            text.contains(&format!("\"./corp-pinning/{file}\"")),
+            "{id} no longer names corp-pinning/{file}"
+        );
+        std::fs::create_dir_all(dir.join("corp-pinning")).unwrap();
+        let content = if file == "config.yaml" {
+            variants
+        } else {
+            legacy
+        };
+        std::fs::write(dir.join("corp-pinning").join(file), content).unwrap();
+        manifests.push(dir.join("pixi.toml"));
+    }
+    let run = |paths: &[PathBuf]| -> Vec<Value> {
+        let out = Command::new(common::binary())
+            .args(["check", "--format", "json"])
+            .args(paths)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let errors: Vec<Value> = run(&manifests)
+        .into_iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "errors with the files present: {errors:#?}"
+    );
+    // And without them, pixi's error at the entry.
+    for (id, file) in cases {
+        std::fs::remove_file(root.path().join(id).join("corp-pinning").join(file)).unwrap();
+    }
+    let missing = run(&manifests);
+    for (manifest, (id, file)) in manifests.iter().zip(cases) {
+        let expected = format!(
+            "'{}/./corp-pinning/{file}' does not exist",
+            root.path().join(id).display()
+        );
+        assert!(
+            missing
+                .iter()
+                .any(|d| d["file"] == manifest.display().to_string().as_str()
+                    && d["severity"] == "error"
+                    && d["line"] == 2
+                    && d["message"].as_str().unwrap().starts_with(&expected)),
+            "{id}: no error '{expected}' at line 2 in {missing:#?}"
+        );
+    }
+}

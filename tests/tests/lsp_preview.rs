@@ -553,3 +553,94 @@ fn a_users_recipe_is_previewed_rendered_and_built_as_written() {
     assert_eq!(files, ["share/own/mine.txt"]);
     c.shutdown();
 }
+
+/// A workspace manifest's variant keys and the preview of one of its packages, in another
+/// manifest: opening runs nothing and says nothing about use; once the package's preview
+/// ran, the workspace manifest is published again with a hint on the key its outputs do not
+/// use, and hover on the key tells the same.
+#[test]
+fn a_preview_of_a_package_marks_the_workspace_variants_its_outputs_do_not_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let workspace = format!(
+        "[workspace]\nchannels = [\"{}\"]\nplatforms = [\"linux-64\", \"win-64\"]\npreview = [\"pixi-build\"]\n\n[workspace.build-variants]\nnever_used = [\"1\", \"2\"]\n\n[workspace.target.win-64.build-variants]\nnever_used = [\"3\"]\n",
+        file_uri(&root.join("no-channel"))
+    );
+    let package = format!(
+        "[package]\nname = \"a\"\nversion = \"0.1.0\"\n\n[package.build]\nbackend = {{ name = \"{BACKEND}\", version = \"*\" }}\n"
+    );
+    std::fs::write(root.join("pixi.toml"), &workspace).unwrap();
+    std::fs::create_dir_all(root.join("packages/a")).unwrap();
+    std::fs::write(root.join("packages/a/pixi.toml"), &package).unwrap();
+    let (ws_uri, pkg_uri) = (
+        file_uri(&root.join("pixi.toml")),
+        file_uri(&root.join("packages/a/pixi.toml")),
+    );
+    let mut c = ClientBuilder::new(&binary())
+        .initialization_options(json!({
+            "channels": { "enabled": false },
+            "backends": override_to(&backend_binary()),
+        }))
+        .start();
+    let opened = c.open(&ws_uri, &workspace);
+    assert!(
+        !opened.iter().any(|d| d["code"] == "unused-variant"),
+        "no preview yet, no hint: {opened:?}"
+    );
+    c.open(&pkg_uri, &package);
+    let key_line = workspace
+        .lines()
+        .position(|l| l.starts_with("never_used = [\"1\""))
+        .unwrap();
+    let hover = |c: &mut Client| -> String {
+        let h = c.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": ws_uri }, "position": { "line": key_line, "character": 2 } }),
+        );
+        h["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let before = hover(&mut c);
+    assert!(
+        before.contains("| linux-64 | `1`, `2` | `[workspace.build-variants]` |")
+            && before.contains("| win-64 | `3` | `[workspace.target.win-64.build-variants]` |")
+            && !before.contains("preview"),
+        "{before}"
+    );
+
+    let response = preview(&mut c, &pkg_uri);
+    assert!(response["result"].is_object(), "{response}");
+    let published = c.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == ws_uri.as_str()
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|x| x["code"] == "unused-variant"))
+    });
+    let hints: Vec<&Value> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "unused-variant")
+        .collect();
+    // The default table's key; the win-64 one too only if the preview ran for win-64.
+    let on_win = hints.len() == 2;
+    assert!(hints.len() == 1 || on_win, "{hints:?}");
+    let hint = hints[0];
+    assert_eq!(hint["severity"], 4, "{hint}");
+    assert_eq!(hint["tags"], json!([1]), "{hint}");
+    assert_eq!(hint["range"]["start"]["line"], key_line);
+    assert!(
+        hint["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("no output of the last recipe preview (a) uses the variant `never_used`"),
+        "{hint}"
+    );
+    assert!(
+        hover(&mut c).ends_with("No output of the last preview uses `never_used`."),
+        "{}",
+        hover(&mut c)
+    );
+}

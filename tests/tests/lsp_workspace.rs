@@ -196,3 +196,54 @@ fn typing_a_new_path_dependency_looks_it_up() {
         p["uri"] == uri.as_str() && p["diagnostics"] == json!([])
     });
 }
+
+#[test]
+fn variant_files_are_checked_where_the_manifest_names_them() {
+    let root_text = ROOT.replacen(
+        "preview = [\"pixi-build\"]\n",
+        "preview = [\"pixi-build\"]\nbuild-variants-files = [\"variants/missing.yaml\", \"variants/broken.yaml\", \"variants/scalar.yaml\"]\n",
+        1,
+    );
+    let ws = Workspace::new(&root_text, PACKAGE);
+    ws.write("variants/broken.yaml", "python:\n  - \"3.12\n");
+    ws.write("variants/scalar.yaml", "python: \"3.12\"\n");
+    let mut c = server();
+    let uri = ws.uri("pixi.toml");
+    let diags = c.open(&uri, &root_text);
+    assert_eq!(
+        render(&diags),
+        [
+            "6:24-6:47 error missing-file",
+            "6:49-6:71 error invalid-variants-file",
+            "6:73-6:95 error invalid-variants-file",
+        ]
+    );
+    let message = |i: usize| diags[i]["message"].as_str().unwrap_or_default().to_owned();
+    let missing = ws.path("variants/missing.yaml").display().to_string();
+    assert!(
+        message(0).starts_with(&format!("'{missing}' does not exist")),
+        "{}",
+        message(0)
+    );
+    assert!(
+        message(1).contains("is not valid YAML: line 2, column 5:"),
+        "{}",
+        message(1)
+    );
+    assert!(
+        message(2).contains("(line 1): Variant values for 'python' must be a list"),
+        "{}",
+        message(2)
+    );
+    // Fixed on disk and saved: the manifest is judged with the new files.
+    ws.write("variants/missing.yaml", "numpy: [\"2\"]\n");
+    ws.write("variants/broken.yaml", "python:\n  - \"3.12\"\n");
+    ws.write("variants/scalar.yaml", "python: [\"3.12\"]\n");
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    c.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && p["diagnostics"] == json!([])
+    });
+}

@@ -10,6 +10,7 @@
 mod links;
 mod on_disk;
 mod surroundings;
+mod variant_files;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ use parking_lot::RwLock;
 use pixi_lsp_channels::{ChannelService, FetchState};
 use pixi_lsp_ide::{
     AnalysisContext, CancelToken, Cancellable, ChannelContext, ChannelData, ContextNeeds,
-    FileAnalysis, FileInContext, FileKind, LockState, ParsedFile,
+    FileAnalysis, FileInContext, FileKind, LockState, ParsedFile, PreviewSummary,
 };
 use url::Url;
 
@@ -42,6 +43,9 @@ pub struct Document<'a> {
     /// `pixi.lock` beside the manifest, as the caller last read it (read when it changes on
     /// disk, never per keystroke).
     pub lock: Option<Arc<LockState>>,
+    /// The last recipe preview of each package of the workspace this manifest declares,
+    /// as the caller kept them (empty: none has run).
+    pub previews: Vec<Arc<PreviewSummary>>,
     /// Tripped by the caller when this version is superseded.
     pub cancel: CancelToken,
 }
@@ -110,9 +114,7 @@ impl Host {
                 let needs = parsed.context_needs();
                 let context = match previous {
                     Some(p) if p.needs == needs => p.context.clone(),
-                    None if !needs.workspace && needs.paths.is_empty() => {
-                        AnalysisContext::default()
-                    }
+                    None if needs.is_empty() => AnalysisContext::default(),
                     _ => self.gather(path, &needs, doc.open_text),
                 };
                 let kept = Surroundings {
@@ -126,6 +128,7 @@ impl Host {
         let in_context = parsed.in_context(AnalysisContext {
             channels: channel_context,
             lock: doc.lock.clone(),
+            previews: doc.previews.clone(),
             ..context
         });
         let data = channels

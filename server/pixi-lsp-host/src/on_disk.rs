@@ -46,6 +46,7 @@ pub fn analyze_on_disk(host: &Host, path: &Path, kind: FileKind, text: Arc<str>)
         path: Some(&absolute),
         open_text: &|_| None,
         lock: None,
+        previews: Vec::new(),
         cancel: CancelToken::new(),
     };
     // Nobody trips this token: the fallback (the manifest alone) is never taken.

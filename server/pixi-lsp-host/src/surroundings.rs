@@ -95,6 +95,10 @@ pub(crate) fn gather(
         }
     }
     out.context.files = file_facts(dir, &needs.paths);
+    for path in &needs.variant_files {
+        let fact = crate::variant_files::fact(dir, path);
+        out.context.files.insert_variants_file(path.clone(), fact);
+    }
     out
 }
 
@@ -216,6 +220,7 @@ mod tests {
         let needs = ContextNeeds {
             workspace: true,
             paths: vec!["LICENSE".to_owned(), "../missing".to_owned()],
+            variant_files: Vec::new(),
         };
         let cache = DiskCache::default();
         let found = gather(&manifest, &needs, &|_| None, &cache);

@@ -16,6 +16,7 @@ fn document<'a>(path: Option<&'a Path>, text: &str, cancel: CancelToken) -> Docu
         path,
         open_text: &|_| None,
         lock: None,
+        previews: Vec::new(),
         cancel,
     }
 }

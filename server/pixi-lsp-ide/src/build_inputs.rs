@@ -69,33 +69,51 @@ impl BuildInputs {
     /// most specific target's values for a key win (`linux-64` over `linux` over `unix`
     /// over the workspace's own); `None` when no variant applies.
     pub fn variant_configuration(&self, host: &str) -> Option<Variants> {
-        let specificity = |selector: &Option<String>| -> Option<u8> {
-            let Some(sel) = selector else { return Some(0) };
-            let subdir = Subdir::from_str(host).ok();
-            let family = |f: fn(Subdir) -> bool| subdir.is_some_and(f);
-            match sel.as_str() {
-                s if s == host => Some(3),
-                "linux" if family(Subdir::is_linux) => Some(2),
-                "osx" | "macos" if family(Subdir::is_osx) => Some(2),
-                "win" if family(Subdir::is_windows) => Some(2),
-                "unix" if family(Subdir::is_unix) => Some(1),
-                _ => None,
-            }
-        };
-        let mut applicable: Vec<(u8, &Variants)> = self
-            .build_variants
-            .iter()
-            .filter_map(|(sel, values)| specificity(sel).map(|s| (s, values)))
+        let out: Variants = resolve_variants(&self.build_variants, host)
+            .into_iter()
+            .map(|(key, (_, values))| (key.to_owned(), values.to_vec()))
             .collect();
-        applicable.sort_by_key(|(specificity, _)| std::cmp::Reverse(*specificity));
-        let mut out = Variants::new();
-        for (_, values) in applicable {
-            for (key, list) in values {
-                out.entry(key.clone()).or_insert_with(|| list.clone());
-            }
-        }
         (!out.is_empty()).then_some(out)
     }
+}
+
+/// How specific `selector` is for `host` (`None`: it does not apply; the workspace's own
+/// table, selector `None`, applies everywhere and least).
+pub(crate) fn selector_specificity(selector: Option<&str>, host: &str) -> Option<u8> {
+    let Some(sel) = selector else { return Some(0) };
+    let subdir = Subdir::from_str(host).ok();
+    let family = |f: fn(Subdir) -> bool| subdir.is_some_and(f);
+    match sel {
+        s if s == host => Some(3),
+        "linux" if family(Subdir::is_linux) => Some(2),
+        "osx" | "macos" if family(Subdir::is_osx) => Some(2),
+        "win" if family(Subdir::is_windows) => Some(2),
+        "unix" if family(Subdir::is_unix) => Some(1),
+        _ => None,
+    }
+}
+
+/// Each variant key on `host`, with the selector of the table its values come from (the
+/// most specific that sets it) and those values.
+pub(crate) fn resolve_variants<'a>(
+    build_variants: &'a [(Option<String>, Variants)],
+    host: &str,
+) -> BTreeMap<&'a str, (Option<&'a str>, &'a [String])> {
+    let mut applicable: Vec<(u8, Option<&str>, &Variants)> = build_variants
+        .iter()
+        .filter_map(|(sel, values)| {
+            selector_specificity(sel.as_deref(), host).map(|s| (s, sel.as_deref(), values))
+        })
+        .collect();
+    applicable.sort_by_key(|(specificity, ..)| std::cmp::Reverse(*specificity));
+    let mut out = BTreeMap::new();
+    for (_, selector, values) in applicable {
+        for (key, list) in values {
+            out.entry(key.as_str())
+                .or_insert((selector, list.as_slice()));
+        }
+    }
+    out
 }
 
 /// A TOML value as JSON (datetimes become strings).
@@ -132,7 +150,10 @@ fn strings(tree: &Tree, node: Option<NodeId>) -> Vec<String> {
 }
 
 /// `[workspace.build-variants]` and `[workspace.target.<selector>.build-variants]`.
-fn workspace_build_variants(tree: &Tree, workspace: NodeId) -> Vec<(Option<String>, Variants)> {
+pub(crate) fn workspace_build_variants(
+    tree: &Tree,
+    workspace: NodeId,
+) -> Vec<(Option<String>, Variants)> {
     let values = |table: NodeId| -> Variants {
         tree.entries(table)
             .iter()

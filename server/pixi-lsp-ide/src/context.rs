@@ -7,7 +7,9 @@ use std::sync::{Arc, OnceLock};
 
 use pixi_lsp_syntax::{Parse, parse};
 
-pub use pixi_lsp_rules::{FileFacts, PathFact, PathKind, PathUse};
+pub use pixi_lsp_rules::{
+    FileFacts, PathFact, PathKind, PathUse, VariantsFileContent, VariantsFileFact,
+};
 
 use crate::FileKind;
 use crate::manifest::manifest;
@@ -72,6 +74,9 @@ pub struct AnalysisContext {
     pub channels: Option<crate::packages::ChannelContext>,
     /// `pixi.lock` beside the manifest, as the caller last read it (`None`: there is none).
     pub lock: Option<std::sync::Arc<crate::LockState>>,
+    /// The last recipe preview of each package whose workspace is this manifest's, as the
+    /// caller kept them (empty: none has run; opening a manifest runs nothing).
+    pub previews: Vec<Arc<crate::PreviewSummary>>,
 }
 
 /// What the caller should look up for a manifest: the governing workspace (when the
@@ -79,7 +84,18 @@ pub struct AnalysisContext {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ContextNeeds {
     pub workspace: bool,
+    /// Paths to stat ([`FileFacts::get`]).
     pub paths: Vec<String>,
+    /// `[workspace] build-variants-files`: files to read and check as variant
+    /// configurations ([`FileFacts::variants_file`]).
+    pub variant_files: Vec<String>,
+}
+
+impl ContextNeeds {
+    /// Nothing to look up.
+    pub fn is_empty(&self) -> bool {
+        !self.workspace && self.paths.is_empty() && self.variant_files.is_empty()
+    }
 }
 
 /// Whether `text` defines a workspace (`[workspace]`/`[project]` in a pixi.toml,

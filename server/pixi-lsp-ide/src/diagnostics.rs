@@ -77,6 +77,10 @@ pub(crate) fn compute(analysis: &FileAnalysis) -> Cancellable<Vec<Diagnostic>> {
     if let Some(lock) = analysis.context.lock.as_deref() {
         out.extend(crate::lock::diagnostics(&manifest, analysis.names(), lock));
     }
+    out.extend(crate::variants::diagnostics(
+        &manifest,
+        &analysis.context.previews,
+    ));
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
     out.dedup_by(|a, b| a.range == b.range && a.message == b.message);
     Ok(out)

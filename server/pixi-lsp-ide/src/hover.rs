@@ -16,7 +16,8 @@ pub(crate) fn hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo>
     let locked = analysis
         .manifest()
         .zip(analysis.lock_facts())
-        .and_then(|(m, facts)| crate::lock::hover(&m, analysis.names(), facts, offset));
+        .and_then(|(m, facts)| crate::lock::hover(&m, analysis.names(), facts, offset))
+        .or_else(|| crate::variants::hover(analysis, offset).map(|h| (h.range, h.markdown)));
     match (base, locked) {
         (Some(mut h), Some((_, md))) => {
             h.markdown.push_str(&format!("\n\n---\n\n{md}"));

@@ -28,6 +28,7 @@ mod stages;
 mod symbols;
 mod tasks;
 mod text_diff;
+mod variants;
 
 use std::sync::{Arc, OnceLock};
 
@@ -42,8 +43,8 @@ pub use cancel::{CancelToken, Cancellable, Cancelled};
 pub use code_actions::Action;
 pub use completion::{CompletionConfig, CompletionItem, CompletionKind, CompletionList};
 pub use context::{
-    AnalysisContext, ContextNeeds, FileFacts, PathFact, PathKind, PathUse, WorkspaceManifest,
-    declares_workspace,
+    AnalysisContext, ContextNeeds, FileFacts, PathFact, PathKind, PathUse, VariantsFileContent,
+    VariantsFileFact, WorkspaceManifest, declares_workspace,
 };
 pub use diagnostics::DiagnosticsConfig;
 pub use folding::{Fold, FoldKind};

@@ -67,14 +67,12 @@ pub(crate) fn links(analysis: &FileAnalysis) -> Vec<Link> {
             range: unquoted(text, r.range),
             target: LinkTarget::Path {
                 path: r.path,
-                package: r.usage != PathUse::PackageFile,
+                package: matches!(r.usage, PathUse::Dependency | PathUse::BuildSource),
             },
         });
     }
-    let owners = [
-        m.workspace_table(),
-        tree.get_path(m.pixi, &["package", "build"]),
-    ];
+    // `[workspace] build-variants-files` is among the referenced paths above.
+    let owners = [tree.get_path(m.pixi, &["package", "build"])];
     for owner in owners.into_iter().flatten() {
         let Some(files) = tree.get(owner, "build-variants-files") else {
             continue;

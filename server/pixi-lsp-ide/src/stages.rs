@@ -51,15 +51,19 @@ impl ParsedFile {
         let Some(m) = manifest::manifest(self.kind, &self.text, &self.parse.tree) else {
             return ContextNeeds::default();
         };
-        let mut paths: Vec<String> = pixi_lsp_rules::referenced_paths(&m)
+        let (variant_files, paths): (Vec<_>, Vec<_>) = pixi_lsp_rules::referenced_paths(&m)
             .into_iter()
-            .map(|r| r.path)
-            .collect();
-        paths.sort();
-        paths.dedup();
+            .partition(|r| r.usage == pixi_lsp_rules::PathUse::VariantsFile);
+        let sorted = |refs: Vec<pixi_lsp_rules::PathRef>| {
+            let mut paths: Vec<String> = refs.into_iter().map(|r| r.path).collect();
+            paths.sort();
+            paths.dedup();
+            paths
+        };
         ContextNeeds {
             workspace: m.workspace_table().is_none(),
-            paths,
+            paths: sorted(paths),
+            variant_files: sorted(variant_files),
         }
     }
 

@@ -280,3 +280,32 @@ fn build_variants_resolve_most_specific_target_first() {
         ["cuda=none", "numpy=1", "python=3.11.*|3.12.*"]
     );
 }
+
+#[test]
+fn build_variants_take_lists_of_strings_and_no_files_per_target() {
+    // pixi's type is `HashMap<String, Vec<String>>`, with toml-span's wording; a target
+    // only has `build-variants` (pixi's "Unexpected keys, expected only 'build-variants'").
+    let text = "[workspace]\nchannels = []\nplatforms = [\"linux-64\"]\n\n[workspace.build-variants]\npython = \"3.11\"\nnumpy = [3.11]\nok = [\"1\"]\n\n[workspace.target.linux-64]\nbuild-variants-files = [\"linux.yaml\"]\n";
+    let (a, _) = analysis(FileKind::PixiToml, text);
+    let shown: Vec<String> = a
+        .diagnostics(&DiagnosticsConfig::default())
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d.severity.as_str(),
+                &text[d.range.as_usize()],
+                d.message.lines().next().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "error \"3.11\" expected an array, found string",
+            "error 3.11 expected a string, found float",
+            "error build-variants-files Unexpected keys, expected only 'build-variants'",
+        ]
+    );
+}

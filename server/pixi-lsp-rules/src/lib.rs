@@ -30,7 +30,10 @@ mod workspace_deps;
 
 use pixi_lsp_syntax::{Diagnostic, NodeId, Tree};
 
-pub use files::{FileFacts, PathFact, PathKind, PathRef, PathUse, referenced_paths};
+pub use files::{
+    FileFacts, PathFact, PathKind, PathRef, PathUse, VariantsFileContent, VariantsFileFact,
+    referenced_paths,
+};
 pub use package::INHERITABLE_PACKAGE_FIELDS;
 pub use platforms::platform_names;
 pub use workspace::{PIXI_VERSION, requires_pixi};

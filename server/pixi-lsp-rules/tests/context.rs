@@ -4,8 +4,8 @@
 mod common;
 
 use pixi_lsp_rules::{
-    Context, FileFacts, Manifest, ManifestKind, PathFact, PathKind, PathUse, check_with,
-    referenced_paths,
+    Context, FileFacts, Manifest, ManifestKind, PathFact, PathKind, PathUse, VariantsFileContent,
+    VariantsFileFact, check_with, referenced_paths,
 };
 use pixi_lsp_syntax::{Severity, parse};
 
@@ -164,4 +164,95 @@ fn missing_paths_are_warnings_and_manifestless_dirs_hints() {
 ";
     assert_eq!(common::render(text, &diags), expected);
     assert!(diags.iter().all(|d| d.severity != Severity::Error));
+}
+
+const VARIANTS: &str = "[workspace]\nchannels = []\nplatforms = []\nbuild-variants-files = [\"./missing.yaml\", \"bad.yaml\", \"list.yaml\", \"ok.yaml\", \"big.yaml\"]\n\n[workspace.target.linux-64]\nbuild-variants-files = [\"linux.yaml\"]\n";
+
+fn variants_fact(resolved: &str, content: VariantsFileContent) -> VariantsFileFact {
+    VariantsFileFact {
+        resolved: resolved.to_owned(),
+        content,
+    }
+}
+
+#[test]
+fn variant_files_are_looked_up_from_the_workspace_table_only() {
+    let parsed = parse(VARIANTS);
+    let m = Manifest::new(VARIANTS, &parsed.tree, ManifestKind::Pixi).unwrap();
+    let refs: Vec<(String, PathUse)> = referenced_paths(&m)
+        .into_iter()
+        .map(|r| (r.path, r.usage))
+        .collect();
+    let expected: Vec<(String, PathUse)> = [
+        "./missing.yaml",
+        "bad.yaml",
+        "list.yaml",
+        "ok.yaml",
+        "big.yaml",
+    ]
+    .into_iter()
+    .map(|p| (p.to_owned(), PathUse::VariantsFile))
+    .collect();
+    // `[workspace.target.*]` has no `build-variants-files` in pixi (the schema refuses it).
+    assert_eq!(refs, expected);
+}
+
+#[test]
+fn a_missing_variant_file_is_pixis_error_and_unreadable_ones_ours() {
+    let mut facts = FileFacts::default();
+    facts.insert_variants_file(
+        "./missing.yaml",
+        variants_fact("/ws/./missing.yaml", VariantsFileContent::Missing),
+    );
+    facts.insert_variants_file(
+        "bad.yaml",
+        variants_fact(
+            "/ws/bad.yaml",
+            VariantsFileContent::NotYaml {
+                line: 2,
+                column: 5,
+                message: "did not find expected key".to_owned(),
+            },
+        ),
+    );
+    facts.insert_variants_file(
+        "list.yaml",
+        variants_fact(
+            "/ws/list.yaml",
+            VariantsFileContent::NotVariants {
+                line: Some(3),
+                message: "Variant values for 'python' must be a list".to_owned(),
+            },
+        ),
+    );
+    facts.insert_variants_file(
+        "ok.yaml",
+        variants_fact(
+            "/ws/ok.yaml",
+            VariantsFileContent::Variants {
+                keys: vec!["python".to_owned()],
+            },
+        ),
+    );
+    facts.insert_variants_file(
+        "big.yaml",
+        variants_fact("/ws/big.yaml", VariantsFileContent::Unchecked),
+    );
+    let parsed = parse(VARIANTS);
+    let m = Manifest::new(VARIANTS, &parsed.tree, ManifestKind::Pixi).unwrap();
+    let diags = check_with(
+        &m,
+        &Context {
+            workspace: None,
+            files: Some(&facts),
+        },
+    );
+    let expected = "\
+3:24-3:40 error[missing-file] '/ws/./missing.yaml' does not exist
+3:42-3:52 error[invalid-variants-file] '/ws/bad.yaml' is not valid YAML: line 2, column 5: did not find expected key
+3:54-3:65 error[invalid-variants-file] '/ws/list.yaml' is not a variant configuration (line 3): Variant values for 'python' must be a list
+";
+    assert_eq!(common::render(VARIANTS, &diags), expected);
+    // Without facts (a manifest judged away from its directory) nothing is said.
+    assert!(check_with(&m, &Context::default()).is_empty());
 }

@@ -133,6 +133,10 @@ pub(crate) async fn preview(
         p.finish().await;
     }
     server.schedule_diagnostics(uri);
+    if result.is_ok() {
+        // The workspace manifest's variant hints and hover read the new preview.
+        server.preview_finished(&request.workspace_dir);
+    }
     match result {
         Ok(preview) => Ok((path, preview)),
         Err(e) => {

@@ -27,8 +27,9 @@ pub(crate) struct Previews {
     resolver: Mutex<Option<(PathBuf, Arc<BackendResolver>)>>,
     /// `pixi-recipe:` URI → content.
     recipes: Mutex<HashMap<String, String>>,
-    /// The last preview of each manifest, for hover.
-    last: Mutex<HashMap<Uri, Arc<PreviewSummary>>>,
+    /// The last preview of each manifest, for hover, with its workspace directory (the
+    /// workspace manifest's analysis reads the previews of its packages).
+    last: Mutex<HashMap<Uri, (PathBuf, Arc<PreviewSummary>)>>,
     /// The last preview of each manifest in full, for comparing its variants.
     full: Mutex<HashMap<Uri, Arc<Preview>>>,
     problems: Mutex<HashMap<Uri, Vec<BackendProblem>>>,
@@ -169,9 +170,10 @@ impl Previews {
                 self.full
                     .lock()
                     .insert(uri.clone(), Arc::new(preview.clone()));
-                self.last
-                    .lock()
-                    .insert(uri.clone(), Arc::new(summary(preview)));
+                self.last.lock().insert(
+                    uri.clone(),
+                    (request.workspace_dir.clone(), Arc::new(summary(preview))),
+                );
                 self.problems.lock().remove(uri);
             }
             Err(e) => {
@@ -218,7 +220,19 @@ impl Previews {
     }
 
     pub(crate) fn last(&self, uri: &Uri) -> Option<Arc<PreviewSummary>> {
-        self.last.lock().get(uri).cloned()
+        self.last.lock().get(uri).map(|(_, s)| s.clone())
+    }
+
+    /// The last preview of each package whose workspace directory is `dir`, in URI order.
+    pub(crate) fn of_workspace(&self, dir: &Path) -> Vec<Arc<PreviewSummary>> {
+        let last = self.last.lock();
+        let mut found: Vec<(&Uri, &Arc<PreviewSummary>)> = last
+            .iter()
+            .filter(|(_, (ws, _))| ws == dir)
+            .map(|(uri, (_, s))| (uri, s))
+            .collect();
+        found.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        found.into_iter().map(|(_, s)| s.clone()).collect()
     }
 
     pub(crate) async fn shutdown(&self) {

@@ -134,7 +134,18 @@ impl ServerState {
     }
 
     pub async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
-        self.docs.snapshot(uri, self.encoding()).await
+        let previews = crate::file_uri::to_path(uri)
+            .and_then(|p| p.parent().map(|d| self.previews.of_workspace(d)))
+            .unwrap_or_default();
+        self.docs.snapshot(uri, self.encoding(), previews).await
+    }
+
+    /// A recipe preview of a package of the workspace in `workspace_dir` finished: the
+    /// manifests there are analysed again with it and their diagnostics published.
+    pub fn preview_finished(self: &Arc<Self>, workspace_dir: &std::path::Path) {
+        for uri in self.docs.refresh_in(workspace_dir) {
+            self.schedule_diagnostics(&uri);
+        }
     }
 
     /// Runs analysis on a blocking thread. A panic inside becomes an `InternalError` for

@@ -146,6 +146,21 @@ impl Documents {
         }
     }
 
+    /// Something the analyses of the manifests in `dir` read changed without their text
+    /// (a recipe preview of a package of the workspace there finished): their derived state
+    /// is dropped; returns their URIs.
+    pub fn refresh_in(&self, dir: &Path) -> Vec<Uri> {
+        let mut docs = self.docs.lock();
+        let mut out = Vec::new();
+        for (uri, entry) in docs.iter_mut() {
+            if entry.path.as_deref().and_then(Path::parent) == Some(dir) {
+                entry.supersede();
+                out.push(uri.clone());
+            }
+        }
+        out
+    }
+
     /// `uri` is a manifest that may govern others (its text changed, it was saved, opened
     /// or closed): forgets the derived state of every other open document below its
     /// directory and returns their URIs. Only those can have it as their nearest workspace
@@ -177,7 +192,14 @@ impl Documents {
     /// that ask while it is being built (the diagnostics task and a completion request
     /// after the same keystroke) wait for the one build instead of parsing twice. `None`
     /// when the document is not open, or its version was superseded while building.
-    pub async fn snapshot(&self, uri: &Uri, encoding: PositionEncoding) -> Option<Snapshot> {
+    /// `previews`: the last recipe previews of the packages of the workspace this document
+    /// declares (see [`Documents::refresh_in`] for when they change).
+    pub async fn snapshot(
+        &self,
+        uri: &Uri,
+        encoding: PositionEncoding,
+        previews: Vec<Arc<pixi_lsp_ide::PreviewSummary>>,
+    ) -> Option<Snapshot> {
         let (cell, input) = {
             let mut docs = self.docs.lock();
             if let Some(ready) = docs.get(uri)?.derived.as_ref().and_then(|c| c.get()) {
@@ -209,6 +231,7 @@ impl Documents {
                     .as_deref()
                     .and_then(Path::parent)
                     .and_then(|d| self.locks.get(d)),
+                previews,
             };
             (cell, input)
         };
@@ -264,6 +287,7 @@ struct BuildInput {
     cancel: CancelToken,
     host: Arc<Host>,
     lock: Option<Arc<pixi_lsp_ide::LockState>>,
+    previews: Vec<Arc<pixi_lsp_ide::PreviewSummary>>,
 }
 
 /// Builds one snapshot (blocking: parsing, and file-system access when the surroundings
@@ -275,6 +299,7 @@ fn build(input: BuildInput) -> Option<(Snapshot, Option<Surroundings>)> {
         path: input.path.as_deref(),
         open_text: &|p| input.open.get(p).cloned(),
         lock: input.lock.clone(),
+        previews: input.previews.clone(),
         cancel: input.cancel.clone(),
     };
     let analyzed = input.host.analyze(&doc, input.previous.as_ref()).ok()?;

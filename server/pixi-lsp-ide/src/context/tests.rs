@@ -48,6 +48,7 @@ fn analysis(fixture: &str, facts: &[(&str, PathKind)]) -> (String, FileAnalysis)
         files: file_facts,
         channels: None,
         lock: None,
+        previews: Vec::new(),
     };
     let a =
         FileAnalysis::with_context(FileKind::from_path(path), Arc::from(text.as_str()), context);
@@ -142,6 +143,7 @@ fn context_needs_name_the_workspace_and_paths() {
         ContextNeeds {
             workspace: false,
             paths: vec!["packages/a".to_owned()],
+            variant_files: Vec::new(),
         }
     );
     let (_, package) = analysis(
@@ -153,6 +155,19 @@ fn context_needs_name_the_workspace_and_paths() {
         ContextNeeds {
             workspace: true,
             paths: vec!["README.md".to_owned()],
+            variant_files: Vec::new(),
+        }
+    );
+    let (_, variants) = analysis(
+        "#- /pixi.toml\n[workspace]\nchannels = []\nplatforms = []\nbuild-variants-files = [\"b.yaml\", \"./a.yaml\", \"b.yaml\"]\n[workspace.target.linux-64]\nbuild-variants-files = [\"refused.yaml\"]\n",
+        &[],
+    );
+    assert_eq!(
+        crate::ParsedFile::new(variants.kind(), variants.text().clone()).context_needs(),
+        ContextNeeds {
+            workspace: false,
+            paths: Vec::new(),
+            variant_files: vec!["./a.yaml".to_owned(), "b.yaml".to_owned()],
         }
     );
 }
@@ -184,6 +199,7 @@ fn relative_workspace_channels_resolve_against_the_workspace_manifest() {
         workspace: Some(workspace),
         files: FileFacts::default(),
         lock: None,
+        previews: Vec::new(),
         channels: Some(crate::ChannelContext::new(
             "https://conda.anaconda.org/".parse().unwrap(),
             "/ws/packages/a".into(),
