@@ -11,6 +11,7 @@ import { CommandSupport } from './commands';
 import { buildSummary, BuildResult, buildTitle, builtArtifacts, errText, isNoBuildYet } from './messages';
 import { SERVER_COMMANDS } from './serverCommands';
 import { StatusBar } from './status';
+import { builtVariantLines, valuesText, variantBuildSummary } from './variants';
 
 /** After "Cancel" on a build, how long the server gets to end it (window/workDoneProgress/cancel)
  *  before the request itself is cancelled ($/cancelRequest). */
@@ -24,9 +25,15 @@ export class Builds {
   ) {}
 
   /** Builds the manifest's package in a progress notification with Cancel; the running build shows
-   *  in the status bar. */
-  async build(arg: vscode.Uri | undefined, withPathDependencies: boolean, rebuild = false): Promise<BuildResult | undefined> {
-    const title = buildTitle(withPathDependencies, rebuild);
+   *  in the status bar. `variant`: only the outputs of that variant ("Build variant"). */
+  async build(
+    arg: vscode.Uri | undefined,
+    withPathDependencies: boolean,
+    rebuild = false,
+    variant?: Record<string, string>,
+  ): Promise<BuildResult | undefined> {
+    const values = variant ? valuesText(variant) || Object.values(variant).join(', ') : undefined;
+    const title = values ? `Build variant ${values}` : buildTitle(withPathDependencies, rebuild);
     const command = SERVER_COMMANDS.build;
     if (this.commands.needsTrust(title)) {
       return undefined;
@@ -77,14 +84,18 @@ export class Builds {
               ExecuteCommandRequest.type,
               {
                 command,
-                arguments: [client.code2ProtocolConverter.asUri(manifest), { withPathDependencies, rebuild }],
+                arguments: [
+                  client.code2ProtocolConverter.asUri(manifest),
+                  variant ? { withPathDependencies, rebuild, variant } : { withPathDependencies, rebuild },
+                ],
                 workDoneToken: token,
               },
               request.token,
             )) as BuildResult | null;
-            const summary = buildSummary(result);
+            const summary = values ? variantBuildSummary(result, values) : buildSummary(result);
             this.output.appendLine(`[pixi-lsp] ${title} (${name}): ${summary}`);
-            for (const a of builtArtifacts(result)) {
+            const built = builtVariantLines(result);
+            for (const a of built.length > 0 ? built : builtArtifacts(result)) {
               this.output.appendLine(`    ${a}`);
             }
             const actions = result?.log ? ['Open build log'] : [];

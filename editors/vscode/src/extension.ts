@@ -1,7 +1,7 @@
 // VS Code client for pixi-lsp (see editors/vscode/README.md): activation, wiring, and the client's
 // lifecycle (start, stop, restart, crashes). The parts: middleware.ts (what reaches the server),
 // status.ts (status bar), commands.ts (what the commands share), preview.ts (recipe preview),
-// builds.ts (build commands, build log).
+// builds.ts (build commands, build log), variantCommands.ts (build variants).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -31,6 +31,7 @@ import { RestartPolicy } from './restartPolicy';
 import { findServer } from './serverPath';
 import { buildSettings, RESTART_KEYS, serverEnv, ServerSettings } from './settings';
 import { StatusBar } from './status';
+import { VariantCommands } from './variantCommands';
 
 let ext: PixiExtension | undefined;
 
@@ -61,6 +62,7 @@ class PixiExtension {
   });
   private readonly previews: RecipePreviews = new RecipePreviews(this.commands, () => this.client);
   private readonly builds = new Builds(this.commands, this.status, this.output);
+  private readonly variants = new VariantCommands(this.commands, this.previews, this.builds);
   private readonly warnedLarge = new Set<string>();
 
   constructor(private readonly context: vscode.ExtensionContext) {}
@@ -75,6 +77,10 @@ class PixiExtension {
     reg('pixiLsp.buildWithPathDependencies', (uri) => this.build(uri as vscode.Uri | undefined, true));
     reg('pixiLsp.rebuild', (uri) => this.build(uri as vscode.Uri | undefined, false, true));
     reg('pixiLsp.openBuildLog', (uri) => this.openBuildLog(uri as vscode.Uri | undefined));
+    reg('pixiLsp.previewVariant', (uri) => this.variants.previewVariant(manifestArg(uri)));
+    reg('pixiLsp.compareVariants', (uri) => this.variants.compareVariants(manifestArg(uri)));
+    reg('pixiLsp.buildVariant', (uri) => this.variants.buildVariant(manifestArg(uri)));
+    reg('pixiLsp.openVariantValues', (uri) => this.variants.openVariantValues(manifestArg(uri)));
     reg('pixiLsp.restartServer', () => this.restart(true));
     reg('pixiLsp.showServerLog', () => this.output.show(true));
     // task code lenses: run by the extension in a terminal, never by the server
@@ -103,8 +109,13 @@ class PixiExtension {
     return this.previews.preview(arg);
   }
 
-  build(arg: vscode.Uri | undefined, withPathDependencies: boolean, rebuild = false): Promise<BuildResult | undefined> {
-    return this.builds.build(arg, withPathDependencies, rebuild);
+  build(
+    arg: vscode.Uri | undefined,
+    withPathDependencies: boolean,
+    rebuild = false,
+    variant?: Record<string, string>,
+  ): Promise<BuildResult | undefined> {
+    return this.builds.build(arg, withPathDependencies, rebuild, variant);
   }
 
   openBuildLog(arg?: vscode.Uri): Promise<void> {
@@ -230,7 +241,7 @@ class PixiExtension {
         client: () => this.client,
         opened: this.opened,
         settings: () => this.settings(),
-        build: (uri, withPathDependencies, rebuild) => this.build(uri, withPathDependencies, rebuild),
+        build: (uri, withPathDependencies, rebuild, variant) => this.build(uri, withPathDependencies, rebuild, variant),
         previewRecipe: (uri) => this.previewRecipe(uri),
         openBuildLog: (uri) => this.openBuildLog(uri),
       }),
@@ -359,6 +370,12 @@ class PixiExtension {
       });
     }
   }
+}
+
+/** The manifest argument of a palette or editor-title command: a manifest file, else none (an editor
+ *  title button on a recipe document passes that document, whose manifest the command finds itself). */
+function manifestArg(arg: unknown): vscode.Uri | undefined {
+  return arg instanceof vscode.Uri && arg.scheme === 'file' ? arg : undefined;
 }
 
 function isExecutable(p: string): boolean {

@@ -1,4 +1,5 @@
 // Formatting of server replies for the user. Pure; unit-tested.
+import type { BuiltVariant } from './variants';
 
 export interface RpcErrorLike {
   code?: number;
@@ -49,6 +50,8 @@ export interface BuildResult {
   backend?: string;
   log?: string;
   packages?: BuiltPackage[];
+  /** Each artifact with its name, version, build string and platform. */
+  builds?: BuiltVariant[];
 }
 
 /** The title of a build command (progress notification, toasts, log lines). */

@@ -19,7 +19,12 @@ export interface MiddlewareHost {
    *  the client stops. */
   readonly opened: Set<string>;
   settings(): ServerSettings;
-  build(uri: vscode.Uri | undefined, withPathDependencies: boolean, rebuild: boolean): Promise<unknown>;
+  build(
+    uri: vscode.Uri | undefined,
+    withPathDependencies: boolean,
+    rebuild: boolean,
+    variant?: Record<string, string>,
+  ): Promise<unknown>;
   previewRecipe(uri: vscode.Uri | undefined): Promise<void>;
   openBuildLog(uri: vscode.Uri | undefined): Promise<void>;
 }
@@ -85,7 +90,7 @@ export function middlewareOptions(
         const uri = routed.uri !== undefined ? vscode.Uri.parse(routed.uri) : undefined;
         switch (routed.kind) {
           case 'build':
-            return host.build(uri, routed.withPathDependencies, routed.rebuild);
+            return host.build(uri, routed.withPathDependencies, routed.rebuild, routed.variant);
           case 'previewRecipe':
             return host.previewRecipe(uri);
           case 'openBuildLog':

@@ -6,18 +6,28 @@ export const SERVER_COMMANDS = {
   build: 'pixi-lsp.build',
   previewRecipe: 'pixi-lsp.previewRecipe',
   openBuildLog: 'pixi-lsp.openBuildLog',
+  compareVariants: 'pixi-lsp.compareVariants',
 } as const;
 
 /** The second argument of `pixi-lsp.build`. */
 export interface BuildOptions {
   rebuild?: boolean;
   withPathDependencies?: boolean;
+  /** Only the outputs of this variant (the "Build only …" code actions). */
+  variant?: Record<string, string>;
 }
 
 /** A server command (from a code lens or code action) the extension runs through its own command;
  *  `uri`: the manifest argument, undefined when the first argument is not a string. */
 export type RoutedCommand =
-  | { kind: 'build'; uri: string | undefined; withPathDependencies: boolean; rebuild: boolean }
+  | {
+      kind: 'build';
+      uri: string | undefined;
+      withPathDependencies: boolean;
+      rebuild: boolean;
+      /** Only the outputs of this variant; absent: all. */
+      variant?: Record<string, string>;
+    }
   | { kind: 'previewRecipe'; uri: string | undefined }
   | { kind: 'openBuildLog'; uri: string | undefined };
 
@@ -27,7 +37,14 @@ export function routeServerCommand(command: string, args: readonly unknown[]): R
   switch (command) {
     case SERVER_COMMANDS.build: {
       const opts = (typeof args[1] === 'object' && args[1] !== null ? args[1] : {}) as BuildOptions;
-      return { kind: 'build', uri, withPathDependencies: opts.withPathDependencies === true, rebuild: opts.rebuild === true };
+      const routed: RoutedCommand = {
+        kind: 'build',
+        uri,
+        withPathDependencies: opts.withPathDependencies === true,
+        rebuild: opts.rebuild === true,
+      };
+      const variant = variantOption(opts.variant);
+      return variant ? { ...routed, variant } : routed;
     }
     case SERVER_COMMANDS.previewRecipe:
       return { kind: 'previewRecipe', uri };
@@ -36,6 +53,21 @@ export function routeServerCommand(command: string, args: readonly unknown[]): R
     default:
       return undefined;
   }
+}
+
+/** A `variant` option as the server takes it (string values; numbers and booleans as text);
+ *  undefined when there is none or it is empty. */
+export function variantOption(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') {
+      out[k] = String(x);
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** The settings section the server asks for in workspace/configuration. */

@@ -62,6 +62,10 @@ function M.check()
     h.ok(('client %d: %s %s, root %s, %d buffer(s)'):format(client.id, info.name or '?', info.version or '?',
       client.root_dir or '?', vim.tbl_count(client.attached_buffers)))
     h.info('commands: ' .. (cmds and table.concat(cmds.commands or {}, ', ') or 'none'))
+    if cmds and not vim.tbl_contains(cmds.commands or {}, 'pixi-lsp.compareVariants') then
+      h.info('this server has no build variant commands (pixi-lsp.compareVariants): '
+        .. ':PixiPreviewVariant, :PixiCompareVariants and :PixiBuildVariant need a newer one')
+    end
   end
 
   h.start('pixi-lsp last error')

@@ -267,9 +267,19 @@ function M.exec(command, args, on_result, opts)
   return id, client, bufnr
 end
 
-local function show_recipe(content, recipe_uri, manifest_buf)
-  local name = recipe_uri or ('pixi-recipe://' .. vim.api.nvim_buf_get_name(manifest_buf) .. '/recipe.yaml')
-  local buf = vim.fn.bufnr(name)
+--- Show a read-only scratch buffer named `uri` (a `pixi-recipe:` document) with `content`, pointing back
+--- at its manifest. opts: filetype (default 'yaml'); split: the command that opens a window for it when
+--- none in this tab shows it (default 'vsplit'; false: only fill the buffer); server_uri: false when the
+--- server does not serve `uri` (:PixiPreviewRecipe in it then runs a new preview instead of a refresh).
+function M.show_document(content, uri, manifest_buf, opts)
+  opts = opts or {}
+  local name = uri or ('pixi-recipe://' .. vim.api.nvim_buf_get_name(manifest_buf) .. '/recipe.yaml')
+  local buf = -1
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do -- (not bufnr(name): that takes a pattern)
+    if vim.api.nvim_buf_get_name(b) == name then
+      buf = b
+    end
+  end
   if buf == -1 then
     buf = vim.api.nvim_create_buf(false, true)
     vim.api.nvim_buf_set_name(buf, name)
@@ -282,32 +292,42 @@ local function show_recipe(content, recipe_uri, manifest_buf)
   vim.bo[buf].swapfile = false
   vim.bo[buf].modifiable = false
   vim.bo[buf].readonly = true
-  vim.bo[buf].filetype = 'yaml'
+  vim.bo[buf].filetype = opts.filetype or 'yaml'
   vim.b[buf].pixi_lsp_manifest_buf = manifest_buf
-  vim.b[buf].pixi_lsp_recipe_uri = recipe_uri
-  local win = vim.fn.bufwinid(buf)
-  if win == -1 then
-    vim.cmd('vsplit')
+  vim.b[buf].pixi_lsp_recipe_uri = opts.server_uri ~= false and uri or nil
+  local split = opts.split == nil and 'vsplit' or opts.split
+  if split and vim.fn.bufwinid(buf) == -1 then
+    vim.cmd(split)
     vim.api.nvim_win_set_buf(0, buf)
   end
   return buf
+end
+
+local function show_recipe(content, recipe_uri, manifest_buf)
+  return M.show_document(content, recipe_uri, manifest_buf)
 end
 
 --- :PixiPreviewRecipe: open the recipe the build backend generates for this manifest, read-only.
 --- In a preview buffer it refreshes the preview.
 local preview_seq = 0
 
-function M.preview_recipe(bufnr)
-  -- running the backend can take a while (installing it, first of all): progress on our own token
+--- Run the recipe preview of the manifest of bufnr (progress on our own token: running the backend can
+--- take a while, installing it first of all); on_result(result, client, manifest_buf) gets its answer.
+function M.run_preview(bufnr, on_result)
   preview_seq = preview_seq + 1
   local token = ('pixi-lsp-preview-%d-%d'):format(vim.uv.os_getpid(), preview_seq)
-  return M.exec('pixi-lsp.previewRecipe', function(uri) return { uri } end, function(result, _, mbuf)
+  return M.exec('pixi-lsp.previewRecipe', function(uri) return { uri } end, on_result,
+    { bufnr = bufnr, work_done_token = token })
+end
+
+function M.preview_recipe(bufnr)
+  return M.run_preview(bufnr, function(result, _, mbuf)
     if type(result) ~= 'table' or result.content == nil then
       notify('previewRecipe returned no content', vim.log.levels.ERROR)
       return
     end
     M.last_preview_buf = show_recipe(result.content, result.uri, mbuf)
-  end, { bufnr = bufnr, work_done_token = token })
+  end)
 end
 
 --- Refresh an open preview buffer through `pixi/recipeContent`.
@@ -338,8 +358,8 @@ function M.running_builds()
   return vim.tbl_count(M.builds)
 end
 
---- "build finished" text of a `pixi-lsp.build` result.
-function M.format_build_result(result)
+--- "build finished" text of a `pixi-lsp.build` result; variant_label: the variant asked for, if any.
+function M.format_build_result(result, variant_label)
   result = type(result) == 'table' and result or {}
   local lines = {}
   -- `packages`: every package built, path dependencies first; listed when there is more than one
@@ -351,6 +371,15 @@ function M.format_build_result(result)
       for _, a in ipairs(p.artifacts or {}) do
         table.insert(lines, '    ' .. a)
       end
+    end
+  elseif type(result.builds) == 'table' and #result.builds > 0 then
+    -- `builds`: what each artifact is (variants of one package differ in their build string)
+    table.insert(lines, ('build finished%s%s: %d artifact(s)'):format(
+      variant_label and (' (%s)'):format(variant_label) or '', result.cached and ' (cached)' or '', #result.builds))
+    for _, b in ipairs(result.builds) do
+      table.insert(lines, ('  %s %s %s (%s)%s'):format(b.name or '?', b.version or '?', b.build or '?',
+        b.subdir or '?', b.cached and ' (cached)' or ''))
+      table.insert(lines, '    ' .. (b.path or '?'))
     end
   else
     local arts = result.artifacts or {}
@@ -372,7 +401,8 @@ local function build_done(data)
 end
 
 --- :PixiBuild[!] [deps] [rebuild]: build the package of the manifest in bufnr (default: current).
---- opts = { rebuild = bool, with_path_dependencies = bool, on_result = fn(result), on_error = fn(err, cancelled) }
+--- opts = { rebuild = bool, with_path_dependencies = bool, variant = { key = value } (only the outputs of
+--- that variant), variant_label = text, on_result = fn(result), on_error = fn(err, cancelled) }
 ---@return integer? request_id
 ---@return string token the progress token of this build
 function M.build(opts, bufnr)
@@ -389,6 +419,9 @@ function M.build(opts, bufnr)
   local token = ('pixi-lsp-build-%d-%d'):format(vim.uv.os_getpid(), build_seq)
   local deps = opts.with_path_dependencies == true
   local state = { deps = deps, cancelled = false }
+  if type(opts.variant) == 'table' and next(opts.variant) then
+    state.variant_label = opts.variant_label or require('pixi_lsp.variants').values_text(opts.variant)
+  end
   local function finish(data)
     data.token = token
     data.manifest = state.manifest
@@ -397,10 +430,14 @@ function M.build(opts, bufnr)
   end
   local id, client, mbuf = M.exec('pixi-lsp.build', function(uri)
     state.manifest = uri
-    return { uri, { withPathDependencies = deps, rebuild = opts.rebuild == true } }
+    local o = { withPathDependencies = deps, rebuild = opts.rebuild == true }
+    if type(opts.variant) == 'table' and next(opts.variant) then
+      o.variant = opts.variant
+    end
+    return { uri, o }
   end, function(result)
     M.last_build = result
-    notify(M.format_build_result(result))
+    notify(M.format_build_result(result, state.variant_label))
     if opts.on_result then
       opts.on_result(result)
     end
@@ -427,7 +464,8 @@ function M.build(opts, bufnr)
     state.client, state.id, state.bufnr = client, id, mbuf
     state.label = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(mbuf), ':~:.')
     M.builds[token] = state
-    notify(('building %s%s%s — :PixiBuildCancel to stop'):format(state.label,
+    notify(('building %s%s%s%s — :PixiBuildCancel to stop'):format(state.label,
+      state.variant_label and (' (%s)'):format(state.variant_label) or '',
       deps and ' and its path dependencies' or '', opts.rebuild and ' (rebuild)' or ''))
   end
   return id, token
@@ -603,6 +641,7 @@ function M.create_commands()
     end,
     desc = 'pixi-lsp: build the package (! or rebuild: rebuild; deps: its path dependencies first)',
   })
+  require('pixi_lsp.variants').create_commands()
   vim.api.nvim_create_user_command('PixiBuildCancel', M.cancel_builds, { desc = 'pixi-lsp: cancel running builds' })
   vim.api.nvim_create_user_command('PixiBuildLog', function() M.open_build_log() end,
     { desc = 'pixi-lsp: open the last build log' })
@@ -622,7 +661,12 @@ function M.create_commands()
   vim.lsp.commands['pixi-lsp.build'] = function(command, ctx)
     local o = command.arguments and command.arguments[2]
     o = type(o) == 'table' and o or {}
-    M.build({ rebuild = o.rebuild == true, with_path_dependencies = o.withPathDependencies == true }, target(command, ctx))
+    -- ("Build only <name> <build> (…)" actions carry the variant of one output)
+    M.build({
+      rebuild = o.rebuild == true,
+      with_path_dependencies = o.withPathDependencies == true,
+      variant = type(o.variant) == 'table' and o.variant or nil,
+    }, target(command, ctx))
   end
   vim.lsp.commands['pixi-lsp.previewRecipe'] = function(command, ctx)
     M.preview_recipe(target(command, ctx))

@@ -6,8 +6,8 @@
 #      PIXI_LSP_MAKE_CHANNEL (builds the local test channel; default: pixi-lsp-make-channel beside the server)
 #      PIXI_LSP_TEST_BACKEND (the build backend of the recipe preview and the builds,
 #      pixi-build-lsp-example; default: test-backend-under-test beside the server)
-# pixi's real rattler-build backend comes from ../shared/upstream-backends beside the repository (its test is
-# skipped, naming the folder, when it is absent).
+# pixi's real rattler-build and cmake backends come from ../shared/upstream-backends beside the repository (their
+# tests are skipped, naming the folder, when it is absent).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 VSC=$(cd "$HERE/../.." && pwd)
@@ -50,7 +50,20 @@ if [ -x "$UPSTREAM/bin/pixi-build-rattler-build" ]; then
     sed "s#file:///scratch/chan#${CHANNEL_URL:-file:///nonexistent/}#" \
       "$UPSTREAM/recorded/pixi-build-rattler-build/multi-output/$f" > "$RUN/ws/upstream-multi/$f"
   done
+  # the build variant tests: pixi-build-cmake's recorded minimal case with a 2 x 2 variant configuration
+  # (variants-cmake/), and a rattler-build recipe with a `flavor` key that builds offline (variants-flavor/)
+  mkdir -p "$RUN/ws/variants-cmake" "$RUN/ws/variants-flavor"
+  for f in pixi.toml CMakeLists.txt main.c; do
+    sed "s#file:///scratch/chan#${CHANNEL_URL:-file:///nonexistent/}#" \
+      "$UPSTREAM/recorded/pixi-build-cmake/minimal/$f" > "$RUN/ws/variants-cmake/$f"
+  done
+  printf '\n[workspace.build-variants]\ncxx_compiler = ["gxx", "clangxx"]\ncxx_compiler_version = ["13", "14"]\n' \
+    >> "$RUN/ws/variants-cmake/pixi.toml"
+  sed "s#@CHANNEL_URL@#${CHANNEL_URL:-file:///nonexistent/}#" "$VSC/tests/fixtures/variants/flavor/pixi.toml" \
+    > "$RUN/ws/variants-flavor/pixi.toml"
+  cp "$VSC/tests/fixtures/variants/flavor/recipe.yaml" "$RUN/ws/variants-flavor/"
   UPSTREAM_OVERRIDE=", \"pixi-build-rattler-build\": \"$UPSTREAM/bin/pixi-build-rattler-build\""
+  UPSTREAM_OVERRIDE="$UPSTREAM_OVERRIDE, \"pixi-build-cmake\": \"$UPSTREAM/bin/pixi-build-cmake\""
 else
   UPSTREAM_ERR="$UPSTREAM is absent; the test with pixi's real backends needs it"
 fi
@@ -83,7 +96,8 @@ cat > "$RUN/data/User/keybindings.json" <<JSON
   { "key": "ctrl+alt+shift+f3", "command": "editor.action.showHover", "when": "editorTextFocus" },
   { "key": "ctrl+alt+shift+f4", "command": "notifications.clearAll" },
   { "key": "ctrl+alt+shift+f5", "command": "workbench.actions.view.problems" },
-  { "key": "ctrl+alt+shift+f6", "command": "editor.action.triggerSuggest", "when": "editorTextFocus" }
+  { "key": "ctrl+alt+shift+f6", "command": "editor.action.triggerSuggest", "when": "editorTextFocus" },
+  { "key": "ctrl+alt+shift+f7", "command": "editor.action.quickFix", "when": "editorTextFocus" }
 ]
 JSON
 "$CS" --user-data-dir "$RUN/data" --extensions-dir "$RUN/ext" --install-extension "$VSIX" >"$RUN/install.log" 2>&1 \
@@ -103,6 +117,6 @@ for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "code-server did not come up"; cat "$RUN/code-server.log"; exit 1; }
 RUN_DIR=$RUN SETTINGS="$RUN/data/User/settings.json" SERVER="$SERVER" ARTIFACTS="$ARTIFACTS" \
   CHANNEL_URL="$CHANNEL_URL" CHANNEL_ERR="$CHANNEL_ERR" \
-  BACKEND="$BACKEND" BACKEND_ERR="$BACKEND_ERR" BUILD_OUT="$RUN/build-out" UPSTREAM_ERR="$UPSTREAM_ERR" \
+  BACKEND="$BACKEND" BACKEND_ERR="$BACKEND_ERR" BUILD_OUT="$RUN/build-out" UPSTREAM="$UPSTREAM" UPSTREAM_ERR="$UPSTREAM_ERR" \
   CRASHING_SERVER="$VSC/tests/fixtures/crashing-server" \
   node "$HERE/vscode-e2e.js" "http://127.0.0.1:$PORT/?folder=$RUN/ws"

@@ -32,6 +32,7 @@ const KEYS = {
   clearNotifications: 'Control+Alt+Shift+F4',
   problems: 'Control+Alt+Shift+F5',
   suggest: 'Control+Alt+Shift+F6',
+  quickFix: 'Control+Alt+Shift+F7',
 };
 
 // E2E_ONLY=<regex>: run only the tests whose name matches (the others are skipped)
@@ -285,6 +286,47 @@ function positionAfter(file, marker) {
   const i = lines.findIndex((l) => l.includes(marker));
   if (i < 0) throw new Error(`no ${marker} in ${file}`);
   return `${i + 1}:${lines[i].indexOf(marker) + marker.length + 1}`;
+}
+
+/** The rows of the open quick pick whose placeholder contains `placeholder`, once there are `n` of them:
+ *  each row's label, description and detail as one line. */
+async function pickRows(placeholder, n) {
+  await page.waitForFunction(
+    ([ph, count]) => {
+      const w = document.querySelector('.quick-input-widget');
+      const input = w && w.querySelector('input');
+      if (!w || w.style.display === 'none' || !input || !(input.getAttribute('placeholder') || '').includes(ph)) return false;
+      return w.querySelectorAll('.quick-input-list .monaco-list-row').length === count;
+    },
+    [placeholder, n],
+    { timeout: 60000 },
+  ).catch(async (e) => {
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts().catch(() => []);
+    const ph = await page.locator('.quick-input-widget input').first().getAttribute('placeholder').catch(() => null);
+    const notes = await page.locator('.notification-list-item-message').allInnerTexts().catch(() => []);
+    throw new Error(`no picker "${placeholder}" with ${n} rows: placeholder ${ph}, rows ${JSON.stringify(rows.map(squash))}, `
+      + `notifications ${JSON.stringify(notes.map(squash))} (${e.message.split('\n')[0]})`);
+  });
+  return (await page.locator('.quick-input-list .monaco-list-row').allInnerTexts()).map(squash);
+}
+
+/** Click the row of the open quick pick whose text matches re. */
+async function pickRow(re) {
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: re }).first().click();
+}
+
+/** Is the rendered line of the editor `side` (a selector) containing `text` marked by one of `decorations`
+ *  (a selector of the line's overlays, e.g. the diff editor's .line-insert)? */
+async function lineMarked(side, text, decorations) {
+  const line = page.locator(`${side} .view-line`, { hasText: text }).first();
+  await line.waitFor({ timeout: T });
+  const box = await line.boundingBox();
+  const marks = page.locator(`${side} ${decorations}`);
+  for (let i = 0; i < (await marks.count()); i++) {
+    const b = await marks.nth(i).boundingBox();
+    if (b && b.height > 0 && b.y < box.y + box.height - 2 && b.y + b.height > box.y + 2) return true;
+  }
+  return false;
 }
 
 /** Text of the editor line containing `hasText`, as rendered. */
@@ -660,6 +702,167 @@ async function lineText(hasText) {
         'not built: ' + msg);
       const files = [...condaFiles('multi-lib-0.1.0-'), ...condaFiles('multi-app-0.1.0-')];
       check(files.length === 2, `artifacts in ${BUILD_OUT}: ${JSON.stringify(files)}`);
+    });
+
+    // ---- build variants: pixi-build-cmake on its recorded case with a 2 x 2 [workspace.build-variants]
+    // (cxx_compiler gxx/clangxx x cxx_compiler_version 13/14: four outputs), and a rattler-build recipe with a
+    // `flavor` key that builds offline (run.sh writes both into variants-cmake/ and variants-flavor/)
+    // a row: label, description and detail (innerText runs label and description together)
+    const cmakeVariant = /^mini-cm (h[0-9a-f]{7}_0)\s*(cxx_compiler=(gxx|clangxx), cxx_compiler_version=(13|14))\s*mini-cm 0\.1\.0 for linux-64$/;
+    const transcript = () => fs.readFileSync(path.join(process.env.UPSTREAM, 'transcripts', 'cmake-compiler-variants-2x2.json'), 'utf8');
+    const needVariants = () => {
+      if (process.env.UPSTREAM_ERR) throw new Skip(process.env.UPSTREAM_ERR);
+      check(process.env.CHANNEL_URL, 'no local test channel: ' + (process.env.CHANNEL_ERR || 'CHANNEL_URL not set'));
+    };
+    const builds = {};
+    await test('Pixi: Preview Variant… lists the four cmake variants with their build strings; the picked one\'s recipe and variants.yaml open', 'vscode-variant-values.png', async () => {
+      needVariants();
+      await clearNotifications();
+      await runCommand('View: Close All Editor Groups');
+      await openFile('variants-cmake/pixi.toml');
+      await runCommand('Pixi: Preview Variant…');
+      const rows = await pickRows('Preview the recipe of which variant?', 4);
+      report.variantPicker = rows;
+      log('variants: ' + rows.join(' | '));
+      await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-variant-picker.png') }).catch(() => {});
+      const seen = new Set();
+      for (const row of rows) {
+        const m = cmakeVariant.exec(row);
+        check(m, `row "${row}" is not "mini-cm <build> <values> mini-cm 0.1.0 for linux-64"`);
+        check(transcript().includes(m[1]), `${m[1]} is not a build string of the transcript`);
+        builds[m[2]] = m[1];
+        seen.add(`${m[3]}${m[4]}`);
+      }
+      check([...seen].sort().join(',') === 'clangxx13,clangxx14,gxx13,gxx14', 'not the 2 x 2 combinations: ' + [...seen]);
+      await pickRow(/cxx_compiler=gxx, cxx_compiler_version=14/);
+      // the recipe of that variant, read-only YAML beside the manifest
+      const tab = page.locator('.editor-group-container.active .tabs-container .tab.active[aria-label*="recipe.yaml"]');
+      await tab.waitFor({ timeout: T });
+      check((await page.locator('.editor-group-container').count()) === 2, 'not beside the manifest');
+      await waitFor(async () => (await activeEditorText()).includes('schema_version'), 'the recipe text');
+      report.variantRecipe = await activeEditorText();
+      check(/name: mini-cm/.test(report.variantRecipe), 'not the cmake recipe: ' + squash(report.variantRecipe).slice(0, 300));
+      // its variants.yaml, from the editor title's button (here: the palette); the recipes of the four
+      // variants are alike, their values tell which one is open
+      await runCommand('Pixi: Open Variant Values (variants.yaml)');
+      await page.locator('.editor-group-container.active .tabs-container .tab.active[aria-label*="variants.yaml"]').waitFor({ timeout: T });
+      await waitFor(async () => (await activeEditorText()).includes('cxx_compiler'), 'the variant values');
+      const values = await activeEditorText();
+      report.variantValues = values;
+      log('variants.yaml: ' + squash(values));
+      check(/^cxx_compiler: gxx$/m.test(values) && /^cxx_compiler_version: '14'$/m.test(values),
+        'not the values of gxx 14: ' + squash(values));
+      check(await page.locator('.editor-group-container.active .tabs-container .tab[aria-label*="recipe.yaml"]').count() === 1,
+        'the recipe\'s tab is gone from the group');
+    });
+
+    await test('Pixi: Compare Variants… picks two variants and opens a diff editor where their values differ', 'vscode-variant-compare.png', async () => {
+      needVariants();
+      await clearNotifications();
+      await runCommand('View: Close All Editor Groups');
+      await openFile('variants-cmake/pixi.toml');
+      await runCommand('Pixi: Compare Variants…');
+      const first = await pickRows('Compare which variant', 4);
+      await pickRow(/cxx_compiler=clangxx, cxx_compiler_version=13/);
+      const second = await pickRows('with which variant?', 3);
+      report.variantCompareRows = { first, second };
+      check(!second.some((r) => /cxx_compiler=clangxx, cxx_compiler_version=13/.test(r)), 'the first pick is offered again');
+      await pickRow(/cxx_compiler=gxx, cxx_compiler_version=14/);
+      const diff = '.editor-group-container.active .monaco-diff-editor';
+      await page.waitForSelector(diff, { timeout: 60000 });
+      const original = `${diff} .editor.original`;
+      const modified = `${diff} .editor.modified`;
+      await page.waitForFunction((sel) => /cxx_compiler:[\s\u00a0]gxx/.test((document.querySelector(sel) || {}).textContent || ''),
+        `${modified} .view-lines`, { timeout: T });
+      await page.waitForTimeout(500); // the diff decorations follow the text
+      const tabTitle = squash(await page.locator('.editor-group-container.active .tabs-container .tab.active').innerText());
+      report.variantCompareTab = tabTitle;
+      log('diff tab: ' + tabTitle);
+      const left = builds['cxx_compiler=clangxx, cxx_compiler_version=13'];
+      const right = builds['cxx_compiler=gxx, cxx_compiler_version=14'];
+      check(tabTitle.includes(`mini-cm ${left} (cxx_compiler=clangxx, cxx_compiler_version=13) ↔ mini-cm ${right} (cxx_compiler=gxx`),
+        'tab title: ' + tabTitle);
+      const text = (sel) => page.locator(`${sel} .view-lines`).innerText().then((t) => t.replace(/\u00a0/g, ' '));
+      report.variantCompare = { original: await text(original), modified: await text(modified) };
+      check(/^cxx_compiler: clangxx$/m.test(report.variantCompare.original), 'left: ' + squash(report.variantCompare.original).slice(0, 200));
+      check(/^# recipe\.yaml$/m.test(report.variantCompare.modified), 'no recipe on the right: ' + squash(report.variantCompare.modified).slice(0, 200));
+      // the changed lines: the compiler and its version; the platform and the recipe are alike
+      const del = '.line-delete, .char-delete';
+      const ins = '.line-insert, .char-insert';
+      check(await lineMarked(original, 'cxx_compiler: clangxx', del), 'cxx_compiler: clangxx is not marked removed');
+      check(await lineMarked(original, "cxx_compiler_version: '13'", del), "cxx_compiler_version: '13' is not marked removed");
+      check(await lineMarked(modified, 'cxx_compiler: gxx', ins), 'cxx_compiler: gxx is not marked added');
+      check(await lineMarked(modified, "cxx_compiler_version: '14'", ins), "cxx_compiler_version: '14' is not marked added");
+      check(!(await lineMarked(modified, 'target_platform: linux-64', ins)), 'target_platform is marked changed');
+      check(!(await lineMarked(modified, '# recipe.yaml', ins)), 'the recipe header is marked changed');
+    });
+
+    await test('Pixi: Build Variant… with cmake builds the picked variant; the failure names the missing packages', null, async () => {
+      needVariants();
+      await clearNotifications();
+      await runCommand('View: Close All Editor Groups');
+      await openFile('variants-cmake/pixi.toml');
+      await runCommand('Pixi: Build Variant…');
+      const rows = await pickRows('Build which variant?', 5);
+      check(/^All variants\s*4 outputs$/.test(rows[0]), 'first row: ' + rows[0]);
+      await pickRow(/cxx_compiler=gxx, cxx_compiler_version=14/);
+      const msg = await waitNotification(/^Built \d+ package|failed|not running|does not support/, BUILD_T);
+      report.variantBuildCmake = msg;
+      log('notification: ' + msg);
+      check(/^Build variant cxx_compiler=gxx, cxx_compiler_version=14 failed: .*could not solve the build environment of `mini-cm`/.test(msg),
+        'not a failure of that variant\'s build: ' + msg);
+      check(/no package named `\w+_linux-64`, `ninja` in the channels/.test(msg), 'the missing packages are not named: ' + msg);
+    });
+
+    await test('the "Build only …" code actions list the four variants and build the chosen one', 'vscode-variant-build-only.png', async () => {
+      needVariants();
+      await clearNotifications();
+      await openFile('variants-cmake/pixi.toml');
+      const manifest = path.join(process.env.RUN_DIR || '', 'ws', 'variants-cmake', 'pixi.toml');
+      await gotoLine(positionAfter(manifest, '[package.build'));
+      await page.keyboard.press(KEYS.quickFix);
+      const rows = page.locator('.action-widget .monaco-list-row', { hasText: 'Build only' });
+      await rows.first().waitFor({ state: 'visible', timeout: T });
+      const titles = (await rows.allInnerTexts()).map(squash);
+      report.variantBuildOnly = titles;
+      log('actions: ' + titles.join(' | '));
+      check(titles.length === 4, 'not one "Build only" action per variant: ' + JSON.stringify(titles));
+      await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-variant-build-only-menu.png') }).catch(() => {});
+      // down to that action, then Enter (the menu's rows do not take playwright's pointer events)
+      for (let i = 0; i < 20; i++) {
+        const focused = squash(await page.locator('.action-widget .monaco-list-row.focused').innerText().catch(() => ''));
+        if (focused.includes('cxx_compiler=clangxx, cxx_compiler_version=14')) break;
+        await page.keyboard.press('ArrowDown');
+        await page.waitForTimeout(50);
+      }
+      await page.keyboard.press('Enter');
+      const msg = await waitNotification(/^Built \d+ package|failed|not running|does not support/, BUILD_T);
+      report.variantBuildOnlyResult = msg;
+      check(/^Build variant cxx_compiler=clangxx, cxx_compiler_version=14 failed: /.test(msg), 'not that variant\'s build: ' + msg);
+    });
+
+    await test('Pixi: Build Variant… with rattler-build builds the picked flavor offline', null, async () => {
+      needVariants();
+      needBuildSetup();
+      await clearNotifications();
+      await runCommand('View: Close All Editor Groups');
+      await openFile('variants-flavor/pixi.toml');
+      await runCommand('Pixi: Build Variant…');
+      const rows = await pickRows('Build which variant?', 3);
+      report.variantFlavorRows = rows;
+      const plain = rows.map((r) => /^flavored (h[0-9a-f]{7}_0)\s*flavor=plain\s/.exec(r)).find(Boolean);
+      check(plain, 'no plain flavor: ' + JSON.stringify(rows));
+      await pickRow(/flavor=plain/);
+      const msg = await waitNotification(/^Built \d+ package|failed|not running|does not support/, BUILD_T);
+      report.variantBuildFlavor = msg;
+      log('notification: ' + msg);
+      const file = `flavored-0.1.0-${plain[1]}.conda`;
+      check(new RegExp(`^Built \\d+ packages? \\(variant flavor=plain\\): .*${escapeRe(file)}`).test(msg), 'not built: ' + msg);
+      check(condaFiles(`flavored-0.1.0-${plain[1]}`).length === 1, `${file} is not in ${BUILD_OUT}`);
+      if (!/^Built 1 package /.test(msg)) {
+        // pixi-lsp.build's `variant` reaches the build crate in a later server (branch variants-build)
+        throw new Skip('the server built every variant, not only the picked one: ' + msg);
+      }
     });
 
     await test('a hanging build shows in the status bar and a progress notification; its Cancel button stops it', 'vscode-build-cancelled.png', async () => {
