@@ -79,6 +79,25 @@ fn expected(case: &RecordedCase) -> Expected {
 /// Checks a preview's recipe text against the recording; `ws` is where the case ran now.
 fn check_recipe(case: &RecordedCase, ws: &Path, recipe: &str) {
     let recipe = recipe.replace(&ws.display().to_string(), &case.recorded_path());
+    // Several outputs: the preview first lists each one's own document (one per output, even
+    // where the outputs of a multi-output recipe share a variant hash).
+    let recipe = match recipe.split_once("\n\n") {
+        Some((listing, rest)) if listing.contains(" outputs; each has its own recipe document") => {
+            let documents: Vec<&str> = listing
+                .lines()
+                .filter_map(|l| l.trim_start_matches('#').trim().split_whitespace().next())
+                .filter(|w| w.starts_with("pixi-recipe:"))
+                .collect();
+            let unique: std::collections::BTreeSet<&&str> = documents.iter().collect();
+            assert!(
+                documents.len() > 1 && unique.len() == documents.len(),
+                "{}: {listing}",
+                case.name
+            );
+            rest.to_owned()
+        }
+        _ => recipe,
+    };
     match expected(case) {
         Expected::Generated(recorded) => assert_eq!(
             recipe.trim_end(),
@@ -582,6 +601,11 @@ fn lsp_previews_and_compares_the_variants_of_a_real_backend() {
         );
         let document = variants.iter().find(|v| v["build"] == *build).unwrap();
         assert_eq!(document["hash"], build[1..8], "{document}");
+        assert_eq!(
+            document["id"],
+            format!("mini-cm/{}", &build[1..8]),
+            "{document}"
+        );
         let values = c.request(
             "pixi/recipeContent",
             json!({ "uri": document["variantsUri"] }),
@@ -611,7 +635,7 @@ fn lsp_previews_and_compares_the_variants_of_a_real_backend() {
     let (left, right) = (&variants[0], &variants[1]);
     let compared = c.request(
         "workspace/executeCommand",
-        json!({ "command": "pixi-lsp.compareVariants", "arguments": [uri, left["hash"], right["hash"]] }),
+        json!({ "command": "pixi-lsp.compareVariants", "arguments": [uri, left["id"], right["id"]] }),
     );
     assert_eq!(compared["left"], left["uri"]);
     assert_eq!(compared["right"], right["uri"]);

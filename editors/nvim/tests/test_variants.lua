@@ -161,7 +161,7 @@ H.test(':PixiPreviewVariant lists the four cmake variants with their build strin
   H.eq(seen.gxx14, o.variant.build, 'the variant opened')
   -- its recipe, beside the manifest, and its variants.yaml above it
   local rname = vim.api.nvim_buf_get_name(o.recipe)
-  H.ok(rname:find('^pixi%-recipe:') and rname:find('/pixi.toml/variants/' .. seen.gxx14:sub(2, 8) .. '/recipe.yaml', 1, true),
+  H.ok(rname:find('^pixi%-recipe:') and rname:find('/pixi.toml/variants/mini-cm/' .. seen.gxx14:sub(2, 8) .. '/recipe.yaml', 1, true),
     'recipe buffer %s', rname)
   H.ok(buf_text(o.recipe):find("compiler('cxx')", 1, true), 'not the cmake recipe:\n%s', buf_text(o.recipe))
   local values = buf_text(o.values)
@@ -229,7 +229,7 @@ H.test(':PixiCompareVariants diffs two picked variants side by side; ! shows the
   local d = variants.last_comparison.diff
   local text = buf_text(d)
   H.eq('diff', vim.bo[d].filetype, 'filetype')
-  H.ok(vim.api.nvim_buf_get_name(d):find('/compare/%x+%.%.%x+%.diff$'), 'buffer name %s', vim.api.nvim_buf_get_name(d))
+  H.ok(vim.api.nvim_buf_get_name(d):find('/compare/mini%-cm%-%x+%.%.mini%-cm%-%x+%.diff$'), 'buffer name %s', vim.api.nvim_buf_get_name(d))
   H.ok(text:find("\n-cxx_compiler_version: '13'\n+cxx_compiler_version: '14'\n", 1, true), 'unified diff:\n%s', text)
   H.ok(not text:find('\n[-+]cxx_compiler: ', 1), 'the compiler does not differ:\n%s', text)
   vim.cmd('tabclose')

@@ -136,7 +136,7 @@ export class VariantCommands {
     try {
       const r = (await client.sendRequest(ExecuteCommandRequest.type, {
         command,
-        arguments: [client.code2ProtocolConverter.asUri(manifest), left.hash, right.hash],
+        arguments: [client.code2ProtocolConverter.asUri(manifest), left.id, right.id],
       })) as Comparison | null;
       if (!r || typeof r.left !== 'string' || typeof r.right !== 'string') {
         void vscode.window.showErrorMessage(`${title}: the server returned no comparison.`);

@@ -4,6 +4,8 @@
 
 /** One output variant of a recipe preview. */
 export interface OutputVariant {
+  /** `<output name>/<hash>`: what pixi-lsp.compareVariants takes (outputs of one recipe may share a hash). */
+  id: string;
   hash: string;
   name: string;
   version: string;
@@ -13,7 +15,7 @@ export interface OutputVariant {
   variant: Record<string, string>;
   /** "name build (key=value, …)", from the server. */
   label: string;
-  /** Its recipe document (pixi-recipe:…/variants/<hash>/recipe.yaml). */
+  /** Its recipe document (pixi-recipe:…/variants/<name>/<hash>/recipe.yaml). */
   uri: string;
   /** Its variants.yaml document. */
   variantsUri: string;
@@ -44,6 +46,7 @@ export function parseOutputVariants(result: unknown): OutputVariant[] {
       }
     }
     const parsed: OutputVariant = {
+      id: str(v.id) ?? hash,
       hash,
       name: str(v.name) ?? '?',
       version: str(v.version) ?? '?',

@@ -45,10 +45,21 @@ pub(crate) fn variants_uri(manifest: &Path) -> String {
     format!("{RECIPE_SCHEME}:{}/variants.yaml", manifest.display())
 }
 
-/// The virtual documents of one output variant, as pixi's `debug/recipe/<hash>/`: its
-/// recipe and its `variants.yaml`.
-pub(crate) fn variant_uris(manifest: &Path, hash: &str) -> (String, String) {
-    let base = format!("{RECIPE_SCHEME}:{}/variants/{hash}", manifest.display());
+/// What names one output variant of a preview: `<output name>/<variant hash>`, as pixi's
+/// `<name>/debug/recipe/<hash>/` (the hash alone is not enough: the outputs of a
+/// multi-output recipe may share it).
+pub(crate) fn variant_id(preview: &Preview, variant: &pixi_lsp_build::VariantPreview) -> String {
+    let name = preview
+        .outputs
+        .get(variant.output)
+        .map_or("output", |o| o.name.as_str());
+    format!("{name}/{}", variant.hash)
+}
+
+/// The virtual documents of one output variant (see [`variant_id`]): its recipe and its
+/// `variants.yaml`.
+pub(crate) fn variant_uris(manifest: &Path, id: &str) -> (String, String) {
+    let base = format!("{RECIPE_SCHEME}:{}/variants/{id}", manifest.display());
     (
         format!("{base}/recipe.yaml"),
         format!("{base}/variants.yaml"),
@@ -57,6 +68,7 @@ pub(crate) fn variant_uris(manifest: &Path, hash: &str) -> (String, String) {
 
 /// The virtual document comparing two variants' recipes.
 pub(crate) fn comparison_uri(manifest: &Path, left: &str, right: &str) -> String {
+    let (left, right) = (left.replace('/', "-"), right.replace('/', "-"));
     format!(
         "{RECIPE_SCHEME}:{}/compare/{left}..{right}.diff",
         manifest.display()
@@ -79,7 +91,7 @@ pub(crate) fn shown_recipe(manifest: &Path, preview: &Preview) -> String {
         if let Some(output) = preview.outputs.get(variant.output) {
             header.push_str(&format!(
                 "#   {}  {}\n",
-                variant_uris(manifest, &variant.hash).0,
+                variant_uris(manifest, &variant_id(preview, variant)).0,
                 variant_label(output)
             ));
         }
@@ -162,7 +174,8 @@ impl Previews {
                     recipes.insert(variants_uri(&request.manifest_path), variants.clone());
                 }
                 for variant in &preview.variant_previews {
-                    let (recipe, variants) = variant_uris(&request.manifest_path, &variant.hash);
+                    let id = variant_id(preview, variant);
+                    let (recipe, variants) = variant_uris(&request.manifest_path, &id);
                     recipes.insert(recipe, variant.recipe.clone());
                     recipes.insert(variants, variant.variants.clone());
                 }

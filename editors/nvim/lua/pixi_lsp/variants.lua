@@ -4,6 +4,11 @@
 -- builds one. Each runs the recipe preview first, so the list is the one of the saved manifest.
 local M = {}
 
+--- A variant's id for pixi-lsp.compareVariants: `<output name>/<hash>` (servers before ids: the hash).
+function M.id(v)
+  return v.id or v.hash
+end
+
 local function pixi()
   return require('pixi_lsp')
 end
@@ -121,10 +126,12 @@ local function show_comparison(r, a, b, client, mbuf, unified)
     return
   end
   fetch(client, { a.variantsUri, r.left, b.variantsUri, r.right }, mbuf, function(c)
-    local base = r.diffUri and r.diffUri:gsub('%.diff$', '') or ('pixi-recipe:compare/' .. a.hash .. '..' .. b.hash)
+    local base = r.diffUri and r.diffUri:gsub('%.diff$', '') or ('pixi-recipe:compare/' .. M.id(a) .. '..' .. M.id(b))
+    -- Buffer names: the outputs of a multi-output recipe can share a hash, never an id.
+    local function side_name(v, side) return ('%s/%s-%s.yaml'):format(base, side, M.id(v):gsub('/', '-')) end
     local sides = {
-      { text = M.side_text(c[1], c[2]), name = ('%s/%s.yaml'):format(base, a.hash), label = r.leftLabel or M.item_text(a) },
-      { text = M.side_text(c[3], c[4]), name = ('%s/%s.yaml'):format(base, b.hash), label = r.rightLabel or M.item_text(b) },
+      { text = M.side_text(c[1], c[2]), name = side_name(a, 'left'), label = r.leftLabel or M.item_text(a) },
+      { text = M.side_text(c[3], c[4]), name = side_name(b, 'right'), label = r.rightLabel or M.item_text(b) },
     }
     vim.cmd('tabnew')
     local scratch = vim.api.nvim_get_current_buf()
@@ -156,7 +163,7 @@ function M.compare_variants(bufnr, opts)
       return
     end
     local function compare(a, b)
-      pixi().exec('pixi-lsp.compareVariants', function(uri) return { uri, a.hash, b.hash } end, function(r)
+      pixi().exec('pixi-lsp.compareVariants', function(uri) return { uri, M.id(a), M.id(b) } end, function(r)
         if type(r) ~= 'table' or type(r.diff) ~= 'string' then
           notify('compareVariants returned no comparison', vim.log.levels.ERROR)
           return

@@ -17,6 +17,7 @@ import {
 const base = 'pixi-recipe:/w/cm/pixi.toml/variants';
 // as pixi-lsp.previewRecipe lists them for pixi-build-cmake with cxx_compiler × cxx_compiler_version
 const gxx14 = {
+  id: 'mini-cm/2986549',
   hash: '2986549',
   name: 'mini-cm',
   version: '0.1.0',
@@ -24,8 +25,8 @@ const gxx14 = {
   subdir: 'linux-64',
   variant: { cxx_compiler: 'gxx', cxx_compiler_version: '14', target_platform: 'linux-64' },
   label: 'mini-cm h2986549_0 (cxx_compiler=gxx, cxx_compiler_version=14)',
-  uri: `${base}/2986549/recipe.yaml`,
-  variantsUri: `${base}/2986549/variants.yaml`,
+  uri: `${base}/mini-cm/2986549/recipe.yaml`,
+  variantsUri: `${base}/mini-cm/2986549/variants.yaml`,
 };
 
 test('outputVariants: the well-formed entries, values as text; none from an older server', () => {
@@ -40,6 +41,8 @@ test('outputVariants: the well-formed entries, values as text; none from an olde
   assert.deepEqual(parsed[0], gxx14);
   // without a label from the server: name, build and the values (numbers and booleans as text)
   assert.deepEqual(parsed[1].variant, { n: '3', b: 'true' });
+  // an older server without ids: the hash names the variant
+  assert.equal(parsed[1].id, 'abc');
   assert.equal(parsed[1].label, '? ? (b=true, n=3)');
   assert.deepEqual(parseOutputVariants({ uri: 'pixi-recipe:/w/pixi.toml/recipe.yaml', content: '' }), []);
   assert.deepEqual(parseOutputVariants(null), []);

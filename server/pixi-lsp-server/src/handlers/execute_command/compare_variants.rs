@@ -1,4 +1,5 @@
-//! `pixi-lsp.compareVariants` `[manifestUri, leftHash, rightHash]`: two output variants of
+//! `pixi-lsp.compareVariants` `[manifestUri, leftId, rightId]` (ids as `outputVariants`
+//! gives them): two output variants of
 //! the package's last preview (run first when there is none) side by side — both recipes
 //! as documents, for the client's diff view — and as a unified diff document.
 
@@ -10,7 +11,7 @@ use tower_lsp_server::ls_types::NumberOrString;
 
 use super::manifest_uri;
 use crate::backend_run::{self, Notify};
-use crate::preview::{comparison_uri, variant_label, variant_uris};
+use crate::preview::{comparison_uri, variant_id, variant_label, variant_uris};
 use crate::server::ServerState;
 
 pub(super) async fn compare_variants(
@@ -19,15 +20,15 @@ pub(super) async fn compare_variants(
     token: Option<NumberOrString>,
 ) -> Result<Value> {
     let uri = manifest_uri(args)?;
-    let hash = |i: usize| {
+    let id = |i: usize| {
         args.get(i)
             .and_then(Value::as_str)
             .map(str::to_owned)
             .ok_or_else(|| {
-                Error::invalid_params("expected two variant hashes after the manifest's URI")
+                Error::invalid_params("expected two variant ids after the manifest's URI")
             })
     };
-    let (left, right) = (hash(1)?, hash(2)?);
+    let (left, right) = (id(1)?, id(2)?);
     let path = crate::file_uri::to_path(&uri)
         .ok_or_else(|| Error::invalid_params("the manifest must be a file on disk"))?;
     let preview = match server.previews.last_preview(&uri) {
@@ -38,25 +39,35 @@ pub(super) async fn compare_variants(
                 .1,
         ),
     };
-    let find = |hash: &str| {
-        preview
+    // An id (`<name>/<hash>`), or a hash that only one output has.
+    let find = |wanted: &str| {
+        let matches: Vec<_> = preview
             .variant_previews
             .iter()
-            .find(|v| v.hash == hash)
-            .and_then(|v| Some((v, preview.outputs.get(v.output)?)))
-            .ok_or_else(|| {
-                let known: Vec<&str> = preview
+            .filter(|v| variant_id(&preview, v) == wanted || v.hash == wanted)
+            .filter_map(|v| Some((v, preview.outputs.get(v.output)?)))
+            .collect();
+        match matches[..] {
+            [(v, output)] => Ok((variant_id(&preview, v), v, output)),
+            _ => {
+                let known: Vec<String> = preview
                     .variant_previews
                     .iter()
-                    .map(|v| v.hash.as_str())
+                    .map(|v| variant_id(&preview, v))
                     .collect();
-                Error::invalid_params(format!(
-                    "the last preview has no variant `{hash}` (it has: {})",
+                Err(Error::invalid_params(format!(
+                    "the last preview has {} variant `{wanted}` (it has: {})",
+                    if matches.is_empty() {
+                        "no"
+                    } else {
+                        "more than one"
+                    },
                     known.join(", ")
-                ))
-            })
+                )))
+            }
+        }
     };
-    let ((left_variant, left_output), (right_variant, right_output)) =
+    let ((left, left_variant, left_output), (right, right_variant, right_output)) =
         (find(&left)?, find(&right)?);
     let (left_label, right_label) = (variant_label(left_output), variant_label(right_output));
     // The variant values first (what differs by definition), then the recipes.

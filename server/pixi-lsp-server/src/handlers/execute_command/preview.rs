@@ -10,7 +10,7 @@ use tower_lsp_server::ls_types::NumberOrString;
 
 use super::manifest_uri;
 use crate::backend_run::{self, Notify};
-use crate::preview::{recipe_uri, shown_recipe, variant_label, variant_uris};
+use crate::preview::{recipe_uri, shown_recipe, variant_id, variant_label, variant_uris};
 use crate::server::ServerState;
 
 pub(super) async fn preview_recipe(
@@ -53,8 +53,10 @@ pub(super) fn output_variants(
         .iter()
         .filter_map(|v| {
             let output = preview.outputs.get(v.output)?;
-            let (uri, variants_uri) = variant_uris(path, &v.hash);
+            let id = variant_id(preview, v);
+            let (uri, variants_uri) = variant_uris(path, &id);
             Some(json!({
+                "id": id,
                 "hash": v.hash,
                 "name": output.name,
                 "version": output.version,
