@@ -101,7 +101,8 @@ export function sideText(values: string, recipe: string): string {
 }
 
 const SIDE = 'variants-and-recipe.yaml';
-const VARIANT_DOC = /^(.*\/variants\/[^/]+)\/(recipe|variants)\.yaml$/;
+// pixi-recipe:<manifest>/variants/<output name>/<hash>/…
+const VARIANT_DOC = /^(.*\/variants\/[^/]+\/[^/]+)\/(recipe|variants)\.yaml$/;
 
 /** The client's document of one comparison side, beside the variant's own documents. */
 export function sideUri(recipeUri: string): string {
@@ -111,7 +112,7 @@ export function sideUri(recipeUri: string): string {
 
 /** The server documents a comparison side is made of; undefined for other documents. */
 export function sideParts(uri: string): { variants: string; recipe: string } | undefined {
-  const m = /^(.*\/variants\/[^/]+)\/variants-and-recipe\.yaml$/.exec(uri);
+  const m = /^(.*\/variants\/[^/]+\/[^/]+)\/variants-and-recipe\.yaml$/.exec(uri);
   return m ? { variants: `${m[1]}/variants.yaml`, recipe: `${m[1]}/recipe.yaml` } : undefined;
 }
 

@@ -65,7 +65,7 @@ test('comparison sides: the variant values then the recipe, in a document beside
   assert.equal(sideText("cxx_compiler: gxx\ncxx_compiler_version: '14'\n", 'schema_version: 1\n'),
     "# variants.yaml\ncxx_compiler: gxx\ncxx_compiler_version: '14'\n# recipe.yaml\nschema_version: 1\n");
   const side = sideUri(gxx14.uri);
-  assert.equal(side, `${base}/2986549/variants-and-recipe.yaml`);
+  assert.equal(side, `${base}/mini-cm/2986549/variants-and-recipe.yaml`);
   assert.deepEqual(sideParts(side), { variants: gxx14.variantsUri, recipe: gxx14.uri });
   // the server's own documents are not sides
   assert.equal(sideParts(gxx14.uri), undefined);
