@@ -28,6 +28,15 @@ pub(crate) fn hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo>
     }
 }
 
+/// The line around `offset` when it holds nothing but whitespace or a comment.
+fn blank_or_comment_line(text: &str, offset: usize) -> Option<TextRange> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text.get(start..end)?.trim();
+    (line.is_empty() || line.starts_with('#')).then(|| TextRange::new(start, end))
+}
+
 fn base_hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
     let manifest = analysis.manifest()?;
     if let Some(task) = crate::tasks::hover(analysis, offset) {
@@ -46,10 +55,15 @@ fn base_hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
             path.push(PathSeg::Key(word.to_owned()));
             (path, ctx.range)
         }
-        CursorKind::Key => {
-            ctx.key.as_ref()?;
-            (ctx.target_path(), ctx.range)
-        }
+        // A blank or comment line (a word in a comment is not a key): the table it is in
+        // (the manifest itself above the first header), as TOML servers answer there.
+        CursorKind::Key => match blank_or_comment_line(text, offset) {
+            Some(line) => (ctx.path.clone(), line),
+            None => {
+                ctx.key.as_ref()?;
+                (ctx.target_path(), ctx.range)
+            }
+        },
         CursorKind::Value { .. } => (ctx.path.clone(), ctx.range),
     };
     let rel = crate::completion_path(analysis, &path)?;
@@ -89,13 +103,20 @@ fn base_hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
         return None;
     }
     let name = path.iter().rev().find_map(PathSeg::key).unwrap_or_default();
-    let mut md = format!(
-        "**`{}`**",
-        rel.iter()
-            .filter_map(PathSeg::key)
-            .collect::<Vec<_>>()
-            .join(".")
-    );
+    let dotted = rel
+        .iter()
+        .filter_map(PathSeg::key)
+        .collect::<Vec<_>>()
+        .join(".");
+    let mut md = if dotted.is_empty() {
+        // The manifest itself (a blank or comment line above the first header).
+        match manifest.kind {
+            pixi_lsp_rules::ManifestKind::Pyproject => "**`[tool.pixi]`**".to_owned(),
+            _ => "**`pixi.toml`**".to_owned(),
+        }
+    } else {
+        format!("**`{dotted}`**")
+    };
     if let Some(title) = schema.title(&at) {
         md.push_str(&format!(" — {title}"));
     }

@@ -111,6 +111,38 @@ fn hover_shows_key_docs() {
 }
 
 #[test]
+fn hover_on_a_blank_or_comment_line_shows_the_table_it_is_in() {
+    let text =
+        "# my workspace\n\n[workspace]\nchannels = []\n# platforms below\n$0\nplatforms = []\n";
+    let (a, offset) = analysis(FileKind::PixiToml, text);
+    let info = a.hover(offset).unwrap().expect("hover");
+    assert!(
+        info.markdown.starts_with("**`workspace`**"),
+        "{}",
+        info.markdown
+    );
+    let comment = text.replace("$0", "").find("# platforms").unwrap() + 2;
+    let (a, _) = analysis(FileKind::PixiToml, text);
+    let info = a.hover(comment).unwrap().expect("hover");
+    assert!(
+        info.markdown.starts_with("**`workspace`**"),
+        "{}",
+        info.markdown
+    );
+    // Above the first header: the manifest itself.
+    let info = a.hover(3).unwrap().expect("hover");
+    assert!(
+        info.markdown.starts_with("**`pixi.toml`** — pixi manifest"),
+        "{}",
+        info.markdown
+    );
+    assert_eq!(info.range, pixi_lsp_syntax::TextRange::new(0, 14));
+    // A key being typed is not a blank line: no table docs for it.
+    let (a, offset) = analysis(FileKind::PixiToml, "[workspace]\nchann$0\n");
+    assert_eq!(a.hover(offset).unwrap(), None);
+}
+
+#[test]
 fn hover_on_header_segment() {
     let (a, offset) = analysis(FileKind::PixiToml, "[package.bu$0ild]\n");
     let info = a.hover(offset).unwrap().expect("hover");
