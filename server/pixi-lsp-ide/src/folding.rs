@@ -59,16 +59,40 @@ pub(crate) fn folds(analysis: &FileAnalysis) -> Vec<Fold> {
     out
 }
 
-/// The end of the last token in `range` that is not whitespace: a table's fold stops at its
-/// last entry (or comment), not at the blank lines before the next header.
+/// The end of a table's content in `range`: its last entry or comment, not the blank lines
+/// before the next header, nor a comment block that a blank line separates from the entries
+/// (it introduces the next table, as in `# tasks below\n[tasks]`).
 pub(crate) fn content_end(toks: &[Token], range: TextRange) -> u32 {
     let upto = toks.partition_point(|t| t.range.end <= range.end);
-    toks[..upto]
+    let inside: Vec<&Token> = toks[..upto]
         .iter()
         .rev()
         .take_while(|t| t.range.start >= range.start)
-        .find(|t| !matches!(t.kind, TokenKind::Whitespace | TokenKind::Newline))
-        .map_or(range.start, |t| t.range.end)
+        .collect();
+    let blank = |t: &Token| matches!(t.kind, TokenKind::Whitespace | TokenKind::Newline);
+    let Some(last) = inside.iter().position(|t| !blank(t)) else {
+        return range.start;
+    };
+    // Back over the trailing comment lines, counting the newlines before each.
+    let mut at = last;
+    let mut newlines = 0;
+    while let Some(t) = inside.get(at) {
+        match t.kind {
+            TokenKind::Comment => newlines = 0,
+            TokenKind::Newline => newlines += 1,
+            TokenKind::Whitespace => {}
+            _ => break,
+        }
+        if newlines >= 2 {
+            // A blank line above the comment block: it belongs to what follows.
+            return inside[at..]
+                .iter()
+                .find(|t| !blank(t))
+                .map_or(range.start, |t| t.range.end);
+        }
+        at += 1;
+    }
+    inside[last].range.end
 }
 
 /// The ranges of every static array and inline table.
@@ -175,6 +199,29 @@ mod tests {
                 9..13 Region
                 11..12 Region
                 11..12 Region"#]],
+        );
+    }
+
+    /// Regression: a table's fold took in the comment block introducing the next table.
+    #[test]
+    fn a_comment_block_before_the_next_header_is_not_folded_into_the_table() {
+        check(
+            "[workspace]\nchannels = []\n# still workspace\n\n# the tasks\n# of the project\n[tasks]\na = 1\nb = 2\n",
+            expect![[r#"
+                0..2 Region
+                4..5 Comment
+                6..8 Region"#]],
+        );
+        // Comments right below the header are the table's; after a blank line, the next's.
+        check(
+            "[workspace]\n# one\n# two\n[tasks]\n",
+            expect![[r#"
+                0..2 Region
+                1..2 Comment"#]],
+        );
+        check(
+            "[workspace]\n\n# one\n# two\n[tasks]\n",
+            expect!["2..3 Comment"],
         );
     }
 
