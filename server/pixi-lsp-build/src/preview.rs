@@ -125,13 +125,23 @@ pub enum PreviewError {
 /// File-system timestamps may be coarse (FAT, some network file systems: 2 s).
 const RECIPE_CLOCK_SLACK: Duration = Duration::from_secs(2);
 
-/// Where a package's backend works, in pixi's layout: `.pixi/build/work/<name>--<hash>`.
-pub fn work_directory(workspace_dir: &Path, package: &str, manifest_path: &Path) -> PathBuf {
+/// Where a package's backend works, in pixi's layout: `.pixi/build/work/<name>--<hash>`,
+/// with `-<platform>` appended when the package is built for another platform than this
+/// machine's (`noarch` too), so two platforms never share prefixes, debug files or cache.
+pub fn work_directory(
+    workspace_dir: &Path,
+    package: &str,
+    manifest_path: &Path,
+    platform: crate::Subdir,
+) -> PathBuf {
     let mut hasher = DefaultHasher::new();
     manifest_path.hash(&mut hasher);
-    workspace_dir
-        .join(".pixi/build/work")
-        .join(format!("{package}--{:08x}", hasher.finish() as u32))
+    let mut name = format!("{package}--{:08x}", hasher.finish() as u32);
+    if crate::Subdir::current() != Some(platform) {
+        name.push('-');
+        name.push_str(platform.as_str());
+    }
+    workspace_dir.join(".pixi/build/work").join(name)
 }
 
 struct Running {
@@ -239,8 +249,9 @@ impl BackendPool {
             channels: request.channels.iter().map(Url::to_string).collect(),
             host_platform: request.host_platform.to_string(),
             build_platform: request.host_platform.to_string(),
-            variant_configuration: request.variant_configuration.clone(),
-            variant_files: None,
+            // As pixi: always a map and a list, possibly empty.
+            variant_configuration: Some(request.variant_configuration.clone().unwrap_or_default()),
+            variant_files: Some(request.variant_files.clone()),
             work_directory: request.work_dir.clone(),
         };
         // A recipe older than this answer is another backend's (the user switched backends).

@@ -270,8 +270,14 @@ async fn run(
         channels: channels.clone(),
         host_platform: request.package.host_platform.to_string(),
         build_platform: request.build_platform.to_string(),
-        variant_configuration: request.package.variant_configuration.clone(),
-        variant_files: None,
+        variant_configuration: Some(
+            request
+                .package
+                .variant_configuration
+                .clone()
+                .unwrap_or_default(),
+        ),
+        variant_files: Some(request.package.variant_files.clone()),
         work_directory: work.clone(),
     };
     stage(

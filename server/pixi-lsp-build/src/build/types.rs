@@ -67,7 +67,7 @@ impl BuildRequest {
             .name
             .clone()
             .unwrap_or_else(|| "package".to_owned());
-        let work_dir = crate::work_directory(&workspace_dir, &name, &manifest_path);
+        let work_dir = crate::work_directory(&workspace_dir, &name, &manifest_path, platform);
         let package = crate::PreviewRequest {
             manifest_path,
             workspace_dir,
