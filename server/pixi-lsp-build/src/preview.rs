@@ -19,6 +19,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::user_recipe::{self, RecipeOrigin};
+use crate::variant_preview;
 use crate::{BackendOverrides, BackendResolver, BackendSpec, Cancel, ResolveError, ResolveEvent};
 
 /// Everything a preview needs, derived from the manifest by the caller.
@@ -158,8 +159,8 @@ pub struct BackendPool {
     cache: std::sync::Mutex<HashMap<PathBuf, (u64, Preview)>>,
 }
 
-/// What a preview depends on: the request (manifest-derived inputs, channels, platform) and
-/// the package's files (the build's source fingerprint). Conservative: any change in the
+/// What a preview depends on: the request (manifest-derived inputs, channels, platform),
+/// the package's files (the build's source fingerprint) and the variant files' contents. Conservative: any change in the
 /// directory refreshes the preview, whatever the backend's input globs say.
 fn fingerprint(request: &PreviewRequest) -> Option<u64> {
     let root = request.manifest_path.parent()?;
@@ -167,6 +168,10 @@ fn fingerprint(request: &PreviewRequest) -> Option<u64> {
     let mut h = DefaultHasher::new();
     format!("{request:?}").hash(&mut h);
     sources.hash(&mut h);
+    // The variant files may live outside the package (the workspace's): their contents.
+    for file in &request.variant_files {
+        std::fs::read(file).ok().hash(&mut h);
+    }
     Some(h.finish())
 }
 
@@ -276,23 +281,36 @@ impl BackendPool {
         let outputs: Vec<OutputSummary> = result.outputs.iter().map(summary).collect();
         let (recipe, variants, recipe_origin) = read_recipe(request, &outputs, asked_at)?;
         check_recipe(&recipe)?;
-        let (recipe, raw_recipe) = match &recipe_origin {
+        let shown = match &recipe_origin {
             RecipeOrigin::User { path } => user_recipe::shown(
                 path,
                 &result.outputs,
                 request.host_platform,
                 &request.project_model,
-            )
-            .map_or((recipe, None), |shown| (shown.text, shown.raw)),
-            RecipeOrigin::Generated => (recipe, None),
+            ),
+            RecipeOrigin::Generated => None,
         };
+        let raw_user_recipe = match &recipe_origin {
+            RecipeOrigin::User { path } => std::fs::read_to_string(path).ok(),
+            RecipeOrigin::Generated => None,
+        };
+        let variant_previews = variant_preview::previews(&variant_preview::Sources {
+            request,
+            outputs: &result.outputs,
+            origin: &recipe_origin,
+            template: &recipe,
+            raw_user_recipe: raw_user_recipe.as_deref(),
+            user_documents: shown.as_ref().map_or(&[], |s| s.per_output.as_slice()),
+            asked_at,
+        });
+        let (recipe, raw_recipe) = shown.map_or((recipe, None), |shown| (shown.text, shown.raw));
         Ok(Preview {
             recipe,
             raw_recipe,
             variants,
             recipe_origin,
             outputs,
-            variant_previews: Vec::new(),
+            variant_previews,
             backend: label,
             stderr_tail: process.stderr_tail(),
             work_dir: request.work_dir.clone(),

@@ -19,7 +19,7 @@ use crate::variants::{self, Used};
 
 /// The generated `recipe` rendered by rattler-build with `config` for the plan's platform
 /// (also as build platform, as the intermediate backend renders it): one entry per
-/// variant, skipped ones dropped.
+/// distinct variant, skipped ones dropped.
 pub fn render(
     plan: &Plan,
     recipe: &str,
@@ -37,7 +37,7 @@ pub fn render(
         .with_recipe_path(plan.source_dir.join(&plan.manifest_rel));
     let rendered = render_recipe_with_variant_config(&stage0, config, render)
         .map_err(|e| Failure::new("failed to render the recipe").caused_by(e))?;
-    Ok(rendered
+    Ok(variants::distinct(rendered)
         .into_iter()
         .filter(|v| !v.recipe.build.skip)
         .collect())

@@ -153,12 +153,12 @@ impl UserRecipe {
         if let Some(number) = self.build_number {
             config = config.with_build_number_override(number);
         }
-        let rendered: Vec<RenderedVariant> =
-            render_recipe_with_variant_config(&stage0, &variants, config)
-                .map_err(|e| Failure::new("failed to render the recipe").caused_by(e))?
-                .into_iter()
-                .filter(|v| !v.recipe.build.skip)
-                .collect();
+        let rendered = render_recipe_with_variant_config(&stage0, &variants, config)
+            .map_err(|e| Failure::new("failed to render the recipe").caused_by(e))?;
+        let rendered: Vec<RenderedVariant> = crate::variants::distinct(rendered)
+            .into_iter()
+            .filter(|v| !v.recipe.build.skip)
+            .collect();
 
         // Every output is built from this very source (`{"path": "."}`), and so are the
         // workspace packages the manifest names.

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use pixi_lsp_build_types::{BinaryPackageSpec, PackageSpec, VariantValue};
 use rattler_build_jinja::Variable;
+use rattler_build_recipe::variant_render::RenderedVariant;
 use rattler_build_types::NormalizedKey;
 use rattler_build_variant_config::VariantConfig;
 use rattler_conda_types::Subdir;
@@ -78,6 +79,25 @@ pub fn apply(name: &str, spec: PackageSpec, used: &Used) -> PackageSpec {
         version: Some(version),
         ..Default::default()
     })
+}
+
+/// Rendered variants that are the same package (name, version, build string, noarch,
+/// subdir) once, in their order, as rattler-build's discovered outputs: an output that uses
+/// none of the keys another varies is rendered once per combination but is one package.
+pub fn distinct(rendered: Vec<RenderedVariant>) -> Vec<RenderedVariant> {
+    let mut seen = std::collections::HashSet::new();
+    rendered
+        .into_iter()
+        .filter(|v| {
+            let r = &v.recipe;
+            seen.insert((
+                r.package.name.as_normalized().to_owned(),
+                r.package.version.to_string(),
+                r.build.string.as_resolved().map(str::to_owned),
+                format!("{:?}", r.build.noarch),
+            ))
+        })
+        .collect()
 }
 
 /// One rendered output's debug files.

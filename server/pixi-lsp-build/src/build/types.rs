@@ -129,6 +129,9 @@ pub struct BuiltArtifact {
     pub subdir: String,
     /// From the artifact cache: no environment was installed, nothing was built.
     pub cached: bool,
+    /// The variant keys the output uses and their values (as text), as the backend
+    /// reported them.
+    pub variant: std::collections::BTreeMap<String, String>,
     pub build_prefix: PathBuf,
     pub host_prefix: PathBuf,
     /// `name=version=build` of the solved environments.
@@ -179,6 +182,14 @@ pub enum BuildError {
     },
     #[error("the build backend reported no outputs to build")]
     NoOutputs,
+    /// `variant_selection` matches none of the variants the backend reported.
+    #[error("no variant has {selection}; the variants are:\n{}", available.join("\n"))]
+    NoSuchVariant {
+        /// `key=value, …` as asked.
+        selection: String,
+        /// One line per output: name, build string, variant.
+        available: Vec<String>,
+    },
     #[error("invalid dependency `{spec}` of `{output}`: {message}")]
     InvalidSpec {
         output: String,
