@@ -160,8 +160,9 @@ pub struct BackendPool {
 }
 
 /// What a preview depends on: the request (manifest-derived inputs, channels, platform),
-/// the package's files (the build's source fingerprint) and the variant files' contents. Conservative: any change in the
-/// directory refreshes the preview, whatever the backend's input globs say.
+/// the package's files (the build's source fingerprint) and the variant files' contents.
+/// Conservative: any change in the directory refreshes the preview, whatever the backend's
+/// input globs say.
 fn fingerprint(request: &PreviewRequest) -> Option<u64> {
     let root = request.manifest_path.parent()?;
     let sources = crate::build::sources_fingerprint(root, &[])?;

@@ -19,10 +19,10 @@
 //!
 //! Debug files in the output's work directory's `debug/`: `project_model.json` (in
 //! `<work>/debug/`), `build_params.json` (the `conda/build_v1` params) and
-//! `build_response.json` (or `build_error.json`), next to the ones the backend writes. Cancellation is checked between stages and interrupts the
-//! stage running; the backend is killed, and an artifact that a failed or cancelled
-//! `conda/build_v1` created or changed is removed. Builds of one work directory take
-//! turns (in this process).
+//! `build_response.json` (or `build_error.json`), next to the ones the backend writes.
+//! Cancellation is checked between stages and interrupts the stage running; the backend
+//! is killed, and an artifact that a failed or cancelled `conda/build_v1` created or
+//! changed is removed. Builds of one work directory take turns (in this process).
 //!
 //! Unlike pixi, a cache hit still starts the backend, asks for its outputs and solves
 //! the environments (the key needs the solved records; pixi has them in its lock file);

@@ -37,12 +37,12 @@ pub struct BuildRequest {
 }
 
 impl BuildRequest {
-    /// The build of what `preview` describes (same inputs, same work directory, its host
-    /// platform also as build platform, its variants) into `output_dir`; no timeouts,
-    /// cache on.
+    /// The build of what `preview` describes (same inputs, same work directory, its
+    /// variants) into `output_dir`, with the build tools for this machine (its host
+    /// platform when this machine's is unknown); no timeouts, cache on.
     pub fn from_preview(preview: crate::PreviewRequest, output_dir: PathBuf) -> BuildRequest {
         BuildRequest {
-            build_platform: preview.host_platform,
+            build_platform: Subdir::current().unwrap_or(preview.host_platform),
             package: preview,
             output_dir,
             rebuild: false,
@@ -81,7 +81,9 @@ impl BuildRequest {
             variant_files: Vec::new(),
             work_dir,
         };
-        Self::from_preview(package, output_dir)
+        let mut request = Self::from_preview(package, output_dir);
+        request.build_platform = platform;
+        request
     }
 }
 
