@@ -445,3 +445,222 @@ fn a_pyproject_without_tool_pixi_is_refused_when_named() {
     let (code, _, stderr) = check(&[&dir.path().display().to_string()]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+/// A workspace in `dir` with 2 × 2 build variants (`lib` × `tool`, from the manifest and a
+/// variant file), a local channel holding what they need, and the package `grid` whose
+/// host dependencies use both keys; `grid`'s manifest path.
+fn variant_workspace(dir: &std::path::Path) -> String {
+    use pixi_lsp_test_utils::{IndexOptions, LocalChannel, NoArch, Package};
+    let package = |name: &str, version: &str| {
+        Package::new(name, version)
+            .noarch(NoArch::Generic)
+            .file(format!("share/{name}/VERSION"), version.to_owned())
+    };
+    let channel = LocalChannel::new(dir.join("channel"))
+        .packages([
+            Package::new("pixi-build-api-version", "7"),
+            package("lib", "1.0"),
+            package("lib", "2.0"),
+            package("tool", "1"),
+            package("tool", "2"),
+        ])
+        .write(IndexOptions::JSON_ONLY)
+        .unwrap();
+    write(dir, "variants/tools.yaml", b"tool:\n  - '1'\n  - '2'\n");
+    let manifest = format!(
+        "[workspace]\nname = \"demo\"\nchannels = [\"{}\"]\nplatforms = [\"linux-64\", \"win-64\"]\npreview = [\"pixi-build\"]\nbuild-variants-files = [\"variants/tools.yaml\"]\n\n[workspace.build-variants]\nlib = [\"1.0\", \"2.0\"]\n\n[package]\nname = \"grid\"\nversion = \"1.0.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-lsp-example\" }}\nconfig = {{ noarch = false }}\n\n[package.host-dependencies]\nlib = \"*\"\ntool = \"*\"\n",
+        channel.url()
+    );
+    write(dir, "pixi.toml", manifest.as_bytes())
+}
+
+/// `build` builds every variant (one line each: path, tab, variant), `--variant` selects,
+/// `--target-platform` builds for another workspace platform; bad values are clear errors.
+#[test]
+fn build_builds_every_variant_and_variant_selects() {
+    if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        return; // the workspace lists linux-64 as this machine's platform
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = variant_workspace(dir.path());
+    let run = |extra: &[&str]| {
+        build_cli(dir.path(), &[&[path.as_str()], extra].concat())
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<(&str, &str)> = stdout
+        .lines()
+        .map(|l| l.split_once('\t').unwrap_or((l, "")))
+        .collect();
+    let variants: Vec<&str> = lines.iter().map(|(_, v)| *v).collect();
+    assert_eq!(
+        variants,
+        [
+            "lib=1.0, tool=1",
+            "lib=1.0, tool=2",
+            "lib=2.0, tool=1",
+            "lib=2.0, tool=2"
+        ],
+        "{stdout}"
+    );
+    let mut builds = Vec::new();
+    for (artifact, _) in &lines {
+        let index: rattler_conda_types::package::IndexJson =
+            rattler_package_streaming::seek::read_package_file(artifact).unwrap();
+        assert!(artifact.ends_with(&format!("/linux-64/grid-1.0.0-{}.conda", index.build)));
+        builds.push(index.build);
+    }
+    builds.dedup();
+    assert_eq!(builds.len(), 4, "{builds:?}");
+    assert!(
+        stderr.contains(&format!(
+            "building grid {} (lib=2.0, tool=1) 3/4",
+            builds[2]
+        )),
+        "{stderr}"
+    );
+
+    let one = run(&["--variant", "lib=2.0", "--variant", "tool=1"]);
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&one.stdout),
+        format!("{}\tlib=2.0, tool=1\n", lines[2].0)
+    );
+
+    let cross = run(&[
+        "--target-platform",
+        "win-64",
+        "--variant",
+        "lib=1.0",
+        "--variant",
+        "tool=2",
+    ]);
+    let stderr = String::from_utf8_lossy(&cross.stderr);
+    assert!(cross.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&cross.stdout);
+    assert!(
+        stdout.contains("/win-64/grid-1.0.0-") && stdout.ends_with("\tlib=1.0, tool=2\n"),
+        "{stdout}"
+    );
+
+    let none = run(&["--variant", "lib=9"]);
+    let stderr = String::from_utf8_lossy(&none.stderr);
+    assert_eq!(none.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("pixi-lsp build: no variant has lib=9; the variants are:\n  grid h"),
+        "{stderr}"
+    );
+    let malformed = run(&["--variant", "lib"]);
+    assert_eq!(malformed.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&malformed.stderr)
+            .starts_with("pixi-lsp build: --variant takes KEY=VALUE, not `lib`"),
+        "{}",
+        String::from_utf8_lossy(&malformed.stderr)
+    );
+    let unknown = run(&["--target-platform", "linux-65"]);
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert_eq!(unknown.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("pixi-lsp build: cannot build for `linux-65`: it is not a conda platform; the workspace's platforms are noarch, linux-64, win-64"),
+        "{stderr}"
+    );
+    let elsewhere = run(&["--target-platform", "osx-arm64"]);
+    assert!(
+        String::from_utf8_lossy(&elsewhere.stderr)
+            .contains("cannot build for `osx-arm64`: it is not one of the workspace's platforms"),
+        "{}",
+        String::from_utf8_lossy(&elsewhere.stderr)
+    );
+}
+
+/// `preview` lists the outputs and their variants and prints one variant's recipe, rendered
+/// for it, with `--variant`.
+#[test]
+fn preview_lists_the_variants_and_prints_the_one_selected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = variant_workspace(dir.path());
+    let run = |extra: &[&str]| {
+        let backend = env!("CARGO_BIN_EXE_test-backend-under-test");
+        Command::new(binary())
+            .arg("preview")
+            .arg(&path)
+            .args(extra)
+            .env(
+                "PIXI_BUILD_BACKEND_OVERRIDE",
+                format!("pixi-build-lsp-example={backend}"),
+            )
+            .env("RATTLER_CACHE_DIR", dir.path().join("cache"))
+            .output()
+            .unwrap()
+    };
+    let platform = "linux-64";
+    let all = run(&["--target-platform", platform]);
+    let stderr = String::from_utf8_lossy(&all.stderr);
+    assert!(all.status.success(), "{stderr}");
+    let listed: Vec<&str> = stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("outputs ("))
+        .collect();
+    assert_eq!(listed[0], "outputs (4):", "{stderr}");
+    let variant = |line: &str| line.rsplit_once("  ").unwrap().1.to_owned();
+    assert_eq!(
+        listed[1..].iter().map(|l| variant(l)).collect::<Vec<_>>(),
+        [
+            "lib=1.0, target_platform=linux-64, tool=1",
+            "lib=1.0, target_platform=linux-64, tool=2",
+            "lib=2.0, target_platform=linux-64, tool=1",
+            "lib=2.0, target_platform=linux-64, tool=2"
+        ]
+    );
+    assert!(listed[3].starts_with("  grid 1.0.0 h"), "{stderr}");
+    let build = listed[3].split(' ').nth(4).unwrap();
+    let template = String::from_utf8_lossy(&all.stdout);
+    assert!(template.contains("- \"lib\""), "the template: {template}");
+
+    let one = run(&[
+        "--target-platform",
+        platform,
+        "--variant",
+        "lib=2.0",
+        "--variant",
+        "tool=1",
+    ]);
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    let recipe = String::from_utf8_lossy(&one.stdout);
+    assert!(
+        recipe.starts_with(&format!(
+            "# grid 1.0.0 {build} ({platform}); variant: lib=2.0, target_platform={platform}, tool=1\n"
+        )),
+        "{recipe}"
+    );
+    assert!(recipe.contains(&format!("string: {build}\n")), "{recipe}");
+    assert!(!recipe.contains("---"), "one document: {recipe}");
+    let two = run(&["--target-platform", platform, "--variant", "lib=2.0"]);
+    assert_eq!(
+        String::from_utf8_lossy(&two.stdout)
+            .matches("# grid 1.0.0 ")
+            .count(),
+        2
+    );
+    let none = run(&["--variant", "tool=3"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&none.stderr)
+            .contains("pixi-lsp preview: no variant has tool=3; the variants are listed above"),
+        "{}",
+        String::from_utf8_lossy(&none.stderr)
+    );
+}

@@ -17,6 +17,8 @@ mod overrides;
 mod preview;
 mod resolve;
 mod user_recipe;
+mod variant_preview;
+mod variants;
 
 pub use build::{
     BuildError, BuildEvent, BuildOutcome, BuildRequest, BuildStage, BuiltArtifact,

@@ -19,6 +19,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::user_recipe::{self, RecipeOrigin};
+use crate::variant_preview;
 use crate::{BackendOverrides, BackendResolver, BackendSpec, Cancel, ResolveError, ResolveEvent};
 
 /// Everything a preview needs, derived from the manifest by the caller.
@@ -125,13 +126,23 @@ pub enum PreviewError {
 /// File-system timestamps may be coarse (FAT, some network file systems: 2 s).
 const RECIPE_CLOCK_SLACK: Duration = Duration::from_secs(2);
 
-/// Where a package's backend works, in pixi's layout: `.pixi/build/work/<name>--<hash>`.
-pub fn work_directory(workspace_dir: &Path, package: &str, manifest_path: &Path) -> PathBuf {
+/// Where a package's backend works, in pixi's layout: `.pixi/build/work/<name>--<hash>`,
+/// with `-<platform>` appended when the package is built for another platform than this
+/// machine's (`noarch` too), so two platforms never share prefixes, debug files or cache.
+pub fn work_directory(
+    workspace_dir: &Path,
+    package: &str,
+    manifest_path: &Path,
+    platform: crate::Subdir,
+) -> PathBuf {
     let mut hasher = DefaultHasher::new();
     manifest_path.hash(&mut hasher);
-    workspace_dir
-        .join(".pixi/build/work")
-        .join(format!("{package}--{:08x}", hasher.finish() as u32))
+    let mut name = format!("{package}--{:08x}", hasher.finish() as u32);
+    if crate::Subdir::current() != Some(platform) {
+        name.push('-');
+        name.push_str(platform.as_str());
+    }
+    workspace_dir.join(".pixi/build/work").join(name)
 }
 
 struct Running {
@@ -148,15 +159,20 @@ pub struct BackendPool {
     cache: std::sync::Mutex<HashMap<PathBuf, (u64, Preview)>>,
 }
 
-/// What a preview depends on: the request (manifest-derived inputs, channels, platform) and
-/// the package's files (the build's source fingerprint). Conservative: any change in the
-/// directory refreshes the preview, whatever the backend's input globs say.
+/// What a preview depends on: the request (manifest-derived inputs, channels, platform),
+/// the package's files (the build's source fingerprint) and the variant files' contents.
+/// Conservative: any change in the directory refreshes the preview, whatever the backend's
+/// input globs say.
 fn fingerprint(request: &PreviewRequest) -> Option<u64> {
     let root = request.manifest_path.parent()?;
     let sources = crate::build::sources_fingerprint(root, &[])?;
     let mut h = DefaultHasher::new();
     format!("{request:?}").hash(&mut h);
     sources.hash(&mut h);
+    // The variant files may live outside the package (the workspace's): their contents.
+    for file in &request.variant_files {
+        std::fs::read(file).ok().hash(&mut h);
+    }
     Some(h.finish())
 }
 
@@ -239,8 +255,9 @@ impl BackendPool {
             channels: request.channels.iter().map(Url::to_string).collect(),
             host_platform: request.host_platform.to_string(),
             build_platform: request.host_platform.to_string(),
-            variant_configuration: request.variant_configuration.clone(),
-            variant_files: None,
+            // As pixi: always a map and a list, possibly empty.
+            variant_configuration: Some(request.variant_configuration.clone().unwrap_or_default()),
+            variant_files: Some(request.variant_files.clone()),
             work_directory: request.work_dir.clone(),
         };
         // A recipe older than this answer is another backend's (the user switched backends).
@@ -265,17 +282,29 @@ impl BackendPool {
         let outputs: Vec<OutputSummary> = result.outputs.iter().map(summary).collect();
         let (recipe, variants, recipe_origin) = read_recipe(request, &outputs, asked_at)?;
         check_recipe(&recipe)?;
-        let (recipe, raw_recipe) = match &recipe_origin {
+        let shown = match &recipe_origin {
             RecipeOrigin::User { path } => user_recipe::shown(
                 path,
                 &result.outputs,
                 request.host_platform,
                 &request.project_model,
-            )
-            .map_or((recipe, None), |shown| (shown.text, shown.raw)),
-            RecipeOrigin::Generated => (recipe, None),
+            ),
+            RecipeOrigin::Generated => None,
         };
-        let variant_previews = variant_previews(&request.work_dir, &outputs, &recipe, asked_at);
+        let raw_user_recipe = match &recipe_origin {
+            RecipeOrigin::User { path } => std::fs::read_to_string(path).ok(),
+            RecipeOrigin::Generated => None,
+        };
+        let variant_previews = variant_preview::previews(&variant_preview::Sources {
+            request,
+            outputs: &result.outputs,
+            origin: &recipe_origin,
+            template: &recipe,
+            raw_user_recipe: raw_user_recipe.as_deref(),
+            user_documents: shown.as_ref().map_or(&[], |s| s.per_output.as_slice()),
+            asked_at,
+        });
+        let (recipe, raw_recipe) = shown.map_or((recipe, None), |shown| (shown.text, shown.raw));
         Ok(Preview {
             recipe,
             raw_recipe,
@@ -378,64 +407,6 @@ fn read_recipe(
         .and_then(|dir| std::fs::read_to_string(dir.join("variants.yaml")).ok());
     let recipe = user_recipe::with_header(&path, &text, outputs);
     Ok((recipe, variants, RecipeOrigin::User { path }))
-}
-
-/// rattler-build's variant hash of a build string (`h3245d36_0`, `pyh4616a5c_0` →
-/// `3245d36`, `4616a5c`): the name of the output's `debug/recipe/<hash>/` directory.
-fn variant_hash(build: &str) -> String {
-    let first = build.split('_').next().unwrap_or(build);
-    first
-        .rfind('h')
-        .map_or(first, |at| &first[at + 1..])
-        .to_owned()
-}
-
-/// One [`VariantPreview`] per output: what the backend wrote to
-/// `<build_dir>/debug/recipe/<hash>/` since `asked_at` (`<build_dir>` is the work directory
-/// for one output, `<work>/<output-name>` for several), else `recipe` with the output's
-/// variant values.
-fn variant_previews(
-    work_dir: &Path,
-    outputs: &[OutputSummary],
-    recipe: &str,
-    asked_at: std::time::SystemTime,
-) -> Vec<VariantPreview> {
-    let fresh = |path: &Path| {
-        std::fs::metadata(path)
-            .and_then(|m| m.modified())
-            .is_ok_and(|t| t >= asked_at)
-    };
-    let read = |path: PathBuf| {
-        fresh(&path)
-            .then(|| std::fs::read_to_string(&path).ok())
-            .flatten()
-    };
-    outputs
-        .iter()
-        .enumerate()
-        .map(|(index, output)| {
-            let hash = variant_hash(&output.build);
-            let build_dir = if outputs.len() == 1 {
-                work_dir.to_path_buf()
-            } else {
-                work_dir.join(&output.name)
-            };
-            let dir = build_dir.join("debug/recipe").join(&hash);
-            let variants = read(dir.join("variants.yaml")).unwrap_or_else(|| {
-                output
-                    .variant
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {v}\n"))
-                    .collect()
-            });
-            VariantPreview {
-                output: index,
-                hash,
-                recipe: read(dir.join("recipe.yaml")).unwrap_or_else(|| recipe.to_owned()),
-                variants,
-            }
-        })
-        .collect()
 }
 
 /// `initialize` as pixi sends it for a manifest (shared by previews and builds).

@@ -7,12 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-use pixi_lsp_build_types::{CondaOutput, ProjectModel, VariantValue};
-use rattler_build_recipe::variant_render::{RenderConfig, render_recipe_with_variant_config};
-use rattler_build_variant_config::VariantConfig;
+use pixi_lsp_build_types::{CondaOutput, ProjectModel};
 use serde_json::Value;
 
-use crate::OutputSummary;
+use crate::{OutputSummary, variants};
 
 /// Whose recipe a preview shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,6 +88,9 @@ pub(crate) struct Shown {
     pub(crate) text: String,
     /// The recipe as written, when `text` is it rendered per output.
     pub(crate) raw: Option<String>,
+    /// Each output's document in `text` (its heading and its rendered recipe); empty when
+    /// the recipe could not be rendered.
+    pub(crate) per_output: Vec<String>,
 }
 
 /// The user's recipe at `path`, rendered for each of `outputs` (what the backend reported)
@@ -104,9 +105,10 @@ pub(crate) fn shown(
     let text = std::fs::read_to_string(path).ok()?;
     let summaries: Vec<OutputSummary> = outputs.iter().map(crate::preview::summary).collect();
     Some(match rendered(path, &text, outputs, host, project_model) {
-        Ok(rendered) => Shown {
+        Ok((rendered, per_output)) => Shown {
             text: rendered,
             raw: Some(text),
+            per_output,
         },
         Err(why) => {
             let mut shown = with_header(path, &text, &summaries);
@@ -119,20 +121,22 @@ pub(crate) fn shown(
             Shown {
                 text: shown,
                 raw: None,
+                per_output: Vec::new(),
             }
         }
     })
 }
 
 /// One YAML document per output: a comment naming it and its variant, then the recipe
-/// rattler-build renders for it, under a header saying what this is.
+/// rattler-build renders for it, under a header saying what this is; and each output's
+/// document alone.
 fn rendered(
     path: &Path,
     text: &str,
     outputs: &[CondaOutput],
     host: crate::Subdir,
     project_model: &ProjectModel,
-) -> Result<String, String> {
+) -> Result<(String, Vec<String>), String> {
     if outputs.is_empty() {
         return Err("the backend reported no outputs".to_owned());
     }
@@ -146,93 +150,25 @@ fn rendered(
         path.display(),
         path.display()
     );
+    let mut documents = Vec::with_capacity(outputs.len());
     for (index, output) in outputs.iter().enumerate() {
-        let m = &output.metadata;
-        let variant = m
-            .variant
-            .iter()
-            .map(|(k, v)| format!("{k}={}", variant_text(v)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let recipe = variants::render(&stage0, path, output, host, project_model)
+            .map_err(|e| format!("{}: {e}", output.metadata.name))?;
+        let document = format!("{}{recipe}", variants::heading(output));
         if index > 0 {
             out.push_str("---\n");
         }
-        out.push_str(&format!(
-            "\n# {} {} {} ({}); variant: {}\n",
-            m.name,
-            m.version,
-            m.build,
-            m.subdir,
-            if variant.is_empty() { "none" } else { &variant }
-        ));
-        let recipe = render_output(&stage0, path, output, host, project_model)
-            .map_err(|e| format!("{}: {e}", m.name))?;
-        out.push_str(&recipe);
+        out.push('\n');
+        out.push_str(&document);
+        documents.push(document);
     }
-    Ok(out)
-}
-
-/// Renders the recipe with `output`'s variant and picks that output (by name, and build
-/// string when several variants share the name), as YAML.
-fn render_output(
-    stage0: &rattler_build_recipe::stage0::Recipe,
-    path: &Path,
-    output: &CondaOutput,
-    host: crate::Subdir,
-    project_model: &ProjectModel,
-) -> Result<String, String> {
-    let mut variants = VariantConfig::default();
-    for (key, value) in &output.metadata.variant {
-        // The platforms are the render's own (noarch outputs report `noarch` here).
-        if matches!(key.as_str(), "target_platform" | "build_platform") {
-            continue;
-        }
-        let value = match value {
-            VariantValue::Bool(b) => (*b).into(),
-            VariantValue::Int(i) => (*i).into(),
-            VariantValue::String(s) => s.as_str().into(),
-        };
-        variants.variants.insert(key.as_str().into(), vec![value]);
-    }
-    let mut config = RenderConfig::new()
-        .with_target_platform(host)
-        .with_host_platform(host)
-        .with_build_platform(host)
-        .with_recipe_path(path);
-    if let Some(prefix) = &project_model.build_string_prefix {
-        config = config.with_build_string_prefix(prefix);
-    }
-    if let Some(number) = project_model.build_number {
-        config = config.with_build_number_override(number);
-    }
-    let rendered =
-        render_recipe_with_variant_config(stage0, &variants, config).map_err(|e| e.to_string())?;
-    let name = &output.metadata.name;
-    let same_name: Vec<_> = rendered
-        .into_iter()
-        .filter(|v| v.recipe.package.name.as_normalized() == name)
-        .collect();
-    let picked = match same_name.len() {
-        0 => return Err("rattler-build renders no output of that name".to_owned()),
-        1 => same_name.into_iter().next(),
-        _ => same_name
-            .into_iter()
-            .find(|v| v.recipe.build.string.as_resolved() == Some(output.metadata.build.as_str())),
-    }
-    .ok_or_else(|| "rattler-build renders no output with that build string".to_owned())?;
-    serde_yaml::to_string(&picked.recipe).map_err(|e| e.to_string())
-}
-
-fn variant_text(value: &VariantValue) -> String {
-    match value {
-        VariantValue::Bool(b) => b.to_string(),
-        VariantValue::Int(i) => i.to_string(),
-        VariantValue::String(s) => s.clone(),
-    }
+    Ok((out, documents))
 }
 
 #[cfg(test)]
 mod tests {
+    use pixi_lsp_build_types::VariantValue;
+
     use super::*;
 
     #[test]

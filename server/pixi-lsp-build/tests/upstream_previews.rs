@@ -112,6 +112,22 @@ async fn every_transcript_previews_with_the_outputs_it_recorded() {
             })
             .collect();
         assert_eq!(got, want, "{file}");
+        // One variant preview per output, each headed by its output.
+        assert_eq!(
+            preview.variant_previews.len(),
+            preview.outputs.len(),
+            "{file}"
+        );
+        for (variant, output) in preview.variant_previews.iter().zip(&preview.outputs) {
+            assert!(
+                variant.recipe.starts_with(&format!(
+                    "# {} {} {} ",
+                    output.name, output.version, output.build
+                )),
+                "{file}: {}",
+                variant.recipe
+            );
+        }
         match &preview.recipe_origin {
             RecipeOrigin::User { path } => {
                 assert_eq!(backend, "pixi-build-rattler-build", "{file}");
@@ -234,4 +250,146 @@ async fn an_edited_recipe_is_previewed_by_a_backend_that_read_it() {
         "{}",
         second.recipe
     );
+}
+
+/// pixi-build-cmake with the transcript's 2 × 2 compiler variants (`cxx_compiler` ×
+/// `cxx_compiler_version`): one variant preview per output, each named by its build
+/// string's hash as the backend named its `debug/recipe/<hash>/`, with the backend's
+/// `variants.yaml` for it and the template rendered for it, so that two variants differ
+/// where their compilers do.
+#[tokio::test]
+async fn the_cmake_compiler_variants_preview_one_rendered_recipe_each() {
+    let Some(upstream) = upstream() else { return };
+    let file = "cmake-compiler-variants-2x2.json";
+    let case = case_of_transcript(&upstream, file);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let (source, work) = (root.join("source"), root.join("work"));
+    std::fs::create_dir_all(&source).unwrap();
+    for entry in std::fs::read_dir(&case.dir).unwrap() {
+        let from = entry.unwrap().path();
+        let name = from.file_name().unwrap().to_string_lossy().into_owned();
+        if from.is_file() && !name.starts_with("pixi-lsp-") {
+            std::fs::copy(&from, source.join(&name)).unwrap();
+        }
+    }
+    let transcript: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(upstream.join("transcripts").join(file)).unwrap(),
+    )
+    .unwrap();
+    let params = |method: &str| {
+        let e = transcript
+            .iter()
+            .find(|e| e["request"]["method"] == method)
+            .unwrap();
+        substituted(&e["request"]["params"], &source, &work)
+    };
+    let init: InitializeParams = serde_json::from_value(params("initialize")).unwrap();
+    let outputs: CondaOutputsParams = serde_json::from_value(params("conda/outputs")).unwrap();
+    let channels = ChannelsConfig {
+        cache_dir: root.join("rattler-cache"),
+        ..ChannelsConfig::default()
+    };
+    let resolver = BackendResolver::new(ResolveConfig::new(root.join("pixi-cache"), channels));
+    let backend = "pixi-build-cmake";
+    let overrides = BackendOverrides::parse_list(
+        "test",
+        &format!("{backend}={}", upstream.join("bin").join(backend).display()),
+    )
+    .unwrap();
+    let request = PreviewRequest {
+        manifest_path: init.manifest_path.clone(),
+        workspace_dir: source.clone(),
+        backend: BackendSpec::new(backend, Vec::new()),
+        project_model: init.project_model.unwrap(),
+        configuration: Value::Null,
+        target_configuration: Value::Null,
+        channels: Vec::new(),
+        host_platform: "linux-64".parse().unwrap(),
+        variant_configuration: outputs.variant_configuration.clone(),
+        variant_files: Vec::new(),
+        work_dir: outputs.work_directory.clone(),
+    };
+    let pool = BackendPool::default();
+    let preview = pool
+        .preview(
+            &resolver,
+            &overrides,
+            &request,
+            |_| {},
+            &Cancel::never(),
+            &CallOptions::default(),
+        )
+        .await;
+    pool.shutdown_all().await;
+    let preview = preview.unwrap();
+    // The template stays the preview's recipe.
+    assert!(
+        preview.recipe.contains("${{ compiler('cxx') }}"),
+        "{}",
+        preview.recipe
+    );
+    let got: Vec<(usize, &str, &str)> = preview
+        .variant_previews
+        .iter()
+        .map(|v| (v.output, v.hash.as_str(), v.variants.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                0,
+                "3245d36",
+                "cxx_compiler: clangxx\ncxx_compiler_version: '13'\ntarget_platform: linux-64\n"
+            ),
+            (
+                1,
+                "d97ef56",
+                "cxx_compiler: clangxx\ncxx_compiler_version: '14'\ntarget_platform: linux-64\n"
+            ),
+            (
+                2,
+                "aedede5",
+                "cxx_compiler: gxx\ncxx_compiler_version: '13'\ntarget_platform: linux-64\n"
+            ),
+            (
+                3,
+                "2986549",
+                "cxx_compiler: gxx\ncxx_compiler_version: '14'\ntarget_platform: linux-64\n"
+            ),
+        ]
+    );
+    let builds = ["h3245d36_0", "hd97ef56_0", "haedede5_0", "h2986549_0"];
+    let compilers = [
+        "clangxx_linux-64 13.*",
+        "clangxx_linux-64 14.*",
+        "gxx_linux-64 13.*",
+        "gxx_linux-64 14.*",
+    ];
+    for (index, variant) in preview.variant_previews.iter().enumerate() {
+        let recipe = &variant.recipe;
+        assert!(
+            recipe.starts_with(&format!(
+                "# mini-cm 0.1.0 {} (linux-64); variant: ",
+                builds[index]
+            )),
+            "{recipe}"
+        );
+        let item = |compiler: &str| format!("\n  - {compiler}\n");
+        assert!(recipe.contains(&item(compilers[index])), "{recipe}");
+        for (other, compiler) in compilers.iter().enumerate() {
+            assert!(
+                other == index || !recipe.contains(&item(compiler)),
+                "{recipe}"
+            );
+        }
+        assert!(!recipe.contains("${{"), "rendered: {recipe}");
+        // Read from where the backend wrote it.
+        let written = request
+            .work_dir
+            .join("mini-cm/debug/recipe")
+            .join(&variant.hash)
+            .join("variants.yaml");
+        assert_eq!(std::fs::read_to_string(written).unwrap(), variant.variants);
+    }
 }

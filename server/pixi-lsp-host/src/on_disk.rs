@@ -32,6 +32,14 @@ pub enum OnDiskError {
     BuildInputs(#[from] BuildInputsError),
     #[error("invalid channel `{channel}`: {reason}")]
     InvalidChannel { channel: String, reason: String },
+    /// A target platform that is no conda platform, or not one of the workspace's.
+    #[error("cannot build for `{platform}`: {reason}; the workspace's platforms are {}", allowed.join(", "))]
+    Platform {
+        platform: String,
+        reason: &'static str,
+        /// `noarch`, this machine's platform and the workspace's.
+        allowed: Vec<String>,
+    },
 }
 
 /// The analysis of the manifest at `path` with its governing workspace manifest and the
@@ -54,14 +62,30 @@ pub fn analyze_on_disk(host: &Host, path: &Path, kind: FileKind, text: Arc<str>)
         .map_or_else(|_| FileAnalysis::new(kind, text), |a| a.analysis)
 }
 
-/// Everything `conda/outputs` needs, from the manifest's analysis.
+/// Everything `conda/outputs` needs, from the manifest's analysis, for this machine's
+/// platform.
 pub fn preview_request(
     analysis: &FileAnalysis,
     manifest_path: &Path,
     workspace_dir: &Path,
     alias: &Url,
 ) -> Result<PreviewRequest, OnDiskError> {
+    preview_request_for(analysis, manifest_path, workspace_dir, alias, None)
+}
+
+/// [`preview_request`] for the target platform `platform` (`None`: this machine's):
+/// `noarch`, this machine's or one of the workspace's platforms. It is the request's host
+/// platform, the variant configuration is the one for it, and a platform other than this
+/// machine's gets a work directory of its own.
+pub fn preview_request_for(
+    analysis: &FileAnalysis,
+    manifest_path: &Path,
+    workspace_dir: &Path,
+    alias: &Url,
+    platform: Option<&str>,
+) -> Result<PreviewRequest, OnDiskError> {
     let inputs = analysis.build_inputs()?;
+    let host_platform = target_platform(platform, &inputs.workspace_platforms)?;
     // Relative channel paths are relative to the manifest that names them: the backend's
     // to the package manifest, the workspace's to the workspace manifest.
     let package_dir = manifest_path.parent().unwrap_or(Path::new("/"));
@@ -78,12 +102,6 @@ pub fn preview_request(
             })
             .collect()
     };
-    let package = inputs
-        .project_model
-        .name
-        .clone()
-        .unwrap_or_else(|| inputs.backend.name.clone());
-    let host_platform = Subdir::current().unwrap_or(Subdir::NoArch);
     // As pixi: `[workspace.build-variants]`, the host platform's targets first.
     let variant_configuration =
         inputs
@@ -100,7 +118,7 @@ pub fn preview_request(
                     })
                     .collect()
             });
-    Ok(PreviewRequest {
+    let mut request = PreviewRequest {
         manifest_path: manifest_path.to_owned(),
         workspace_dir: workspace_dir.to_owned(),
         backend: BackendSpec {
@@ -127,9 +145,60 @@ pub fn preview_request(
         channels: resolve(&inputs.workspace_channels, workspace_dir)?,
         host_platform,
         variant_configuration,
-        variant_files: Vec::new(),
-        work_dir: pixi_lsp_build::work_directory(workspace_dir, &package, manifest_path),
-    })
+        // As pixi: relative to the workspace directory.
+        variant_files: inputs
+            .variant_files
+            .iter()
+            .map(|file| workspace_dir.join(file))
+            .collect(),
+        work_dir: PathBuf::new(),
+    };
+    request.work_dir = work_dir(&request, host_platform);
+    Ok(request)
+}
+
+/// pixi's work directory of `request`'s package for `platform` (named after the package,
+/// else its backend).
+fn work_dir(request: &PreviewRequest, platform: Subdir) -> PathBuf {
+    let package = request
+        .project_model
+        .name
+        .as_deref()
+        .unwrap_or(&request.backend.name);
+    pixi_lsp_build::work_directory(
+        &request.workspace_dir,
+        package,
+        &request.manifest_path,
+        platform,
+    )
+}
+
+/// The platform a build is for: `asked` when it is `noarch`, this machine's or one of
+/// `workspace` (the workspace's platforms), else an error naming those; `None` is this
+/// machine's.
+fn target_platform(asked: Option<&str>, workspace: &[String]) -> Result<Subdir, OnDiskError> {
+    let machine = Subdir::current().unwrap_or(Subdir::NoArch);
+    let Some(asked) = asked else {
+        return Ok(machine);
+    };
+    let mut allowed = vec![Subdir::NoArch.to_string(), machine.to_string()];
+    for platform in workspace {
+        if !allowed.contains(platform) {
+            allowed.push(platform.clone());
+        }
+    }
+    let refused = |reason| OnDiskError::Platform {
+        platform: asked.to_owned(),
+        reason,
+        allowed: allowed.clone(),
+    };
+    let platform: Subdir = asked
+        .parse()
+        .map_err(|_| refused("it is not a conda platform"))?;
+    if !allowed.iter().any(|a| a == platform.as_str()) {
+        return Err(refused("it is not one of the workspace's platforms"));
+    }
+    Ok(platform)
 }
 
 /// What went wrong, for a diagnostic: the error and the tail of the backend's stderr.
@@ -164,6 +233,16 @@ pub fn preview_request_on_disk(
     path: &Path,
     alias: Option<&Url>,
 ) -> Result<(PreviewRequest, ChannelsConfig), OnDiskError> {
+    preview_request_on_disk_for(path, alias, None)
+}
+
+/// [`preview_request_on_disk`] for the target platform `platform` (see
+/// [`preview_request_for`]).
+pub fn preview_request_on_disk_for(
+    path: &Path,
+    alias: Option<&Url>,
+    platform: Option<&str>,
+) -> Result<(PreviewRequest, ChannelsConfig), OnDiskError> {
     let read_error = |source| OnDiskError::Read {
         path: path.to_owned(),
         source,
@@ -176,7 +255,7 @@ pub fn preview_request_on_disk(
     let workspace_dir = host.workspace_dir(&path, kind, &text, &|_| None);
     let channels = ChannelsConfig::default().with_pixi_config(Some(&workspace_dir));
     let alias = alias.unwrap_or(&channels.channel_alias).clone();
-    let request = preview_request(&analysis, &path, &workspace_dir, &alias)?;
+    let request = preview_request_for(&analysis, &path, &workspace_dir, &alias, platform)?;
     Ok((request, channels))
 }
 
@@ -215,9 +294,13 @@ impl PathDependencies for PathDependenciesOnDisk {
         let manifest = package_manifest(source)?;
         let (preview, _) = preview_request_on_disk(&manifest, self.alias.as_ref())?;
         let mut request = BuildRequest::from_preview(preview, dependent.output_dir.clone());
-        request.package.host_platform = dependent.package.host_platform;
+        // Built for the dependent's platform, with its variants (the workspace's).
+        let platform = dependent.package.host_platform;
+        request.package.host_platform = platform;
+        request.package.work_dir = work_dir(&request.package, platform);
         request.build_platform = dependent.build_platform;
         request.package.variant_configuration = dependent.package.variant_configuration.clone();
+        request.package.variant_files = dependent.package.variant_files.clone();
         request.call_timeout = dependent.call_timeout;
         Ok(request)
     }

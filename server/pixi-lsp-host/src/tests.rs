@@ -111,3 +111,69 @@ fn the_analysis_stops_once_its_version_is_superseded() {
         Some(Cancelled)
     );
 }
+
+/// The workspace's variant files reach the request resolved against the workspace
+/// directory; a target platform is checked against the workspace's, sets the host platform
+/// and the variants for it, and gets a work directory of its own.
+#[test]
+fn a_request_for_a_target_platform_with_the_workspaces_variant_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let machine = pixi_lsp_build::Subdir::current().unwrap();
+    let other = if machine == pixi_lsp_build::Subdir::Win64 {
+        "osx-arm64"
+    } else {
+        "win-64"
+    };
+    let workspace = format!(
+        "[workspace]\nchannels = []\nplatforms = [\"{machine}\", \"{other}\"]\npreview = [\"pixi-build\"]\nbuild-variants-files = [\"variants/a.yaml\"]\n\n[workspace.build-variants]\nlib = [\"1\"]\n\n[workspace.target.{other}.build-variants]\nlib = [\"2\"]\n"
+    );
+    std::fs::write(dir.path().join("pixi.toml"), workspace).unwrap();
+    std::fs::create_dir(dir.path().join("pkg")).unwrap();
+    let package = dir.path().join("pkg/pixi.toml");
+    std::fs::write(&package, PACKAGE).unwrap();
+
+    let for_platform = |platform: Option<&str>| {
+        crate::preview_request_on_disk_for(&package, None, platform).map(|(request, _)| request)
+    };
+    let native = for_platform(None).unwrap();
+    assert_eq!(native.host_platform, machine);
+    assert_eq!(
+        native.variant_files,
+        [dir.path().join("variants/a.yaml")],
+        "relative to the workspace, not to the package"
+    );
+    let lib = |r: &pixi_lsp_build::PreviewRequest| {
+        r.variant_configuration.as_ref().unwrap()["lib"].clone()
+    };
+    assert_eq!(
+        lib(&native),
+        [pixi_lsp_build_types::VariantValue::String("1".into())]
+    );
+
+    let cross = for_platform(Some(other)).unwrap();
+    assert_eq!(cross.host_platform.as_str(), other);
+    assert_eq!(
+        lib(&cross),
+        [pixi_lsp_build_types::VariantValue::String("2".into())]
+    );
+    let noarch = for_platform(Some("noarch")).unwrap();
+    let dirs = [&native.work_dir, &cross.work_dir, &noarch.work_dir];
+    assert!(
+        dirs[1].to_string_lossy().ends_with(&format!("-{other}"))
+            && dirs[2].to_string_lossy().ends_with("-noarch"),
+        "{dirs:?}"
+    );
+    assert!(dirs[0] != dirs[1] && dirs[1] != dirs[2] && dirs[0] != dirs[2]);
+
+    let not_ours = for_platform(Some("linux-ppc64le")).unwrap_err().to_string();
+    assert!(
+        not_ours.starts_with("cannot build for `linux-ppc64le`: it is not one of the workspace's platforms; the workspace's platforms are noarch, "),
+        "{not_ours}"
+    );
+    assert!(not_ours.contains(other), "{not_ours}");
+    let unknown = for_platform(Some("linux-65")).unwrap_err().to_string();
+    assert!(
+        unknown.starts_with("cannot build for `linux-65`: it is not a conda platform"),
+        "{unknown}"
+    );
+}

@@ -59,6 +59,11 @@ pub struct BuildInputs {
     /// `[workspace.build-variants]` (selector `None`) and each
     /// `[workspace.target.<selector>.build-variants]`.
     pub build_variants: Vec<(Option<String>, Variants)>,
+    /// `[workspace] build-variants-files`, as written (relative to the workspace
+    /// manifest's directory).
+    pub variant_files: Vec<String>,
+    /// The conda subdirs of the workspace's `platforms` (a rich platform's own subdir).
+    pub workspace_platforms: Vec<String>,
 }
 
 /// Variant key → the values a build takes.
@@ -174,6 +179,22 @@ pub(crate) fn workspace_build_variants(
         }
     }
     out
+}
+
+/// `platforms = ["linux-64", { platform = "linux-64", cuda = … }, …]` as subdirs.
+fn workspace_subdirs(tree: &Tree, workspace: NodeId) -> Vec<String> {
+    let Some(array) = tree.get(workspace, "platforms") else {
+        return Vec::new();
+    };
+    tree.items(array)
+        .iter()
+        .filter_map(|&item| {
+            tree.str(item)
+                .or_else(|| tree.get(item, "platform").and_then(|p| tree.str(p)))
+                .or_else(|| tree.get(item, "name").and_then(|p| tree.str(p)))
+                .map(str::to_owned)
+        })
+        .collect()
 }
 
 impl FileAnalysis {
@@ -300,6 +321,12 @@ impl FileAnalysis {
         let build_variants = ws_tree_and_table
             .map(|(t, w)| workspace_build_variants(t, w))
             .unwrap_or_default();
+        let variant_files = ws_tree_and_table
+            .map(|(t, w)| strings(t, t.get(w, "build-variants-files")))
+            .unwrap_or_default();
+        let workspace_platforms = ws_tree_and_table
+            .map(|(t, w)| workspace_subdirs(t, w))
+            .unwrap_or_default();
         Some(Ok(BuildInputs {
             backend,
             project_model: model,
@@ -307,6 +334,8 @@ impl FileAnalysis {
             target_configuration,
             workspace_channels,
             build_variants,
+            variant_files,
+            workspace_platforms,
         }))
     }
 
@@ -450,6 +479,16 @@ pywin32 = "*"
         let run = |expr: &str| conditional[expr].run_dependencies.clone().unwrap();
         assert_eq!(run("unix")["patchelf"], PackageSpec::version(Some("*")));
         assert_eq!(run("win")["pywin32"], PackageSpec::version(Some("*")));
+    }
+
+    /// The variant files and platforms come from the workspace manifest, as written.
+    #[test]
+    fn variant_files_and_platforms_of_the_workspace() {
+        let text = "[workspace]\nchannels = []\nplatforms = [\"linux-64\", { platform = \"osx-arm64\", macos = \"13.0\" }]\npreview = [\"pixi-build\"]\nbuild-variants-files = [\"variants.yaml\", \"ci/more.yaml\"]\n[package]\nname = \"p\"\nversion = \"1\"\n[package.build]\nbackend = { name = \"b\" }\n";
+        let a = FileAnalysis::new(FileKind::PixiToml, Arc::from(text));
+        let inputs = a.build_inputs().expect("a build");
+        assert_eq!(inputs.variant_files, ["variants.yaml", "ci/more.yaml"]);
+        assert_eq!(inputs.workspace_platforms, ["linux-64", "osx-arm64"]);
     }
 
     #[test]

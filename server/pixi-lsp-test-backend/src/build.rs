@@ -70,6 +70,9 @@ pub struct Request<'a> {
     pub source_dir: &'a Path,
     /// The platform the package is for (the host prefix's, else ours).
     pub host_platform: &'a str,
+    /// Write the generated recipe's debug files for the variant built (in the work
+    /// directory, as `pixi_build_backend` does for `conda/build_v1`).
+    pub write_debug_files: bool,
 }
 
 /// The package rattler-build wrote and its identity, as rendered.
@@ -88,23 +91,18 @@ pub fn parse(recipe: &str) -> Result<stage0::Recipe, Failure> {
         .map_err(|e| Failure::new("failed to parse the recipe").caused_by(e))
 }
 
-/// Renders a parsed recipe for one variant (stage1): evaluates `if:`
-/// selectors and `${{ }}` templates, and computes hashes and build strings.
-pub fn render(
-    recipe: &stage0::Recipe,
+/// The variant configuration of one build: exactly the requested variant, one value per
+/// key, on `host` and `build`.
+pub fn single_variant(
     variant: &BTreeMap<String, VariantValue>,
-    recipe_path: &Path,
     host: Subdir,
     build: Subdir,
-) -> Result<Vec<RenderedVariant>, Failure> {
+) -> VariantConfig {
     let mut variants = VariantConfig::default();
     for (key, value) in variant {
-        let value = match value {
-            VariantValue::Bool(b) => (*b).into(),
-            VariantValue::Int(i) => (*i).into(),
-            VariantValue::String(s) => s.as_str().into(),
-        };
-        variants.variants.insert(key.as_str().into(), vec![value]);
+        variants
+            .variants
+            .insert(key.as_str().into(), vec![crate::variants::variable(value)]);
     }
     // pixi asks for `target_platform: noarch` for noarch outputs; rattler-build
     // itself wants the real platform there and hashes noarch outputs as such.
@@ -114,12 +112,24 @@ pub fn render(
     variants
         .variants
         .insert("build_platform".into(), vec![build.to_string().into()]);
+    variants
+}
+
+/// Renders a parsed recipe with `variants` (stage1): evaluates `if:` selectors and
+/// `${{ }}` templates, and computes hashes and build strings.
+pub fn render(
+    recipe: &stage0::Recipe,
+    variants: &VariantConfig,
+    recipe_path: &Path,
+    host: Subdir,
+    build: Subdir,
+) -> Result<Vec<RenderedVariant>, Failure> {
     let config = RenderConfig::new()
         .with_target_platform(host)
         .with_host_platform(host)
         .with_build_platform(build)
         .with_recipe_path(recipe_path);
-    render_recipe_with_variant_config(recipe, &variants, config)
+    render_recipe_with_variant_config(recipe, variants, config)
         .map_err(|e| Failure::new("failed to render the recipe").caused_by(e))
 }
 
@@ -135,21 +145,35 @@ pub fn build(request: &Request<'_>) -> Result<Built, Failure> {
 
 async fn build_async(request: &Request<'_>) -> Result<Built, Failure> {
     let params = request.params;
-    let host = subdir(request.host_platform)?;
+    let host = crate::platform::subdir(request.host_platform)?;
     let build_platform = match &params.build_prefix {
-        Some(prefix) => subdir(&prefix.platform)?,
-        None => subdir(crate::platform::current())?,
+        Some(prefix) => crate::platform::subdir(&prefix.platform)?,
+        None => crate::platform::subdir(crate::platform::current())?,
     };
 
     let stage0 = parse(request.recipe)?;
+    let variants = single_variant(&params.output.variant, host, build_platform);
     let rendered = render(
         &stage0,
-        &params.output.variant,
+        &variants,
         &request.recipe_path,
         host,
         build_platform,
     )?;
     let variant = pick_output(rendered, params, host)?;
+    if request.write_debug_files {
+        let entry = crate::variants::DebugEntry {
+            name: variant.recipe.package.name.as_normalized(),
+            hash: crate::outputs::hash(&variant)?,
+            used: &variant.variant,
+        };
+        crate::variants::write_debug_files(
+            &params.work_directory,
+            request.recipe,
+            &variants,
+            &[entry],
+        )?;
+    }
     let recipe = variant.recipe;
     let name = recipe.package.name.clone();
     let build_string = recipe
@@ -542,11 +566,6 @@ fn packaging_settings(params: &CondaBuildV1Params) -> PackagingSettings {
         }
     };
     PackagingSettings::from_args(archive, level)
-}
-
-fn subdir(platform: &str) -> Result<Subdir, Failure> {
-    Subdir::from_str(platform)
-        .map_err(|e| Failure::new(format!("unknown platform '{platform}'")).caused_by(e))
 }
 
 /// A miette report as a message plus its causes.

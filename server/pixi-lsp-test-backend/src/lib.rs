@@ -6,9 +6,16 @@
 //! described as pixi's own backends describe one: `"noarch": false`) that
 //! installs them into `$PREFIX/share/<name>/`: it generates a
 //! rattler-build recipe from the project model (`recipe`) and builds it
-//! with rattler-build used as a library (`build`). A package with its own
+//! with rattler-build used as a library (`build`). Build variants are taken as
+//! `pixi_build_backend` takes them (`variants`): the `variantFiles`, then
+//! `variantConfiguration`; rattler-build renders the recipe once per combination
+//! of the keys it uses (a bare build or host dependency named like a key), each
+//! rendering is one output with rattler-build's build string, and the debug files
+//! go where pixi's backends put them (`debug/recipe/<hash>/`, per output name when
+//! there are several outputs). A package with its own
 //! `recipe.yaml` is answered as pixi-build-rattler-build answers it: that
-//! recipe is built as written and none is generated (`user_recipe`). It serves two
+//! recipe is built as written and none is generated (`user_recipe`), with the
+//! same variants. It serves two
 //! purposes: the language server's tests drive it as a real process (it can
 //! misbehave on demand, see [`mode`]), and it is a worked example of the
 //! protocol for backend authors.
@@ -27,6 +34,7 @@ mod platform;
 mod recipe;
 mod server;
 mod user_recipe;
+mod variants;
 mod yaml;
 
 use std::io::Write;

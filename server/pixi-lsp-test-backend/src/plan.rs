@@ -11,19 +11,6 @@ use crate::files::FileSelection;
 use crate::platform;
 use crate::user_recipe::UserRecipe;
 
-/// The hash part of the build string of an output for `platform` (`noarch` or a real
-/// one): rattler-build's `h` + the first 7 hex digits of the sha1 of the variant it uses,
-/// `{"target_platform": "<platform>"}` for this backend's recipes (which have no
-/// `${{ }}` deps). Matches what real backends report: `h4616a5c_0` for noarch,
-/// `hb0f4dca_0` for linux-64.
-pub fn variant_hash(platform: &str) -> String {
-    use sha1::Digest;
-    let used = format!("{{\"target_platform\": \"{platform}\"}}");
-    let digest = sha1::Sha1::digest(used.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("h{}", &hex[..7])
-}
-
 /// The state `initialize` leaves behind.
 #[derive(Clone, Debug)]
 pub struct Initialized {
@@ -88,7 +75,6 @@ pub struct Plan {
     pub name: String,
     pub version: String,
     pub build_number: u64,
-    pub build_string: String,
     pub platform: String,
     pub source_dir: PathBuf,
     pub manifest_rel: String,
@@ -111,12 +97,9 @@ impl Plan {
             return Err(Failure::new(format!("the package '{name}' has no version")));
         };
         let build_number = model.build_number.unwrap_or(0);
-        let prefix = model.build_string_prefix.clone().unwrap_or_default();
         let selection = FileSelection::new(config.files.as_deref(), &state.manifest_rel)?;
         let noarch = config.noarch.unwrap_or(true);
-        let subdir = if noarch { "noarch" } else { platform };
         Ok(Plan {
-            build_string: format!("{prefix}{}_{build_number}", variant_hash(subdir)),
             noarch,
             name,
             version,
@@ -187,15 +170,5 @@ pub fn target_deps(target: &Target, kind: DepKind) -> Option<&DependencyMap> {
         DepKind::Host => target.host_dependencies.as_ref(),
         DepKind::Run => target.run_dependencies.as_ref(),
         DepKind::RunConstraints => target.run_constraints.as_ref(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn variant_hashes_are_rattler_builds() {
-        // As the real backends report them (`../shared/upstream-backends/recorded`).
-        assert_eq!(super::variant_hash("noarch"), "h4616a5c");
-        assert_eq!(super::variant_hash("linux-64"), "hb0f4dca");
     }
 }

@@ -16,6 +16,13 @@ pub fn current() -> &'static str {
     }
 }
 
+/// A platform the protocol names (`hostPlatform`, a prefix's platform), parsed.
+pub fn subdir(platform: &str) -> Result<rattler_conda_types::Subdir, crate::config::Failure> {
+    platform.parse().map_err(|e| {
+        crate::config::Failure::new(format!("unknown platform '{platform}'")).caused_by(e)
+    })
+}
+
 /// A `[package.build.target.<selector>]` key: `unix`, `linux`, `win`,
 /// `macos`/`osx`, or a concrete platform.
 pub fn selector_matches(selector: &str, platform: &str) -> bool {

@@ -1,16 +1,11 @@
-//! The rattler-build recipe this backend generates, and the debug files
-//! real backends write next to it (§7 of the protocol doc).
-
-use std::collections::BTreeMap;
-use std::path::Path;
+//! The rattler-build recipe this backend generates (its debug files are written with the
+//! variants, `crate::variants`).
 
 use pixi_lsp_build_types::{
     ConstraintSpec, DependencyMap, PackageSpec, PinBound, PinSpec, SourceLocation, Target,
-    VariantValue,
 };
 
-use crate::config::Failure;
-use crate::plan::{DepKind, Plan, target_deps, variant_hash};
+use crate::plan::{DepKind, Plan, target_deps};
 use crate::yaml::{self, Node, plain, str, strs};
 
 /// The recipe (v1 format): `noarch: generic`, sources from the source
@@ -79,75 +74,6 @@ fn literal_glob(path: &str) -> String {
             c => c.to_string(),
         })
         .collect()
-}
-
-/// `debug/variants.yaml`: the variant configuration we were given. Variant
-/// files are listed, not merged (this backend has no YAML parser).
-pub fn variants(
-    configuration: Option<&BTreeMap<String, Vec<VariantValue>>>,
-    files: Option<&[std::path::PathBuf]>,
-) -> String {
-    let mut out = String::new();
-    for file in files.into_iter().flatten() {
-        out.push_str(&format!(
-            "# variant file (not merged): {}\n",
-            file.display()
-        ));
-    }
-    let entries: Vec<(String, Node)> = configuration
-        .into_iter()
-        .flatten()
-        .map(|(key, values)| {
-            (
-                key.clone(),
-                Node::Seq(values.iter().map(variant_node).collect()),
-            )
-        })
-        .collect();
-    if entries.is_empty() {
-        out.push_str("{}\n");
-    } else {
-        out.push_str(&yaml::render(&Node::Map(entries)));
-    }
-    out
-}
-
-/// Writes `debug/recipe.yaml`, `debug/variants.yaml` and
-/// `debug/recipe/<hash>/{recipe,variants}.yaml` under `build_dir`.
-pub fn write_debug_files(
-    build_dir: &Path,
-    recipe: &str,
-    variants: &str,
-    used_variant: &BTreeMap<String, VariantValue>,
-) -> Result<(), Failure> {
-    let debug = build_dir.join("debug");
-    let platform = match used_variant.get("target_platform") {
-        Some(VariantValue::String(platform)) => platform.as_str(),
-        _ => "noarch",
-    };
-    let per_variant = debug.join("recipe").join(variant_hash(platform));
-    let used = Node::Map(
-        used_variant
-            .iter()
-            .map(|(k, v)| (k.clone(), variant_node(v)))
-            .collect(),
-    );
-    for (path, text) in [
-        (debug.join("recipe.yaml"), recipe.to_owned()),
-        (debug.join("variants.yaml"), variants.to_owned()),
-        (per_variant.join("recipe.yaml"), recipe.to_owned()),
-        (per_variant.join("variants.yaml"), yaml::render(&used)),
-    ] {
-        crate::server::write_file(&path, text.as_bytes())?;
-    }
-    Ok(())
-}
-
-fn variant_node(value: &VariantValue) -> Node {
-    match value {
-        VariantValue::String(s) => str(s),
-        other => plain(other),
-    }
 }
 
 fn script(plan: &Plan, files: &[String]) -> Vec<String> {
@@ -362,16 +288,23 @@ mod validation {
         Plan::new(&state, platform).unwrap()
     }
 
-    /// Parses and renders the recipe for `plan.platform`; checks the one
-    /// output agrees with what `conda/outputs` reports for the plan.
+    /// Parses and renders the recipe for `plan.platform` as `conda/build_v1` does (with
+    /// the variant `conda/outputs` reported); checks the one output agrees with what
+    /// `conda/outputs` reports for the plan.
     fn rendered(plan: &Plan, files: &[&str]) -> rattler_build_core::Recipe {
         let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
         let text = generate(plan, &files);
+        let reported = crate::outputs::render(plan, &text, &Default::default())
+            .unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+        let reported = crate::outputs::result(plan, &reported).unwrap();
+        let [output] = reported.outputs.as_slice() else {
+            panic!("one output: {reported:?}\n{text}");
+        };
         let stage0 = build::parse(&text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
         let platform: Subdir = plan.platform.parse().unwrap();
         let mut variants = build::render(
             &stage0,
-            &Default::default(),
+            &build::single_variant(&output.metadata.variant, platform, platform),
             std::path::Path::new("/ws/pkg/recipe.yaml"),
             platform,
             platform,
@@ -383,7 +316,7 @@ mod validation {
         assert_eq!(recipe.package.version.to_string(), plan.version);
         assert_eq!(
             recipe.build.string.as_resolved(),
-            Some(plan.build_string.as_str()),
+            Some(output.metadata.build.as_str()),
             "the rendered build string differs from conda/outputs'\n{text}"
         );
         assert!(recipe.build.noarch.is_some_and(|n| n.is_generic()));

@@ -23,7 +23,7 @@ use crate::config::Failure;
 use crate::mode::Mode;
 use crate::plan::{Initialized, Plan};
 use crate::user_recipe::UserRecipe;
-use crate::{build, outputs, platform, recipe};
+use crate::{build, outputs, platform, recipe, variants};
 
 pub fn run(mode: Mode) -> ExitCode {
     tracing::info!("pixi-build-lsp-example ready (mode {mode:?})");
@@ -163,23 +163,35 @@ impl Server {
         let files = plan
             .files(std::slice::from_ref(&params.work_directory))
             .map_err(backend_error)?;
-        let recipe = match self.mode {
-            Mode::BadRecipe => "package: {name: [unclosed\n\t- : :\n".to_owned(),
-            _ => recipe::generate(&plan, &files),
-        };
-        let variants = recipe::variants(
+        let recipe = recipe::generate(&plan, &files);
+        let host = platform::subdir(&params.host_platform).map_err(backend_error)?;
+        let config = variants::config(
+            params.variant_files.as_deref().unwrap_or_default(),
             params.variant_configuration.as_ref(),
-            params.variant_files.as_deref(),
-        );
-        // One output, so the build dir is the work directory itself (§7).
-        recipe::write_debug_files(
-            &params.work_directory,
-            &recipe,
-            &variants,
-            &outputs::used_variant(&plan),
+            host,
         )
         .map_err(backend_error)?;
-        Ok(to_value(outputs::result(&plan)))
+        let rendered = outputs::render(&plan, &recipe, &config).map_err(backend_error)?;
+        let entries = rendered
+            .iter()
+            .map(|v| {
+                Ok(variants::DebugEntry {
+                    name: v.recipe.package.name.as_normalized(),
+                    hash: outputs::hash(v)?,
+                    used: &v.variant,
+                })
+            })
+            .collect::<Result<Vec<_>, Failure>>()
+            .map_err(backend_error)?;
+        let written = match self.mode {
+            Mode::BadRecipe => "package: {name: [unclosed\n\t- : :\n",
+            _ => recipe.as_str(),
+        };
+        variants::write_debug_files(&params.work_directory, written, &config, &entries)
+            .map_err(backend_error)?;
+        outputs::result(&plan, &rendered)
+            .map(to_value)
+            .map_err(backend_error)
     }
 
     fn conda_build_v1(&mut self, params: Value) -> Result<Value, RpcError> {
@@ -230,19 +242,13 @@ fn build_v1(state: &Initialized, params: &CondaBuildV1Params) -> Result<Value, R
     let skip = [params.work_directory.clone(), output_dir];
     let files = plan.files(&skip).map_err(backend_error)?;
     let recipe = recipe::generate(&plan, &files);
-    recipe::write_debug_files(
-        &params.work_directory,
-        &recipe,
-        &recipe::variants(None, None),
-        &outputs::used_variant(&plan),
-    )
-    .map_err(backend_error)?;
     let built = build::build(&build::Request {
         params,
         recipe: &recipe,
-        recipe_path: params.work_directory.join("debug/recipe.yaml"),
+        recipe_path: plan.source_dir.join(&plan.manifest_rel),
         source_dir: &plan.source_dir,
         host_platform: platform,
+        write_debug_files: true,
     })
     .map_err(backend_error)?;
     Ok(to_value(CondaBuildV1Result {
@@ -273,6 +279,7 @@ fn build_user_recipe(
         recipe_path: user.path.clone(),
         source_dir: &user.dir(),
         host_platform: platform,
+        write_debug_files: false,
     })
     .map_err(backend_error)?;
     Ok(to_value(CondaBuildV1Result {

@@ -13,12 +13,11 @@ use pixi_lsp_build_types::{
     BinaryPackageSpec, CondaOutput, CondaOutputDependencies, CondaOutputIgnoreRunExports,
     CondaOutputMetadata, CondaOutputRunExports, CondaOutputsParams, CondaOutputsResult,
     ConstraintSpec, NamedSpec, NoArch, PackageSpec, PinBound, PinSpec, ProjectModel,
-    SourceLocation, SourcePackageSpec, Target, VariantValue,
+    SourceLocation, SourcePackageSpec, Target,
 };
 use rattler_build_core::RenderConfig;
 use rattler_build_recipe::stage1::Dependency;
 use rattler_build_recipe::variant_render::{RenderedVariant, render_recipe_with_variant_config};
-use rattler_build_variant_config::VariantConfig;
 use rattler_conda_types::{MatchSpec, Subdir};
 
 use crate::config::Failure;
@@ -131,7 +130,7 @@ impl UserRecipe {
 
     /// `conda/outputs`: every output rattler-build renders, with its dependencies.
     pub fn outputs(&self, params: &CondaOutputsParams) -> Result<CondaOutputsResult, Failure> {
-        let host = subdir(&params.host_platform)?;
+        let host = crate::platform::subdir(&params.host_platform)?;
         let text = self.text()?;
         let stage0 = rattler_build_recipe::stage0::parse_recipe_or_multi_from_source(&text)
             .map_err(|e| Failure::new("failed to parse the recipe").caused_by(e))?;
@@ -140,12 +139,9 @@ impl UserRecipe {
             files.push(self.variants_file());
         }
         files.extend(params.variant_files.iter().flatten().cloned());
-        let mut variants = VariantConfig::from_files(&files, host)
-            .map_err(|e| Failure::new("failed to read the variant files").caused_by(e))?;
-        for (key, values) in params.variant_configuration.iter().flatten() {
-            let values = values.iter().map(variable).collect();
-            variants.variants.insert(key.as_str().into(), values);
-        }
+        // The recipe's own `variants.yaml` first, as pixi-build-rattler-build reads it.
+        let variants =
+            crate::variants::config(&files, params.variant_configuration.as_ref(), host)?;
         let mut config = RenderConfig::new()
             .with_target_platform(host)
             .with_build_platform(host)
@@ -157,12 +153,12 @@ impl UserRecipe {
         if let Some(number) = self.build_number {
             config = config.with_build_number_override(number);
         }
-        let rendered: Vec<RenderedVariant> =
-            render_recipe_with_variant_config(&stage0, &variants, config)
-                .map_err(|e| Failure::new("failed to render the recipe").caused_by(e))?
-                .into_iter()
-                .filter(|v| !v.recipe.build.skip)
-                .collect();
+        let rendered = render_recipe_with_variant_config(&stage0, &variants, config)
+            .map_err(|e| Failure::new("failed to render the recipe").caused_by(e))?;
+        let rendered: Vec<RenderedVariant> = crate::variants::distinct(rendered)
+            .into_iter()
+            .filter(|v| !v.recipe.build.skip)
+            .collect();
 
         // Every output is built from this very source (`{"path": "."}`), and so are the
         // workspace packages the manifest names.
@@ -238,34 +234,6 @@ fn path_source(path: &str) -> SourcePackageSpec {
     }
 }
 
-fn subdir(platform: &str) -> Result<Subdir, Failure> {
-    platform
-        .parse()
-        .map_err(|e| Failure::new(format!("unknown platform '{platform}'")).caused_by(e))
-}
-
-fn variable(value: &VariantValue) -> rattler_build_jinja::Variable {
-    match value {
-        VariantValue::Bool(b) => (*b).into(),
-        VariantValue::Int(i) => (*i).into(),
-        VariantValue::String(s) => s.as_str().into(),
-    }
-}
-
-fn variant_value(value: &rattler_build_jinja::Variable) -> VariantValue {
-    if let Some(b) = value.as_bool() {
-        VariantValue::Bool(b)
-    } else if let Some(i) = value.as_i64() {
-        VariantValue::Int(i)
-    } else {
-        VariantValue::String(
-            value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_owned),
-        )
-    }
-}
-
 type Variant = BTreeMap<rattler_build_types::NormalizedKey, rattler_build_jinja::Variable>;
 
 /// Turns rendered requirements into protocol specs, as `pixi_build_backend` does.
@@ -324,10 +292,7 @@ impl Convert<'_> {
                 noarch,
                 purls: None,
                 python_site_packages_path: None,
-                variant: variant
-                    .iter()
-                    .map(|(k, v)| (k.0.clone(), variant_value(v)))
-                    .collect(),
+                variant: crate::variants::protocol(variant),
             },
             build_dependencies: Some(empty(deps(&req.build, variant)?)),
             host_dependencies: Some(empty(deps(&req.host, variant)?)),

@@ -1,6 +1,8 @@
 //! Recipe preview benchmark (reported, never asserted): a cached preview of an unchanged
 //! manifest, a fresh preview through the server, and the example backend's own time for
-//! the same work driven directly, so the server's overhead shows.
+//! the same work driven directly, so the server's overhead shows; for a package without
+//! variants and for one with 2 × 2 build variants (four outputs, four variant previews,
+//! each recipe rendered for its variant by the server).
 //!
 //! `cargo run --release -p pixi-lsp-tests --bin pixi-lsp-preview-bench`
 
@@ -29,31 +31,55 @@ fn sibling(name: &str) -> PathBuf {
     std::env::current_exe().expect("exe").with_file_name(name)
 }
 
-fn manifest(version: usize) -> String {
+/// The 2 × 2 build variants of the variant scenario: keys the package's host dependencies
+/// use.
+const VARIANTS: &str =
+    "\n[workspace.build-variants]\nlib = [\"1.0\", \"2.0\"]\ntool = [\"1\", \"2\"]\n";
+
+fn manifest(version: usize, variants: bool) -> String {
+    let (workspace, package) = if variants {
+        (
+            VARIANTS,
+            "\n[package.build.config]\nnoarch = false\n\n[package.host-dependencies]\nlib = \"*\"\ntool = \"*\"\n",
+        )
+    } else {
+        ("", "")
+    };
     format!(
-        "[workspace]\nname = \"bench\"\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n\n[package]\nname = \"bench\"\nversion = \"0.{version}.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-lsp-example\" }}\n\n[package.run-dependencies]\npython = \">=3.11\"\n"
+        "[workspace]\nname = \"bench\"\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n{workspace}\n[package]\nname = \"bench\"\nversion = \"0.{version}.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-lsp-example\" }}\n{package}\n[package.run-dependencies]\npython = \">=3.11\"\n"
     )
 }
 
 /// The backend's own time: spawn, handshake, `conda/outputs`, as the server does for a
 /// fresh preview.
-fn direct(backend: &Path, dir: &Path, runs: usize) -> Vec<Duration> {
+fn direct(backend: &Path, dir: &Path, runs: usize, variants: bool) -> Vec<Duration> {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let mut out = Vec::new();
     for i in 0..runs {
         let manifest_path = dir.join("pixi.toml");
-        let model = json!({ "name": "bench", "version": format!("0.{i}.0"), "targets": { "defaultTarget": { "runDependencies": { "python": { "binary": { "version": ">=3.11" } } } } } });
+        let mut target =
+            json!({ "runDependencies": { "python": { "binary": { "version": ">=3.11" } } } });
+        if variants {
+            target["hostDependencies"] = json!({ "lib": { "binary": { "version": "*" } }, "tool": { "binary": { "version": "*" } } });
+        }
+        let model = json!({ "name": "bench", "version": format!("0.{i}.0"), "targets": { "defaultTarget": target } });
+        let configuration = variants.then(|| json!({ "noarch": false }));
         let init: InitializeParams = serde_json::from_value(json!({
-            "manifestPath": manifest_path, "sourceDirectory": dir, "workspaceDirectory": dir, "projectModel": model
+            "manifestPath": manifest_path, "sourceDirectory": dir, "workspaceDirectory": dir, "projectModel": model,
+            "configuration": configuration
         }))
         .expect("params");
+        let variant_configuration = variants.then(|| {
+            serde_json::from_value(json!({ "lib": ["1.0", "2.0"], "tool": ["1", "2"] }))
+                .expect("variants")
+        });
         let work = dir.join(format!(".work-{i}"));
         let params = CondaOutputsParams {
             channels: vec![],
             host_platform: "linux-64".into(),
             build_platform: "linux-64".into(),
-            variant_configuration: None,
-            variant_files: None,
+            variant_configuration,
+            variant_files: Some(Vec::new()),
             work_directory: work.clone(),
         };
         let t = Instant::now();
@@ -67,7 +93,12 @@ fn direct(backend: &Path, dir: &Path, runs: usize) -> Vec<Duration> {
                 .conda_outputs(&params, &CallOptions::default())
                 .await
                 .expect("outputs");
-            let _ = std::fs::read_to_string(work.join("debug/recipe.yaml"));
+            let debug = if variants {
+                work.join("bench/debug")
+            } else {
+                work.join("debug")
+            };
+            let _ = std::fs::read_to_string(debug.join("recipe.yaml"));
             process.shutdown(Duration::from_millis(100)).await;
         });
         out.push(t.elapsed());
@@ -76,17 +107,23 @@ fn direct(backend: &Path, dir: &Path, runs: usize) -> Vec<Duration> {
 }
 
 fn main() {
+    scenario("no variants", false);
+    scenario("2 x 2 build variants (four outputs)", true);
+}
+
+fn scenario(title: &str, variants: bool) {
+    println!("== {title}");
     let backend = sibling("test-backend-under-test");
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("pixi.toml"), manifest(0)).expect("manifest");
+    std::fs::write(dir.path().join("pixi.toml"), manifest(0, variants)).expect("manifest");
     std::fs::write(dir.path().join("hello.txt"), "hello\n").expect("source");
-    let mut own = direct(&backend, dir.path(), RUNS);
+    let mut own = direct(&backend, dir.path(), RUNS, variants);
 
     let mut c = ClientBuilder::new(&sibling("pixi-lsp-under-test"))
         .initialization_options(json!({ "channels": { "enabled": false }, "backends": { "overrides": { "pixi-build-lsp-example": backend } } }))
         .start();
     let uri = file_uri(&dir.path().join("pixi.toml"));
-    c.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "toml", "version": 1, "text": manifest(0) } }));
+    c.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "toml", "version": 1, "text": manifest(0, variants) } }));
     let run = |c: &mut pixi_lsp_tests::client::Client| {
         let t = Instant::now();
         let r = c.request(
@@ -100,8 +137,21 @@ fn main() {
     // and asked again.
     let mut fresh = Vec::new();
     for i in 1..=RUNS {
-        c.change(&uri, i as i64 + 1, json!([{ "text": manifest(i) }]));
+        c.change(
+            &uri,
+            i as i64 + 1,
+            json!([{ "text": manifest(i, variants) }]),
+        );
         fresh.push(run(&mut c));
+    }
+    if variants {
+        let outputs = std::fs::read_dir(dir.path().join(".pixi/build/work"))
+            .expect("work")
+            .flatten()
+            .map(|e| e.path().join("bench/debug/recipe"))
+            .find(|p| p.is_dir())
+            .map_or(0, |p| std::fs::read_dir(p).map_or(0, Iterator::count));
+        println!("variants the backend wrote: {outputs}");
     }
     let mut cached: Vec<Duration> = (0..RUNS * 5).map(|_| run(&mut c)).collect();
     let _ = c.shutdown();

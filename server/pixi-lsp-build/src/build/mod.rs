@@ -4,23 +4,25 @@
 //! 1. resolve (install) the backend, spawn it, `negotiateCapabilities` + `initialize`;
 //! 2. `conda/outputs` in the work directory (`.pixi/build/work/<name>--<hash>`), then the
 //!    path dependencies the outputs need are built the same way ([`path_deps`]);
-//! 3. per output ([`output`]), after the sibling outputs its environments need (a
-//!    multi-output recipe's `{"path": "."}` dependencies, whose archives join the path
-//!    dependencies' ahead of the channels): solve the build environment (build platform),
-//!    then the host environment with the build environment's strong run exports (host
-//!    platform);
+//! 3. per output ([`output`]; only the variants [`BuildRequest::variant_selection`] selects,
+//!    and the siblings they need, see [`selection`]), after the sibling outputs its
+//!    environments need (a multi-output recipe's `{"path": "."}` dependencies, whose
+//!    archives join the path dependencies' ahead of the channels), in a work directory of
+//!    its own (`<work>/<name>/`, `<work>/<name>/<variant hash>/` when variants share the
+//!    name): solve the build environment (build platform), then the host environment with
+//!    the build environment's strong run exports (host platform);
 //! 4. look the build up in the artifact cache ([`cache`]); on a hit, stop here;
 //! 5. install both prefixes (`<work>/bld`, `<work>/host`) with rattler;
 //! 6. `conda/build_v1` with the prefixes, the run requirements (the output's run
 //!    dependencies, pins resolved, plus run exports), its own run exports and
 //!    `outputDirectory` = the request's output directory.
 //!
-//! Debug files in `<work>/debug/`: `project_model.json`, `build_params.json` (the
-//! `conda/build_v1` params) and `build_response.json` (or `build_error.json`), next to the
-//! ones the backend writes. Cancellation is checked between stages and interrupts the
-//! stage running; the backend is killed, and an artifact that a failed or cancelled
-//! `conda/build_v1` created or changed is removed. Builds of one work directory take
-//! turns (in this process).
+//! Debug files in the output's work directory's `debug/`: `project_model.json` (in
+//! `<work>/debug/`), `build_params.json` (the `conda/build_v1` params) and
+//! `build_response.json` (or `build_error.json`), next to the ones the backend writes.
+//! Cancellation is checked between stages and interrupts the stage running; the backend
+//! is killed, and an artifact that a failed or cancelled `conda/build_v1` created or
+//! changed is removed. Builds of one work directory take turns (in this process).
 //!
 //! Unlike pixi, a cache hit still starts the backend, asks for its outputs and solves
 //! the environments (the key needs the solved records; pixi has them in its lock file);
@@ -32,6 +34,7 @@ mod env;
 mod missing_tool;
 mod output;
 mod path_deps;
+mod selection;
 mod specs;
 mod types;
 
@@ -270,8 +273,14 @@ async fn run(
         channels: channels.clone(),
         host_platform: request.package.host_platform.to_string(),
         build_platform: request.build_platform.to_string(),
-        variant_configuration: request.package.variant_configuration.clone(),
-        variant_files: None,
+        variant_configuration: Some(
+            request
+                .package
+                .variant_configuration
+                .clone()
+                .unwrap_or_default(),
+        ),
+        variant_files: Some(request.package.variant_files.clone()),
         work_directory: work.clone(),
     };
     stage(
@@ -331,28 +340,29 @@ async fn run(
             },
         },
     };
-    let count = outputs.len();
+    let order = path_deps::output_order(&outputs)?;
+    let chosen = selection::chosen(&outputs, &request.variant_selection)?;
+    let to_build: Vec<usize> = order.into_iter().filter(|&at| chosen[at]).collect();
+    let count = to_build.len();
     let mut artifacts: Vec<BuiltArtifact> = Vec::new();
     // Siblings an output's environments need are built before it, and their archives are
     // offered to its solver like path dependencies' (ahead of the channels).
-    for (index, &at) in path_deps::output_order(&outputs)?.iter().enumerate() {
+    for (index, &at) in to_build.iter().enumerate() {
         let output = &outputs[at];
-        let output_work = if count == 1 {
-            work.clone()
-        } else {
-            work.join(&output.metadata.name)
-        };
         let progress = Progress {
             start: 20.0 + 80.0 * index as f64 / count as f64,
             span: 80.0 / count as f64,
         };
+        let label = selection::label(output, index, count);
         let needs = path_deps::sibling_needs(output, &outputs);
         let siblings = artifacts
             .iter()
             .filter(|a| needs.contains(&a.name))
             .map(|a| path_deps::record(&a.path, a.sha256.as_deref()))
             .collect::<Result<Vec<_>, _>>()?;
-        artifacts.push(build_output(&shared, output, &output_work, progress, &siblings).await?);
+        let output_work = selection::work_dir(work, &outputs, output);
+        artifacts
+            .push(build_output(&shared, output, &output_work, &label, progress, &siblings).await?);
     }
     Ok(BuildOutcome {
         package: request.package.package_name().to_owned(),

@@ -108,10 +108,13 @@ fn host_prefix(work: &Path) -> PathBuf {
     work.join(format!("host_env{padding}"))
 }
 
+/// Builds `output` in `work`; `label` names it in progress messages (its name, or with
+/// several variants its build string, variant and place in the build).
 pub(super) async fn build_output(
     shared: &Shared<'_>,
     output: &CondaOutput,
     work: &Path,
+    label: &str,
     progress: Progress,
     siblings: &[rattler_conda_types::RepoDataRecord],
 ) -> Result<BuiltArtifact, BuildError> {
@@ -130,7 +133,7 @@ pub(super) async fn build_output(
         events,
         BuildStage::SolvingBuildEnv,
         progress.at(0.0),
-        format!("solving the build environment of {name}"),
+        format!("solving the build environment of {label}"),
     );
     let deps = |d: Option<&pixi_lsp_build_types::CondaOutputDependencies>| {
         let depends = d
@@ -175,7 +178,7 @@ pub(super) async fn build_output(
         events,
         BuildStage::SolvingHostEnv,
         progress.at(0.2),
-        format!("solving the host environment of {name}"),
+        format!("solving the host environment of {label}"),
     );
     let (mut host_specs, mut host_constraints) =
         deps(output.host_dependencies.as_ref()).map_err(invalid_spec(name))?;
@@ -214,6 +217,11 @@ pub(super) async fn build_output(
         build: meta.build.clone(),
         subdir: meta.subdir.clone(),
         cached,
+        variant: meta
+            .variant
+            .iter()
+            .map(|(k, v)| (k.clone(), crate::variants::text(v)))
+            .collect(),
         build_prefix: build_prefix.clone(),
         host_prefix: host_prefix.clone(),
         build_packages: package_list(&build_env),
@@ -266,7 +274,7 @@ pub(super) async fn build_output(
         BuildStage::InstallingEnvs,
         progress.at(0.4),
         format!(
-            "installing {} build and {} host packages",
+            "installing {} build and {} host packages for {label}",
             build_env.records.len(),
             host_env.records.len()
         ),
@@ -316,7 +324,7 @@ pub(super) async fn build_output(
         events,
         BuildStage::Building,
         progress.at(0.5),
-        format!("building {name} {}", meta.version),
+        format!("building {label}"),
     );
     let built: CondaBuildV1Result = match shared.process.conda_build_v1(&params, shared.call).await
     {

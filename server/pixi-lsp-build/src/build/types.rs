@@ -37,12 +37,12 @@ pub struct BuildRequest {
 }
 
 impl BuildRequest {
-    /// The build of what `preview` describes (same inputs, same work directory, its host
-    /// platform also as build platform, its variants) into `output_dir`; no timeouts,
-    /// cache on.
+    /// The build of what `preview` describes (same inputs, same work directory, its
+    /// variants) into `output_dir`, with the build tools for this machine (its host
+    /// platform when this machine's is unknown); no timeouts, cache on.
     pub fn from_preview(preview: crate::PreviewRequest, output_dir: PathBuf) -> BuildRequest {
         BuildRequest {
-            build_platform: preview.host_platform,
+            build_platform: Subdir::current().unwrap_or(preview.host_platform),
             package: preview,
             output_dir,
             rebuild: false,
@@ -67,7 +67,7 @@ impl BuildRequest {
             .name
             .clone()
             .unwrap_or_else(|| "package".to_owned());
-        let work_dir = crate::work_directory(&workspace_dir, &name, &manifest_path);
+        let work_dir = crate::work_directory(&workspace_dir, &name, &manifest_path, platform);
         let package = crate::PreviewRequest {
             manifest_path,
             workspace_dir,
@@ -81,7 +81,9 @@ impl BuildRequest {
             variant_files: Vec::new(),
             work_dir,
         };
-        Self::from_preview(package, output_dir)
+        let mut request = Self::from_preview(package, output_dir);
+        request.build_platform = platform;
+        request
     }
 }
 
@@ -129,6 +131,9 @@ pub struct BuiltArtifact {
     pub subdir: String,
     /// From the artifact cache: no environment was installed, nothing was built.
     pub cached: bool,
+    /// The variant keys the output uses and their values (as text), as the backend
+    /// reported them.
+    pub variant: std::collections::BTreeMap<String, String>,
     pub build_prefix: PathBuf,
     pub host_prefix: PathBuf,
     /// `name=version=build` of the solved environments.
@@ -179,6 +184,14 @@ pub enum BuildError {
     },
     #[error("the build backend reported no outputs to build")]
     NoOutputs,
+    /// `variant_selection` matches none of the variants the backend reported.
+    #[error("no variant has {selection}; the variants are:\n{}", available.join("\n"))]
+    NoSuchVariant {
+        /// `key=value, …` as asked.
+        selection: String,
+        /// One line per output: name, build string, variant.
+        available: Vec<String>,
+    },
     #[error("invalid dependency `{spec}` of `{output}`: {message}")]
     InvalidSpec {
         output: String,

@@ -7,4 +7,5 @@ mod client;
 mod misbehaviour;
 mod support;
 mod user_recipe;
+mod variants;
 mod wire;

@@ -254,3 +254,86 @@ async fn answers_equal_pixi_build_rattler_builds_recorded_ones() {
     // minimal, minimal-build, multi-output, multi-output-build
     assert_eq!(compared, 4);
 }
+
+/// The user's recipe takes variants as pixi-build-rattler-build does: its own
+/// `variants.yaml`, then the workspace's variant files, then `variantConfiguration`; one
+/// output per combination of the keys it uses, and `conda/build_v1` builds the one asked.
+#[tokio::test]
+async fn the_users_recipe_takes_its_variants_files_and_configuration() {
+    let recipe = "package:\n  name: var\n  version: '1.0'\nbuild:\n  script:\n    - mkdir -p $PREFIX/share/var\n    - echo ${{ flavour }} > $PREFIX/share/var/flavour.txt\nrequirements:\n  host:\n    - lib\n";
+    let dir = workspace(recipe);
+    let root = dir.path();
+    std::fs::write(root.join("variants.yaml"), "lib: ['1']\nflavour: [plain]\n").unwrap();
+    std::fs::write(root.join("ws-variants.yaml"), "lib: ['2', '3']\n").unwrap();
+    let backend = ready(None, &init(root, empty_model())).await;
+    let options = CallOptions::default();
+    let work = root.join(".pixi/work");
+    let mut params = outputs_params(&work);
+    let variants = |result: &CondaOutputsResult| -> Vec<String> {
+        result
+            .outputs
+            .iter()
+            .map(|o| {
+                let host = &o.host_dependencies.as_ref().unwrap().depends[0];
+                let PackageSpec::Binary(b) = &host.spec else {
+                    panic!("{host:?}")
+                };
+                format!(
+                    "{:?} {} {}",
+                    o.metadata.variant.get("flavour"),
+                    host.name,
+                    b.version.as_deref().unwrap_or("*")
+                )
+            })
+            .collect()
+    };
+    let own = backend.conda_outputs(&params, &options).await.unwrap();
+    assert_eq!(variants(&own), [r#"Some(String("plain")) lib =1"#]);
+
+    params.variant_files = Some(vec![root.join("ws-variants.yaml")]);
+    let files = backend.conda_outputs(&params, &options).await.unwrap();
+    assert_eq!(
+        variants(&files),
+        [
+            r#"Some(String("plain")) lib =2"#,
+            r#"Some(String("plain")) lib =3"#
+        ]
+    );
+
+    params.variant_configuration = Some(
+        [(
+            "flavour".to_owned(),
+            vec![VariantValue::String("spicy".into())],
+        )]
+        .into(),
+    );
+    let configured = backend.conda_outputs(&params, &options).await.unwrap();
+    assert_eq!(
+        variants(&configured),
+        [
+            r#"Some(String("spicy")) lib =2"#,
+            r#"Some(String("spicy")) lib =3"#
+        ]
+    );
+
+    // The second variant, built with its own build string.
+    let wanted = &configured.outputs[1].metadata;
+    let build = CondaBuildV1Params {
+        output: CondaBuildV1Output {
+            name: "var".into(),
+            version: Some("1.0".into()),
+            build: Some(wanted.build.clone()),
+            subdir: "linux-64".into(),
+            variant: wanted.variant.clone(),
+        },
+        work_directory: root.join(".pixi/bld/var"),
+        output_directory: Some(root.join("out")),
+        ..Default::default()
+    };
+    if cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        let built = backend.conda_build_v1(&build, &options).await.unwrap();
+        assert_eq!(built.build, wanted.build);
+        assert_ne!(built.build, configured.outputs[0].metadata.build);
+    }
+    backend.shutdown(std::time::Duration::from_secs(2)).await;
+}

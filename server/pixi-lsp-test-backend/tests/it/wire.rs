@@ -77,5 +77,5 @@ fn speaks_the_documented_wire_format() {
     assert!(built.get("input_globs").is_some() && built.get("inputGlobs").is_none());
     assert_eq!(r[7]["error"]["code"], -32601);
     let variants = std::fs::read_to_string(fx.root().join("work/debug/variants.yaml")).unwrap();
-    assert_eq!(variants, "python:\n  - \"3.12\"\n");
+    assert_eq!(variants, "python:\n- '3.12'\n");
 }

@@ -1,5 +1,6 @@
 //! `pixi-lsp build MANIFEST`: the editor's build, in a terminal. Stage lines go to stderr,
-//! the artifacts' paths to stdout.
+//! the artifacts to stdout: one line each, its path and, after a tab, the variant values
+//! that tell it from its siblings (`cut -f1` gives the paths).
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -8,13 +9,24 @@ use std::process::ExitCode;
 use pixi_lsp_build::{BuildEvent, BuildRequest};
 use pixi_lsp_host::PathDependenciesOnDisk;
 
+const USAGE_LINE: &str = "usage: pixi-lsp build MANIFEST [--output-dir DIR] [--rebuild] [--with-deps] [--target-platform P] [--variant KEY=VALUE]...";
+
 pub(crate) fn run(args: &[String]) -> ExitCode {
     let mut manifest = None;
     let mut output_dir = None;
     let mut rebuild = false;
     let mut with_deps = false;
+    let mut target = super::TargetOptions::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
+        match target.take(arg, &mut it) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(message) => {
+                eprintln!("pixi-lsp build: {message}\n\n{USAGE_LINE}");
+                return ExitCode::from(2);
+            }
+        }
         match arg.as_str() {
             "--output-dir" => output_dir = it.next().map(PathBuf::from),
             "--rebuild" => rebuild = true,
@@ -27,16 +39,19 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         }
     }
     let Some(manifest) = manifest else {
-        eprintln!(
-            "usage: pixi-lsp build MANIFEST [--output-dir DIR] [--rebuild] [--with-deps]\n\n{}",
-            super::USAGE
-        );
+        eprintln!("{USAGE_LINE}\n\n{}", super::USAGE);
         return ExitCode::from(2);
     };
-    match build(&manifest, output_dir, rebuild, with_deps) {
-        Ok(paths) => {
-            for p in paths {
-                println!("{}", p.display());
+    let options = Options {
+        output_dir,
+        rebuild,
+        with_deps,
+        target,
+    };
+    match build(&manifest, options) {
+        Ok(lines) => {
+            for line in lines {
+                println!("{line}");
             }
             ExitCode::SUCCESS
         }
@@ -52,6 +67,13 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     }
 }
 
+struct Options {
+    output_dir: Option<PathBuf>,
+    rebuild: bool,
+    with_deps: bool,
+    target: super::TargetOptions,
+}
+
 enum Failure {
     Message(String),
     /// Ctrl-C (or SIGTERM): the build was cancelled and its backends killed.
@@ -64,25 +86,23 @@ impl From<String> for Failure {
     }
 }
 
-fn build(
-    manifest: &Path,
-    output_dir: Option<PathBuf>,
-    rebuild: bool,
-    with_deps: bool,
-) -> Result<Vec<PathBuf>, Failure> {
+/// Builds and returns one line per artifact: its path, and its variant after a tab.
+fn build(manifest: &Path, options: Options) -> Result<Vec<String>, Failure> {
     let super::BackendSetup {
         request: preview,
         channels,
         overrides,
         runtime,
         cancel,
-    } = super::BackendSetup::new(manifest)?;
-    let output_dir = output_dir
+    } = super::BackendSetup::new(manifest, options.target.platform.as_deref())?;
+    let output_dir = options
+        .output_dir
         .map(|d| std::path::absolute(&d).unwrap_or(d))
         .unwrap_or_else(|| preview.workspace_dir.join(".pixi/build/out"));
     let mut request = BuildRequest::from_preview(preview, output_dir);
-    request.rebuild = rebuild;
-    request.with_path_dependencies = with_deps;
+    request.rebuild = options.rebuild;
+    request.with_path_dependencies = options.with_deps;
+    request.variant_selection = options.target.variants;
     let terminal = std::io::stderr().is_terminal();
     runtime.block_on(async {
         let resolver = super::resolver(channels);
@@ -115,7 +135,7 @@ fn build(
                 o.dependencies
                     .iter()
                     .chain(std::iter::once(&o))
-                    .flat_map(|b| b.artifacts.iter().map(|a| a.path.clone()))
+                    .flat_map(|b| b.artifacts.iter().map(artifact_line))
                     .collect()
             })
             .map_err(|e| {
@@ -129,6 +149,23 @@ fn build(
                 Failure::Message(message)
             })
     })
+}
+
+/// The artifact's path and, after a tab, the variant values that tell it apart (not the
+/// platforms: the path's subdir says those); the path alone when it has none.
+fn artifact_line(artifact: &pixi_lsp_build::BuiltArtifact) -> String {
+    let values: Vec<String> = artifact
+        .variant
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "target_platform" | "build_platform"))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let path = artifact.path.display();
+    if values.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}\t{}", values.join(", "))
+    }
 }
 
 /// A 20-cell progress bar for the terminal.

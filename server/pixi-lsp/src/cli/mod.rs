@@ -12,15 +12,27 @@ USAGE:
     pixi-lsp [serve]                      speak LSP on stdin/stdout (what editors run)
     pixi-lsp check [OPTIONS] PATH...      validate manifests (files, or directories searched
                                           recursively for pixi.toml / pyproject.toml)
-    pixi-lsp preview MANIFEST             print the rattler-build recipe the package's build
-                                          backend generates (runs the backend; honours
-                                          PIXI_BUILD_BACKEND_OVERRIDE / _OVERRIDE_ALL)
+    pixi-lsp preview MANIFEST [--target-platform P] [--variant KEY=VALUE]...
+                                          print the rattler-build recipe the package's build
+                                          backend generates and list its outputs and their
+                                          variants on stderr (runs the backend; honours
+                                          PIXI_BUILD_BACKEND_OVERRIDE / _OVERRIDE_ALL);
+                                          --variant: print the recipe rendered for the
+                                          variants with these values instead
     pixi-lsp build MANIFEST [--output-dir DIR] [--rebuild] [--with-deps]
+                   [--target-platform P] [--variant KEY=VALUE]...
                                           build the package into .conda files, after the
                                           path dependencies its build and host environments
                                           need (--with-deps: all of them, run-time ones too);
-                                          runs the backends; prints the artifacts' paths
+                                          every variant, or those with the --variant values;
+                                          runs the backends; prints each artifact's path
+                                          (and its variant, after a tab)
     pixi-lsp --version
+
+BUILD AND PREVIEW OPTIONS:
+    --target-platform P   the platform to build for: noarch, this machine's or one of the
+                          workspace's platforms (default: this machine's)
+    --variant KEY=VALUE   only the variants whose KEY has VALUE (repeatable; all must hold)
 
 CHECK OPTIONS:
     --format text|json    output format (default: text)
@@ -41,9 +53,14 @@ pub(crate) struct BackendSetup {
 }
 
 impl BackendSetup {
-    pub(crate) fn new(manifest: &std::path::Path) -> Result<BackendSetup, String> {
+    /// For the manifest at `manifest`, built for `platform` (`None`: this machine's).
+    pub(crate) fn new(
+        manifest: &std::path::Path,
+        platform: Option<&str>,
+    ) -> Result<BackendSetup, String> {
         let (request, channels) =
-            pixi_lsp_host::preview_request_on_disk(manifest, None).map_err(|e| e.to_string())?;
+            pixi_lsp_host::preview_request_on_disk_for(manifest, None, platform)
+                .map_err(|e| e.to_string())?;
         let overrides = pixi_lsp_build::BackendOverrides::from_env().map_err(|e| e.to_string())?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -57,6 +74,44 @@ impl BackendSetup {
             runtime,
             cancel,
         })
+    }
+}
+
+/// The options `build` and `preview` share: `--target-platform P` and repeatable
+/// `--variant KEY=VALUE`.
+#[derive(Default)]
+pub(crate) struct TargetOptions {
+    pub(crate) platform: Option<String>,
+    pub(crate) variants: std::collections::BTreeMap<String, String>,
+}
+
+impl TargetOptions {
+    /// Takes `arg` (and its value from `rest`) when it is one of these options: `Ok(true)`;
+    /// `Ok(false)` for any other argument; an error for a missing or malformed value.
+    pub(crate) fn take<'a>(
+        &mut self,
+        arg: &str,
+        rest: &mut impl Iterator<Item = &'a String>,
+    ) -> Result<bool, String> {
+        match arg {
+            "--target-platform" => {
+                let platform = rest
+                    .next()
+                    .ok_or("--target-platform takes a platform (noarch, linux-64, …)")?;
+                self.platform = Some(platform.clone());
+            }
+            "--variant" => {
+                let pair = rest.next().ok_or("--variant takes KEY=VALUE")?;
+                let (key, value) = pair
+                    .split_once('=')
+                    .filter(|(key, _)| !key.trim().is_empty())
+                    .ok_or_else(|| format!("--variant takes KEY=VALUE, not `{pair}`"))?;
+                self.variants
+                    .insert(key.trim().to_owned(), value.trim().to_owned());
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 }
 
