@@ -644,3 +644,78 @@ fn a_preview_of_a_package_marks_the_workspace_variants_its_outputs_do_not_use() 
         hover(&mut c)
     );
 }
+
+/// A preview for another of the workspace's platforms (`targetPlatform`, offered as a code
+/// action per platform): the backend is asked for that host platform and answers for it,
+/// in a work directory of its own; a platform the workspace does not have is refused.
+#[test]
+fn previews_for_another_workspace_platform() {
+    let p = Project::new("\n[package.build.config]\nnoarch = false\n");
+    let machine = rattler_conda_types::Subdir::current().unwrap().to_string();
+    let other = if machine == "win-64" {
+        "linux-64"
+    } else {
+        "win-64"
+    };
+    let text = p.text().replace(
+        "platforms = [\"linux-64\"]",
+        &format!("platforms = [\"{machine}\", \"{other}\"]"),
+    );
+    std::fs::write(p.manifest(), &text).unwrap();
+    let mut c = p.client(override_to(&backend_binary()), &[]);
+    let line = text.lines().position(|l| l == "[package.build]").unwrap();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": p.uri() },
+            "range": { "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 0 } },
+            "context": { "diagnostics": [] },
+        }),
+    );
+    let action = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == format!("Preview recipe for {other}"))
+        .unwrap_or_else(|| panic!("{actions}"))
+        .clone();
+    let command = &action["command"];
+    let response = c.request_raw(
+        "workspace/executeCommand",
+        json!({ "command": command["command"], "arguments": command["arguments"] }),
+    );
+    let result = &response["result"];
+    assert_eq!(result["targetPlatform"], other, "{response}");
+    assert_eq!(result["outputs"][0]["subdir"], other, "{response}");
+    let params = p
+        .dir
+        .path()
+        .join(".pixi/build/work")
+        .read_dir()
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|d| d.to_string_lossy().ends_with(&format!("-{other}")))
+        .unwrap_or_else(|| panic!("no work directory for {other}"))
+        .join("debug/conda_outputs_params.json");
+    let params: Value = serde_json::from_str(&std::fs::read_to_string(params).unwrap()).unwrap();
+    assert_eq!(params["hostPlatform"], other);
+    // This machine's preview still answers for this machine.
+    let own = preview(&mut c, &p.uri());
+    assert_eq!(
+        own["result"]["outputs"][0]["subdir"],
+        machine.as_str(),
+        "{own}"
+    );
+    // A platform the workspace does not list is refused, naming the ones it has.
+    let refused = c.request_raw(
+        "workspace/executeCommand",
+        json!({ "command": "pixi-lsp.previewRecipe", "arguments": [p.uri(), { "targetPlatform": "osx-64" }] }),
+    );
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("osx-64") && message.contains(other),
+        "{refused}"
+    );
+    c.shutdown();
+}

@@ -81,6 +81,30 @@ impl FileAnalysis {
                 Some(json!({ "withPathDependencies": true })),
             ));
         }
+        // The workspace's other platforms: preview and build for them (noarch packages are
+        // the same everywhere, the others differ in their platform's selectors and variants).
+        let machine = rattler_conda_types::Subdir::current().map(|s| s.to_string());
+        let others: Vec<String> = self
+            .build_inputs()
+            .map(|inputs| inputs.workspace_platforms)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| Some(p) != machine.as_ref())
+            .collect();
+        for platform in &others {
+            for (title, name) in [
+                ("Preview recipe for", PREVIEW_COMMAND),
+                ("Build package for", BUILD_COMMAND),
+            ] {
+                commands.push(BuildCommand {
+                    title: format!("{title} {platform}"),
+                    icon: None,
+                    command: name,
+                    options: Some(json!({ "targetPlatform": platform })),
+                    in_lens: false,
+                });
+            }
+        }
         commands.push(command(
             "Rebuild (ignore cache)",
             None,
@@ -198,6 +222,43 @@ mod tests {
                     serde_json::json!({"variant": {"cxx_compiler": "clangxx", "target_platform": "linux-64"}})
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn the_workspace_s_other_platforms_can_be_previewed_and_built_for() {
+        let machine = rattler_conda_types::Subdir::current().unwrap().to_string();
+        let text = format!(
+            "[workspace]\nchannels = []\nplatforms = [\"{machine}\", \"win-64\", \"osx-arm64\"]\npreview = [\"pixi-build\"]\n\n[package]\nname = \"a\"\nversion = \"0.1.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-cmake\", version = \"*\" }}\n"
+        );
+        let analysis = FileAnalysis::new(FileKind::PixiToml, text.into());
+        let commands = analysis.build_commands(false, None);
+        let for_platforms: Vec<(String, serde_json::Value)> = commands
+            .iter()
+            .filter(|c| c.title.contains(" for "))
+            .map(|c| (c.title.clone(), c.options.clone().unwrap()))
+            .collect();
+        let expected: Vec<(String, serde_json::Value)> = ["win-64", "osx-arm64"]
+            .iter()
+            .flat_map(|p| {
+                [
+                    (
+                        format!("Preview recipe for {p}"),
+                        serde_json::json!({"targetPlatform": p}),
+                    ),
+                    (
+                        format!("Build package for {p}"),
+                        serde_json::json!({"targetPlatform": p}),
+                    ),
+                ]
+            })
+            .collect();
+        assert_eq!(for_platforms, expected);
+        assert!(
+            commands
+                .iter()
+                .filter(|c| c.title.contains(" for "))
+                .all(|c| !c.in_lens)
         );
     }
 }

@@ -30,11 +30,19 @@ struct BackendInputs {
     request: pixi_lsp_build::PreviewRequest,
     /// The editor's text `request` was derived from.
     text: Arc<str>,
+    /// The target platform asked for (`None`: this machine's).
+    platform: Option<String>,
 }
 
-/// The [`BackendInputs`] of `uri`, from the editor's text; refused in an untrusted
-/// workspace. The workspace search reads the disk, so it runs on a blocking thread.
-async fn backend_inputs(server: &Arc<ServerState>, uri: &Uri, what: &str) -> Result<BackendInputs> {
+/// The [`BackendInputs`] of `uri` for `platform` (see `pixi_lsp_host::preview_request_for`),
+/// from the editor's text; refused in an untrusted workspace. The workspace search reads
+/// the disk, so it runs on a blocking thread.
+async fn backend_inputs(
+    server: &Arc<ServerState>,
+    uri: &Uri,
+    what: &str,
+    platform: Option<String>,
+) -> Result<BackendInputs> {
     let settings = server.settings.read().clone();
     if !settings.trusted {
         return Err(failed(format!(
@@ -49,7 +57,7 @@ async fn backend_inputs(server: &Arc<ServerState>, uri: &Uri, what: &str) -> Res
         .ok_or_else(|| Error::invalid_params("the manifest must be a file on disk"))?;
     let alias = settings.channels.config(None).channel_alias;
     let text = snap.analysis.text().clone();
-    let (state, manifest) = (server.clone(), path.clone());
+    let (state, manifest, target) = (server.clone(), path.clone(), platform.clone());
     let request = server
         .run("backend inputs", move || {
             let analysis = &snap.analysis;
@@ -57,7 +65,13 @@ async fn backend_inputs(server: &Arc<ServerState>, uri: &Uri, what: &str) -> Res
                 state
                     .docs
                     .workspace_dir(&manifest, analysis.kind(), analysis.text());
-            pixi_lsp_host::preview_request(analysis, &manifest, &workspace_dir, &alias)
+            pixi_lsp_host::preview_request_for(
+                analysis,
+                &manifest,
+                &workspace_dir,
+                &alias,
+                target.as_deref(),
+            )
         })
         .await?
         .map_err(|e| failed(e.to_string()))?;
@@ -66,6 +80,7 @@ async fn backend_inputs(server: &Arc<ServerState>, uri: &Uri, what: &str) -> Res
         path,
         request,
         text,
+        platform,
     })
 }
 
@@ -89,11 +104,12 @@ pub(crate) enum Notify {
     DiagnosticsOnly,
 }
 
-/// Previews the recipe of `uri`'s package (reporting `$/progress` on `token`); returns
-/// the manifest's path with the preview.
+/// Previews the recipe of `uri`'s package for `platform` (`None`: this machine's),
+/// reporting `$/progress` on `token`; returns the manifest's path with the preview.
 pub(crate) async fn preview(
     server: &Arc<ServerState>,
     uri: &Uri,
+    platform: Option<String>,
     token: Option<NumberOrString>,
     notify: Notify,
 ) -> Result<(PathBuf, Preview)> {
@@ -102,7 +118,7 @@ pub(crate) async fn preview(
         path,
         request,
         ..
-    } = backend_inputs(server, uri, "Recipe preview").await?;
+    } = backend_inputs(server, uri, "Recipe preview", platform).await?;
     let progress = match token {
         Some(token) => Some(
             server
@@ -168,8 +184,11 @@ pub(crate) async fn build(
     options: BuildOptions,
     token: Option<NumberOrString>,
 ) -> Result<(BuildOutcome, PathBuf)> {
-    let (inputs, unsaved) =
-        saved_inputs(server, backend_inputs(server, uri, "Build").await?).await?;
+    let (inputs, unsaved) = saved_inputs(
+        server,
+        backend_inputs(server, uri, "Build", options.target_platform.clone()).await?,
+    )
+    .await?;
     let BackendInputs {
         settings,
         path,
@@ -259,10 +278,16 @@ async fn saved_inputs(
     mut inputs: BackendInputs,
 ) -> Result<(BackendInputs, bool)> {
     let alias = inputs.settings.channels.config(None).channel_alias;
-    let (path, text) = (inputs.path.clone(), inputs.text.clone());
+    let (path, text, platform) = (
+        inputs.path.clone(),
+        inputs.text.clone(),
+        inputs.platform.clone(),
+    );
     let from_disk = tokio::task::spawn_blocking(move || {
         let unsaved = std::fs::read_to_string(&path).is_ok_and(|disk| !same_text(&disk, &text));
-        unsaved.then(|| pixi_lsp_host::preview_request_on_disk(&path, Some(&alias)))
+        unsaved.then(|| {
+            pixi_lsp_host::preview_request_on_disk_for(&path, Some(&alias), platform.as_deref())
+        })
     })
     .await
     .map_err(|e| failed(format!("cannot read the saved manifest: {e}")))?;

@@ -163,11 +163,13 @@ pub(crate) struct BuildOptions {
     pub(crate) with_path_dependencies: bool,
     /// Only the outputs whose variant has these values (empty: every variant).
     pub(crate) variant: std::collections::BTreeMap<String, String>,
+    /// The platform to build for (`None`: this machine's).
+    pub(crate) target_platform: Option<String>,
 }
 
 impl BuildOptions {
-    /// `{ rebuild?, withPathDependencies?, variant?: { key: value } }`; anything else is
-    /// the defaults.
+    /// `{ rebuild?, withPathDependencies?, variant?: { key: value }, targetPlatform? }`;
+    /// anything else is the defaults.
     pub(crate) fn from_json(value: Option<&serde_json::Value>) -> BuildOptions {
         let flag = |key: &str| {
             value
@@ -197,6 +199,10 @@ impl BuildOptions {
             rebuild: flag("rebuild"),
             with_path_dependencies: flag("withPathDependencies"),
             variant,
+            target_platform: value
+                .and_then(|o| o.get("targetPlatform"))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned),
         }
     }
 }

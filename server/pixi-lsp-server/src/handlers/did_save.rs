@@ -29,7 +29,7 @@ pub(crate) async fn handle_did_save(server: &Arc<ServerState>, params: DidSaveTe
         let server = server.clone();
         tokio::spawn(async move {
             let notify = crate::backend_run::Notify::DiagnosticsOnly;
-            let _ = crate::backend_run::preview(&server, &uri, None, notify).await;
+            let _ = crate::backend_run::preview(&server, &uri, None, None, notify).await;
         });
     }
 }

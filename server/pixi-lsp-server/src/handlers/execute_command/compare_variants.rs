@@ -34,7 +34,7 @@ pub(super) async fn compare_variants(
     let preview = match server.previews.last_preview(&uri) {
         Some(preview) => preview,
         None => Arc::new(
-            backend_run::preview(server, &uri, token, Notify::User)
+            backend_run::preview(server, &uri, None, token, Notify::User)
                 .await?
                 .1,
         ),

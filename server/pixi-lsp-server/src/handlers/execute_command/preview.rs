@@ -1,4 +1,5 @@
-//! `pixi-lsp.previewRecipe` `[manifestUri]`: the recipe the package's backend generates,
+//! `pixi-lsp.previewRecipe` `[manifestUri, { targetPlatform }?]`: the recipe the package's
+//! backend generates (for `targetPlatform`: noarch or a workspace platform),
 //! as a `pixi-recipe:` document (run by `crate::backend_run`, also on save with
 //! `backends.autoPreview`).
 
@@ -19,13 +20,21 @@ pub(super) async fn preview_recipe(
     token: Option<NumberOrString>,
 ) -> Result<Value> {
     let uri = manifest_uri(args)?;
-    let (path, preview) = backend_run::preview(server, &uri, token, Notify::User).await?;
+    let platform = args
+        .get(1)
+        .and_then(|o| o.get("targetPlatform"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let (path, preview) =
+        backend_run::preview(server, &uri, platform.clone(), token, Notify::User).await?;
     Ok(json!({
         "uri": recipe_uri(&path),
         "content": shown_recipe(&path, &preview),
         "variants": preview.variants,
         "variantsUri": preview.variants.as_ref().map(|_| crate::preview::variants_uri(&path)),
         "backend": preview.backend,
+        // The platform the recipe is for (the machine's unless `targetPlatform` was given).
+        "targetPlatform": platform.or_else(|| pixi_lsp_build::Subdir::current().map(|s| s.to_string())),
         // Whose recipe `content` is: "generated" by the backend, or the "user"'s own
         // (at `recipePath`) for backends that build it as it is.
         "recipeOrigin": preview.recipe_origin.as_str(),
