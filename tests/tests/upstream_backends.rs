@@ -693,3 +693,51 @@ fn lsp_previews_and_compares_the_variants_of_a_real_backend() {
     }
     c.shutdown();
 }
+
+/// On conda-forge, pixi adds the C standard library variants of the platform (glibc 2.28 by
+/// default) and pixi-build-cmake then requires `stdlib('c')`: the preview shows what pixi
+/// builds (regression: without them the recipe had no sysroot and other build strings).
+#[test]
+fn a_conda_forge_workspace_gets_the_stdlib_variants_pixi_derives() {
+    let Some(upstream) = upstream_backends() else {
+        return;
+    };
+    let case = recorded_cases(&upstream)
+        .into_iter()
+        .find(|c| c.backend == "pixi-build-cmake" && c.name == "minimal")
+        .expect("the recorded cmake case");
+    let root = tempfile::tempdir().unwrap();
+    let ws = workspace(root.path(), &case);
+    let manifest = ws.join("pixi.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let start = text.find("channels = [").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let text = format!(
+        "{}channels = [\"conda-forge\"]{}\n[system-requirements]\nlibc = \"2.17\"\n",
+        &text[..start],
+        &text[end..]
+    );
+    std::fs::write(&manifest, &text).unwrap();
+    let out = Command::new(binary())
+        .arg("preview")
+        .arg(&manifest)
+        .args(["--target-platform", "linux-64"])
+        .env("PIXI_BUILD_BACKEND_OVERRIDE", case.override_var(&upstream))
+        .env("RATTLER_CACHE_DIR", root.path().join("cache"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recipe = String::from_utf8_lossy(&out.stdout);
+    assert!(recipe.contains("stdlib('c')"), "{recipe}");
+    let params = glob_one(&ws.join(".pixi/build/work"), "conda_outputs_params.json");
+    let params: Value = serde_json::from_str(&std::fs::read_to_string(params).unwrap()).unwrap();
+    assert_eq!(
+        params["variantConfiguration"],
+        json!({ "c_stdlib": ["sysroot"], "c_stdlib_version": ["2.17"] }),
+        "{params}"
+    );
+}

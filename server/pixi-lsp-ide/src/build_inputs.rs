@@ -64,6 +64,21 @@ pub struct BuildInputs {
     pub variant_files: Vec<String>,
     /// The conda subdirs of the workspace's `platforms` (a rich platform's own subdir).
     pub workspace_platforms: Vec<String>,
+    /// What pixi derives the C standard library variants from.
+    pub stdlib: StdlibFacts,
+}
+
+/// pixi (0.77) adds `c_stdlib` / `c_stdlib_version` to the variants of a workspace that
+/// builds against conda-forge (whose packages provide them), from the minimum glibc or
+/// macOS the platform declares: pixi's defaults (2.28, 13.0), `[system-requirements]`, or a
+/// platform table's `glibc` / `macos`. A `[workspace.build-variants]` entry wins.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StdlibFacts {
+    /// A channel of the workspace or of a feature is conda-forge (its last path segment).
+    pub conda_forge: bool,
+    /// Subdir → the declared `__glibc` / `__osx` version, for the platforms that declare one
+    /// (the first workspace platform of each subdir, as pixi picks it).
+    pub declared: BTreeMap<String, String>,
 }
 
 /// Variant key → the values a build takes.
@@ -74,11 +89,134 @@ impl BuildInputs {
     /// most specific target's values for a key win (`linux-64` over `linux` over `unix`
     /// over the workspace's own); `None` when no variant applies.
     pub fn variant_configuration(&self, host: &str) -> Option<Variants> {
-        let out: Variants = resolve_variants(&self.build_variants, host)
+        let mut out: Variants = resolve_variants(&self.build_variants, host)
             .into_iter()
             .map(|(key, (_, values))| (key.to_owned(), values.to_vec()))
             .collect();
+        for (key, value) in self.stdlib.variants(host) {
+            out.entry(key.to_owned()).or_insert_with(|| vec![value]);
+        }
         (!out.is_empty()).then_some(out)
+    }
+}
+
+impl StdlibFacts {
+    /// The derived `c_stdlib` pair for `host` (none off conda-forge, on Windows and for
+    /// `noarch`); the version pinned to `major.minor`, as pixi pins it.
+    pub fn variants(&self, host: &str) -> Vec<(&'static str, String)> {
+        let Ok(subdir) = Subdir::from_str(host) else {
+            return Vec::new();
+        };
+        let (provider, default) = if subdir.is_linux() {
+            ("sysroot", "2.28")
+        } else if subdir.is_osx() {
+            ("macosx_deployment_target", "13.0")
+        } else {
+            return Vec::new();
+        };
+        if !self.conda_forge {
+            return Vec::new();
+        }
+        let declared = self.declared.get(host).map_or(default, String::as_str);
+        let version: Vec<&str> = declared.split('.').take(2).collect();
+        vec![
+            ("c_stdlib", provider.to_owned()),
+            ("c_stdlib_version", version.join(".")),
+        ]
+    }
+}
+
+/// The [`StdlibFacts`] of a workspace manifest (`root`: its pixi tables, `workspace`: its
+/// `[workspace]` / `[project]` table).
+fn stdlib_facts(tree: &Tree, root: NodeId, workspace: NodeId) -> StdlibFacts {
+    let is_conda_forge =
+        |channel: &str| channel.trim_end_matches('/').rsplit('/').next() == Some("conda-forge");
+    let channel_names = |owner: NodeId| -> Vec<String> {
+        tree.get(owner, "channels")
+            .map(|c| {
+                tree.items(c)
+                    .iter()
+                    .filter_map(|&i| {
+                        tree.str(i)
+                            .or_else(|| tree.get(i, "channel").and_then(|c| tree.str(c)))
+                            .map(str::to_owned)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let features = tree
+        .get(root, "feature")
+        .map(|f| tree.entries(f))
+        .unwrap_or_default();
+    let conda_forge = channel_names(workspace)
+        .iter()
+        .chain(
+            features
+                .iter()
+                .flat_map(|f| channel_names(f.value))
+                .collect::<Vec<_>>()
+                .iter(),
+        )
+        .any(|c| is_conda_forge(c));
+    // `[system-requirements]` of the default feature, on a workspace of plain subdirs
+    // (pixi turns it into their declared virtual packages).
+    let requirements = tree.get(root, "system-requirements");
+    let required = |key: &str| -> Option<String> {
+        let value = tree.get(requirements?, key)?;
+        match tree.str(value) {
+            Some(version) => Some(version.to_owned()),
+            // `libc = { family = "glibc", version = "…" }`: only glibc gives a sysroot.
+            None => {
+                let family = tree.get(value, "family").and_then(|f| tree.str(f));
+                (family.is_none_or(|f| f == "glibc"))
+                    .then(|| tree.get(value, "version").and_then(|v| tree.str(v)))
+                    .flatten()
+                    .map(str::to_owned)
+            }
+        }
+    };
+    let mut declared = BTreeMap::new();
+    let platforms = tree
+        .get(workspace, "platforms")
+        .map(|a| tree.items(a).to_vec())
+        .unwrap_or_default();
+    for item in platforms {
+        let (subdir, glibc, macos) = match tree.str(item) {
+            Some(subdir) => (subdir.to_owned(), required("libc"), required("macos")),
+            None => {
+                let subdir = tree
+                    .get(item, "platform")
+                    .or_else(|| tree.get(item, "name"))
+                    .and_then(|p| tree.str(p));
+                let own = |keys: &[&str]| {
+                    keys.iter()
+                        .find_map(|k| tree.get(item, k).and_then(|v| tree.str(v)))
+                        .map(|v| v.split('=').next().unwrap_or(v).to_owned())
+                };
+                let Some(subdir) = subdir else { continue };
+                (
+                    subdir.to_owned(),
+                    own(&["glibc", "__glibc"]),
+                    own(&["macos", "osx", "__osx"]),
+                )
+            }
+        };
+        if declared.contains_key(&subdir) {
+            continue;
+        }
+        let version = if subdir.starts_with("linux") {
+            glibc
+        } else {
+            macos
+        };
+        if let Some(version) = version {
+            declared.insert(subdir, version);
+        }
+    }
+    StdlibFacts {
+        conda_forge,
+        declared,
     }
 }
 
@@ -327,6 +465,16 @@ impl FileAnalysis {
         let workspace_platforms = ws_tree_and_table
             .map(|(t, w)| workspace_subdirs(t, w))
             .unwrap_or_default();
+        let stdlib = match m.workspace_table() {
+            Some(w) => stdlib_facts(tree, m.pixi, w),
+            None => self
+                .context
+                .workspace
+                .as_ref()
+                .and_then(|ws| ws.manifest())
+                .and_then(|w| Some(stdlib_facts(w.tree, w.pixi, w.workspace_table()?)))
+                .unwrap_or_default(),
+        };
         Some(Ok(BuildInputs {
             backend,
             project_model: model,
@@ -336,6 +484,7 @@ impl FileAnalysis {
             build_variants,
             variant_files,
             workspace_platforms,
+            stdlib,
         }))
     }
 

@@ -341,3 +341,58 @@ fn build_variants_take_lists_of_strings_and_no_files_per_target() {
         ]
     );
 }
+
+/// pixi 0.77 derives `c_stdlib` / `c_stdlib_version` for a workspace on conda-forge from the
+/// platform's minimum glibc or macOS (`pixi_core` `stdlib_variants`): defaults, the legacy
+/// `[system-requirements]`, a platform table; never over a manifest's own value.
+#[test]
+fn stdlib_variants_are_derived_as_pixi_derives_them() {
+    let on = |head: &str, host: &str| -> Vec<String> {
+        let text = format!(
+            "{head}\n\n[package]\nname = \"x\"\nversion = \"1.0\"\n\n[package.build]\nbackend = {{ name = \"pixi-build-cmake\", version = \"*\" }}\n"
+        );
+        let a = FileAnalysis::new(FileKind::PixiToml, Arc::from(text.as_str()));
+        a.build_inputs()
+            .expect("build inputs")
+            .variant_configuration(host)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", v.join("|")))
+            .collect()
+    };
+    let plain = "[workspace]\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\", \"osx-arm64\", \"win-64\"]\npreview = [\"pixi-build\"]";
+    assert_eq!(
+        on(plain, "linux-64"),
+        ["c_stdlib=sysroot", "c_stdlib_version=2.28"]
+    );
+    assert_eq!(
+        on(plain, "osx-arm64"),
+        ["c_stdlib=macosx_deployment_target", "c_stdlib_version=13.0"]
+    );
+    assert!(on(plain, "win-64").is_empty());
+    assert!(on(plain, "noarch").is_empty());
+    // Not on conda-forge: nothing (the providers are conda-forge packages).
+    let elsewhere = plain.replace("\"conda-forge\"", "\"https://prefix.dev/my-channel\"");
+    assert!(on(&elsewhere, "linux-64").is_empty());
+    // A feature's channel counts; so does a conda-forge URL.
+    let feature =
+        format!("{elsewhere}\n\n[feature.build]\nchannels = [\"https://prefix.dev/conda-forge/\"]");
+    assert_eq!(on(&feature, "linux-64").len(), 2);
+    // [system-requirements], pinned to major.minor.
+    let required = format!("{plain}\n\n[system-requirements]\nlibc = \"2.17.1\"\nmacos = \"12.3\"");
+    assert_eq!(on(&required, "linux-64")[1], "c_stdlib_version=2.17");
+    assert_eq!(on(&required, "osx-arm64")[1], "c_stdlib_version=12.3");
+    let musl = format!(
+        "{plain}\n\n[system-requirements]\nlibc = {{ family = \"musl\", version = \"1.2\" }}"
+    );
+    assert_eq!(on(&musl, "linux-64")[1], "c_stdlib_version=2.28");
+    // A platform table's own glibc.
+    let rich = "[workspace]\nchannels = [\"conda-forge\"]\nplatforms = [{ platform = \"linux-64\", glibc = \"2.34\" }]\npreview = [\"pixi-build\"]";
+    assert_eq!(on(rich, "linux-64")[1], "c_stdlib_version=2.34");
+    // The manifest's own variant wins.
+    let own = format!("{plain}\n\n[workspace.build-variants]\nc_stdlib_version = [\"2.31\"]");
+    assert_eq!(
+        on(&own, "linux-64"),
+        ["c_stdlib=sysroot", "c_stdlib_version=2.31"]
+    );
+}
