@@ -85,7 +85,7 @@ fn check_recipe(case: &RecordedCase, ws: &Path, recipe: &str) {
         Some((listing, rest)) if listing.contains(" outputs; each has its own recipe document") => {
             let documents: Vec<&str> = listing
                 .lines()
-                .filter_map(|l| l.trim_start_matches('#').trim().split_whitespace().next())
+                .filter_map(|l| l.trim_start_matches('#').split_whitespace().next())
                 .filter(|w| w.starts_with("pixi-recipe:"))
                 .collect();
             let unique: std::collections::BTreeSet<&&str> = documents.iter().collect();
