@@ -600,3 +600,127 @@ fn a_build_is_of_the_saved_manifest_and_says_so_when_the_editor_differs() {
     let log = std::fs::read_to_string(second["result"]["log"].as_str().unwrap()).unwrap();
     assert!(log.contains("unsaved changes"), "{log}");
 }
+
+/// A 2 × 2 `[workspace.build-variants]` package built from the editor: the preview lists four
+/// variants, `pixi-lsp.build` makes four `.conda` files (one per variant, each with its build
+/// string, from its own host environment) with progress per variant, and `{ variant }`
+/// builds only the one picked.
+#[test]
+fn every_variant_is_built_or_only_the_one_picked() {
+    let dir = tempfile::tempdir().unwrap();
+    let package = |name: &str, version: &str| {
+        Package::new(name, version)
+            .noarch(pixi_lsp_test_utils::NoArch::Generic)
+            .file(format!("share/{name}/VERSION"), version.to_owned())
+    };
+    let channel = LocalChannel::new(dir.path().join("channel"))
+        .packages([
+            package("lib", "1.0"),
+            package("lib", "2.0"),
+            package("tool", "1"),
+            package("tool", "2"),
+        ])
+        .write(IndexOptions::JSON_ONLY)
+        .unwrap();
+    let manifest = format!(
+        "[workspace]\nchannels = [\"{}\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n\n[workspace.build-variants]\nlib = [\"1.0\", \"2.0\"]\ntool = [\"1\", \"2\"]\n\n[package]\nname = \"grid\"\nversion = \"0.1.0\"\n\n[package.build]\nbackend = {{ name = \"{BACKEND}\" }}\nconfig = {{ noarch = false }}\n\n[package.host-dependencies]\nlib = \"*\"\ntool = \"*\"\n",
+        channel.url()
+    );
+    let path = dir.path().join("pixi.toml");
+    std::fs::write(&path, &manifest).unwrap();
+    std::fs::write(dir.path().join("data.txt"), "grid\n").unwrap();
+    let out = dir.path().join("out");
+    let mut c = ClientBuilder::new(&binary())
+        .initialization_options(json!({
+            "channels": { "enabled": false },
+            "backends": { "overrides": { BACKEND: backend_binary() }, "timeoutSeconds": 60, "cacheDir": dir.path().join("cache") },
+            "build": { "outputDir": out },
+        }))
+        .start();
+    let uri = file_uri(&path);
+    c.open(&uri, &manifest);
+    let preview = c.request(
+        "workspace/executeCommand",
+        json!({ "command": "pixi-lsp.previewRecipe", "arguments": [uri] }),
+    );
+    let variants = preview["outputVariants"].as_array().unwrap().clone();
+    let mut values: Vec<String> = variants
+        .iter()
+        .map(|v| format!("lib={} tool={}", v["variant"]["lib"], v["variant"]["tool"]))
+        .collect();
+    values.sort();
+    assert_eq!(
+        values,
+        [
+            r#"lib="1.0" tool="1""#,
+            r#"lib="1.0" tool="2""#,
+            r#"lib="2.0" tool="1""#,
+            r#"lib="2.0" tool="2""#
+        ],
+        "{preview}"
+    );
+    // Every variant.
+    let all = build(&mut c, &uri, "build-all", Value::Null);
+    let builds = all["result"]["builds"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{all}"))
+        .clone();
+    let mut built: Vec<String> = builds
+        .iter()
+        .map(|b| b["build"].as_str().unwrap().to_owned())
+        .collect();
+    built.sort();
+    let mut expected: Vec<String> = variants
+        .iter()
+        .map(|v| v["build"].as_str().unwrap().to_owned())
+        .collect();
+    expected.sort();
+    assert_eq!(built, expected, "one archive per variant: {all}");
+    for b in &builds {
+        let file = std::path::Path::new(b["path"].as_str().unwrap());
+        assert!(file.is_file(), "{file:?}");
+        assert!(
+            file.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .ends_with(&format!("-{}.conda", b["build"].as_str().unwrap())),
+            "{file:?}"
+        );
+    }
+    // Progress names each variant in turn.
+    for n in 1..=4 {
+        c.wait_for("$/progress", |p| {
+            p["token"] == "build-all"
+                && p["value"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains(&format!(" {n}/4")))
+        });
+    }
+    // Only the one picked.
+    let picked = &variants[2];
+    let one = build(
+        &mut c,
+        &uri,
+        "build-one",
+        json!({ "variant": picked["variant"], "rebuild": true }),
+    );
+    let builds = one["result"]["builds"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{one}"));
+    assert_eq!(builds.len(), 1, "{one}");
+    assert_eq!(builds[0]["build"], picked["build"], "{one}");
+    assert_eq!(builds[0]["cached"], false, "{one}");
+    // A variant the package does not have is refused, naming those it has.
+    let none = build(
+        &mut c,
+        &uri,
+        "build-none",
+        json!({ "variant": { "lib": "3.0" } }),
+    );
+    let message = none["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("lib=3.0") || message.contains("3.0"),
+        "{none}"
+    );
+    c.shutdown();
+}

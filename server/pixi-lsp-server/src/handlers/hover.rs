@@ -14,6 +14,11 @@ pub(crate) async fn handle_hover(
     let Some(snap) = server.snapshot(&at.text_document.uri).await else {
         return Ok(None);
     };
+    // Past the last line there is nothing to explain (offsets clamp to the end of the text,
+    // which may be a blank line with an answer of its own).
+    if at.position.line as usize >= snap.line_index.line_count() {
+        return Ok(None);
+    }
     let offset = from_lsp::offset(&snap.line_index, at.position);
     let inject_panic = crate::fault::injected("panic-in-hover");
     // On `[package.build]`, the last preview's outputs join the docs.
