@@ -518,7 +518,7 @@ fn build_builds_every_variant_and_variant_selects() {
     assert_eq!(builds.len(), 4, "{builds:?}");
     assert!(
         stderr.contains(&format!(
-            "building grid {} (lib=2.0, tool=1) 3/4",
+            "building grid 1.0.0 {} (lib=2.0, tool=1) 3/4",
             builds[2]
         )),
         "{stderr}"

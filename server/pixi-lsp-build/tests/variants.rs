@@ -167,7 +167,7 @@ async fn four_variants_preview_build_and_install_each_their_own() {
         );
         assert!(own_work.join("debug/build_params.json").is_file());
         let label = format!(
-            "building grid {} (lib={}, tool={}) {}/4",
+            "building grid 0.1.0 {} (lib={}, tool={}) {}/4",
             artifact.build,
             artifact.variant["lib"],
             artifact.variant["tool"],

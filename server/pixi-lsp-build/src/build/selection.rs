@@ -93,13 +93,13 @@ pub(super) fn work_dir(work: &Path, outputs: &[CondaOutput], output: &CondaOutpu
     dir.join(variants::hash_of_build(build).unwrap_or(build))
 }
 
-/// How progress names the output: its name when it is the only one; else its name, build
-/// string, the variant values that tell it apart and its place (`mini-cm h3245d36_0
+/// How progress names the output: its name, version and build string, and when there are
+/// several the variant values that tell it apart and its place (`mini-cm 0.1.0 h3245d36_0
 /// (cxx_compiler=clangxx, cxx_compiler_version=13) 2/4`).
 pub(super) fn label(output: &CondaOutput, index: usize, count: usize) -> String {
     let m = &output.metadata;
     if count == 1 {
-        return m.name.clone();
+        return format!("{} {} {}", m.name, m.version, m.build);
     }
     let values = variants::distinguishing(&m.variant);
     let values = if values.is_empty() {
@@ -107,7 +107,13 @@ pub(super) fn label(output: &CondaOutput, index: usize, count: usize) -> String 
     } else {
         format!(" ({values})")
     };
-    format!("{} {}{values} {}/{count}", m.name, m.build, index + 1)
+    format!(
+        "{} {} {}{values} {}/{count}",
+        m.name,
+        m.version,
+        m.build,
+        index + 1
+    )
 }
 
 #[cfg(test)]
@@ -209,8 +215,8 @@ mod tests {
                 Path::new("/w/app")
             ]
         );
-        assert_eq!(label(&outputs[0], 0, 3), "lib h1111111_0 (py=3.11) 1/3");
-        assert_eq!(label(&outputs[2], 2, 3), "app h3333333_0 3/3");
-        assert_eq!(label(&outputs[2], 0, 1), "app");
+        assert_eq!(label(&outputs[0], 0, 3), "lib 1 h1111111_0 (py=3.11) 1/3");
+        assert_eq!(label(&outputs[2], 2, 3), "app 1 h3333333_0 3/3");
+        assert_eq!(label(&outputs[2], 0, 1), "app 1 h3333333_0");
     }
 }
