@@ -39,6 +39,14 @@ fn blank_or_comment_line(text: &str, offset: usize) -> Option<TextRange> {
 
 fn base_hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
     let manifest = analysis.manifest()?;
+    // On a header's opening bracket(s): its first segment.
+    let brackets = analysis
+        .text()
+        .get(offset..)
+        .map_or(0, |rest| rest.bytes().take_while(|&b| b == b'[').count());
+    if brackets > 0 && (offset == 0 || analysis.text()[..offset].ends_with('\n')) {
+        return base_hover(analysis, offset + brackets);
+    }
     if let Some(task) = crate::tasks::hover(analysis, offset) {
         return Some(task);
     }

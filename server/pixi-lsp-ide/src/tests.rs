@@ -143,6 +143,27 @@ fn hover_on_a_blank_or_comment_line_shows_the_table_it_is_in() {
 }
 
 #[test]
+fn hover_on_a_header_s_opening_bracket_explains_its_first_segment() {
+    for text in [
+        "$0[workspace]\nchannels = []\n",
+        "[workspace]\n\n$0[tasks]\n",
+    ] {
+        let (a, offset) = analysis(FileKind::PixiToml, text);
+        let info = a.hover(offset).unwrap().expect("hover");
+        let expected = if text.contains("tasks") {
+            "tasks"
+        } else {
+            "workspace"
+        };
+        assert!(
+            info.markdown.starts_with(&format!("**`{expected}`**")),
+            "{text}: {}",
+            info.markdown
+        );
+    }
+}
+
+#[test]
 fn hover_on_header_segment() {
     let (a, offset) = analysis(FileKind::PixiToml, "[package.bu$0ild]\n");
     let info = a.hover(offset).unwrap().expect("hover");
