@@ -280,3 +280,41 @@ fn without_a_file_watcher_a_save_reads_the_lock_file_again() {
         &["lock-missing-package", "lock-missing-platform"],
     );
 }
+
+/// Regression: a request arriving while `didOpen` still read the lock file analysed the
+/// document without it, that analysis was kept for the version, and the lock diagnostics
+/// never came (seen as a flaky Neovim test: Neovim asks for inlay hints and symbols right
+/// after opening). A large lock file makes the read slow enough to race.
+#[test]
+fn a_request_racing_the_first_lock_read_does_not_hide_the_lock_diagnostics() {
+    let padding = format!("# {}\n", "x".repeat(200)).repeat(60_000);
+    let p = Project::new(&format!("{padding}{}", lock("1.2.13", "h4ab18f5_6")));
+    let mut c = client();
+    let uri = p.uri();
+    for version in 0..3 {
+        if version > 0 {
+            c.notify(
+                "textDocument/didClose",
+                json!({ "textDocument": { "uri": uri } }),
+            );
+        }
+        c.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "toml", "version": version, "text": MANIFEST } }),
+        );
+        let _ = c.request_raw(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+        wait_lock_codes(
+            &mut c,
+            &uri,
+            &[
+                "lock-missing-package",
+                "lock-missing-platform",
+                "lock-unsatisfied",
+            ],
+        );
+    }
+    c.shutdown();
+}
