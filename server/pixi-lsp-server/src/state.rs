@@ -137,6 +137,16 @@ impl Documents {
         self.docs.lock().get(uri).map(|e| e.doc.version())
     }
 
+    /// A request analysed `uri` before something its analysis reads was known (the lock file
+    /// read at open): that analysis is not kept for the version. Work on it goes on (the
+    /// version is current; its answers only miss the lock's part).
+    pub fn forget_analysis(&self, uri: &Uri) {
+        if let Some(entry) = self.docs.lock().get_mut(uri) {
+            entry.context_generation += 1;
+            entry.derived = None;
+        }
+    }
+
     /// Forgets what the analysis of `uri` read from elsewhere (the files next to it may
     /// have changed, e.g. on save).
     pub fn invalidate(&self, uri: &Uri) {
