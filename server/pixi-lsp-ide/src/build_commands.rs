@@ -66,7 +66,10 @@ impl FileAnalysis {
         // Several outputs (variants, or a multi-output recipe): each can be built alone.
         if variants.len() > 1 {
             commands.extend(variants.iter().map(|output| BuildCommand {
-                title: format!("Build only {}", output_label(output)),
+                title: format!(
+                    "Build only {}",
+                    output_label(&output.name, &output.build, &output.subdir, &output.variant)
+                ),
                 icon: None,
                 command: BUILD_COMMAND,
                 options: Some(json!({ "variant": selection(output) })),
@@ -118,18 +121,23 @@ impl FileAnalysis {
     }
 }
 
-/// `name build (key=value, …)`: the variant values say what the build string does not.
-fn output_label(output: &crate::PreviewOutput) -> String {
-    let values: Vec<String> = output
-        .variant
+/// `name build (key=value, …)` (the platform when no variant value tells outputs apart):
+/// the variant values say what the build string does not. Pickers and code actions show it.
+pub fn output_label(
+    name: &str,
+    build: &str,
+    subdir: &str,
+    variant: &std::collections::BTreeMap<String, String>,
+) -> String {
+    let values: Vec<String> = variant
         .iter()
         .filter(|(key, _)| key.as_str() != "target_platform")
         .map(|(key, value)| format!("{key}={value}"))
         .collect();
     if values.is_empty() {
-        format!("{} {}", output.name, output.build)
+        format!("{name} {build} ({subdir})")
     } else {
-        format!("{} {} ({})", output.name, output.build, values.join(", "))
+        format!("{name} {build} ({})", values.join(", "))
     }
 }
 

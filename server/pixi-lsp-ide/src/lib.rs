@@ -37,6 +37,7 @@ use pixi_lsp_syntax::{CursorContext, Diagnostic, Parse, TextRange};
 pub use backend_problems::BackendProblem;
 pub use build_commands::{
     BUILD_COMMAND, BuildCommand, COMPARE_VARIANTS_COMMAND, OPEN_LOG_COMMAND, PREVIEW_COMMAND,
+    output_label,
 };
 pub use build_inputs::{BackendRequest, BuildInputs, BuildInputsError, InvalidValue};
 pub use cancel::{CancelToken, Cancellable, Cancelled};

@@ -100,19 +100,9 @@ pub(crate) fn shown_recipe(manifest: &Path, preview: &Preview) -> String {
     header + &preview.recipe
 }
 
-/// One output variant of a preview, labelled for pickers: `name build (key=value, …)`.
+/// One output variant of a preview, labelled for pickers (see `pixi_lsp_ide::output_label`).
 pub(crate) fn variant_label(output: &pixi_lsp_build::OutputSummary) -> String {
-    let values: Vec<String> = output
-        .variant
-        .iter()
-        .filter(|(key, _)| key.as_str() != "target_platform")
-        .map(|(key, value)| format!("{key}={value}"))
-        .collect();
-    if values.is_empty() {
-        format!("{} {} ({})", output.name, output.build, output.subdir)
-    } else {
-        format!("{} {} ({})", output.name, output.build, values.join(", "))
-    }
+    pixi_lsp_ide::output_label(&output.name, &output.build, &output.subdir, &output.variant)
 }
 
 impl Previews {
