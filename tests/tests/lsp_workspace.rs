@@ -246,4 +246,16 @@ fn variant_files_are_checked_where_the_manifest_names_them() {
     c.wait_for("textDocument/publishDiagnostics", |p| {
         p["uri"] == uri.as_str() && p["diagnostics"] == json!([])
     });
+    // Broken again on disk, the manifest unsaved: the editor's file watcher says so.
+    ws.write("variants/scalar.yaml", "python: \"3.13\"\n");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&ws.path("variants/scalar.yaml")), "type": 2 }] }),
+    );
+    c.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str()
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.len() == 1 && d[0]["code"] == "invalid-variants-file")
+    });
 }

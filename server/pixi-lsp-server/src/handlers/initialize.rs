@@ -135,12 +135,14 @@ pub(crate) async fn handle_initialized(server: &Arc<ServerState>) {
         .watch_files
         .load(std::sync::atomic::Ordering::Relaxed)
     {
-        // pixi.lock is read again only when it changes.
+        // pixi.lock is read again only when it changes; so are the variant files a
+        // workspace names (YAML, any name).
+        let watch = |pattern: &str| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(pattern.to_owned()),
+            kind: None,
+        };
         let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![FileSystemWatcher {
-                glob_pattern: GlobPattern::String("**/pixi.lock".to_owned()),
-                kind: None,
-            }],
+            watchers: vec![watch("**/pixi.lock"), watch("**/*.yaml"), watch("**/*.yml")],
         };
         let registration = Registration {
             id: "pixi-lsp-lock-files".to_owned(),
