@@ -23,6 +23,14 @@ use pixi_lsp_tests::upstream::{
 };
 use serde_json::{Value, json};
 
+/// The recorded case `name` of `backend`.
+fn recorded_case(upstream: &Path, backend: &str, name: &str) -> RecordedCase {
+    recorded_cases(upstream)
+        .into_iter()
+        .find(|c| c.backend == backend && c.name == name)
+        .unwrap_or_else(|| panic!("no recorded case {backend}/{name}"))
+}
+
 /// A case's workspace in `root/<backend>/<case>`, with an empty local channel.
 fn workspace(root: &Path, case: &RecordedCase) -> std::path::PathBuf {
     let channel = LocalChannel::new(root.join("channel"))
@@ -446,10 +454,7 @@ fn a_path_dependency_reaches_a_real_backend() {
         return;
     };
     let root = tempfile::tempdir().unwrap();
-    let case = recorded_cases(&upstream)
-        .into_iter()
-        .find(|c| c.backend == "pixi-build-cmake" && c.name == "minimal")
-        .unwrap();
+    let case = recorded_case(&upstream, "pixi-build-cmake", "minimal");
     let ws = workspace(root.path(), &case);
     std::fs::create_dir_all(root.path().join("lib")).unwrap();
     let manifest = ws.join("pixi.toml");
@@ -496,10 +501,7 @@ fn build_variants_reach_the_real_backend() {
     let Some(upstream) = upstream_backends() else {
         return;
     };
-    let case = recorded_cases(&upstream)
-        .into_iter()
-        .find(|c| c.backend == "pixi-build-python" && c.name == "build-variants")
-        .expect("the recorded build-variants case");
+    let case = recorded_case(&upstream, "pixi-build-python", "build-variants");
     let root = tempfile::tempdir().unwrap();
     let ws = workspace(root.path(), &case);
     let manifest = std::fs::read_to_string(ws.join("pixi.toml")).unwrap();
@@ -560,10 +562,7 @@ fn lsp_previews_and_compares_the_variants_of_a_real_backend() {
     let Some(upstream) = upstream_backends() else {
         return;
     };
-    let case = recorded_cases(&upstream)
-        .into_iter()
-        .find(|c| c.backend == "pixi-build-cmake" && c.name == "minimal")
-        .expect("the recorded cmake case");
+    let case = recorded_case(&upstream, "pixi-build-cmake", "minimal");
     let root = tempfile::tempdir().unwrap();
     let ws = workspace(root.path(), &case);
     let manifest = ws.join("pixi.toml");
@@ -702,10 +701,7 @@ fn a_conda_forge_workspace_gets_the_stdlib_variants_pixi_derives() {
     let Some(upstream) = upstream_backends() else {
         return;
     };
-    let case = recorded_cases(&upstream)
-        .into_iter()
-        .find(|c| c.backend == "pixi-build-cmake" && c.name == "minimal")
-        .expect("the recorded cmake case");
+    let case = recorded_case(&upstream, "pixi-build-cmake", "minimal");
     let root = tempfile::tempdir().unwrap();
     let ws = workspace(root.path(), &case);
     let manifest = ws.join("pixi.toml");
