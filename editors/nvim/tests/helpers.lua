@@ -217,6 +217,39 @@ function H.make_channel(dir)
 end
 
 --- Wait until pred() is true (up to timeout ms); returns whether it became true.
+--- pixi's real backends (../shared/upstream-backends) and a fresh local test channel in a temp dir:
+--- `dir`, `present` (its bin/ is there), `tmp`, `channel_url` (nil when it could not be made), `need()`
+--- (skips a test naming the folder when absent) and `workspace(backend, case)`, a copy of
+--- recorded/<backend>/<case> (its files, not what the recording added) in tmp, on the test channel.
+function H.upstream_backends()
+  local U = { dir = vim.fs.normalize(H.root .. '/../../../shared/upstream-backends') }
+  U.present = vim.fn.isdirectory(U.dir .. '/bin') == 1
+  U.tmp = vim.fn.tempname()
+  vim.fn.mkdir(U.tmp, 'p')
+  local channel_err
+  U.channel_url, channel_err = H.make_channel(U.tmp .. '/channel')
+  function U.need()
+    if not U.present then
+      H.skip(U.dir .. ' is absent; the tests with pixi\'s real backends need it')
+    end
+    H.ok(U.channel_url, 'no test channel: %s', channel_err)
+  end
+  function U.workspace(backend, case)
+    local from = ('%s/recorded/%s/%s'):format(U.dir, backend, case)
+    local dir = ('%s/ws/%s/%s'):format(U.tmp, backend, case)
+    vim.fn.mkdir(dir, 'p')
+    for name, kind in vim.fs.dir(from) do
+      if kind == 'file' and not name:find('^pixi%-lsp%-') then
+        local text = table.concat(vim.fn.readfile(from .. '/' .. name, 'b'), '\n')
+        text = text:gsub('file:///scratch/chan', (U.channel_url or ''):gsub('/$', ''))
+        vim.fn.writefile(vim.split(text, '\n', { plain = true }), dir .. '/' .. name, 'b')
+      end
+    end
+    return dir
+  end
+  return U
+end
+
 function H.wait(timeout, pred)
   return vim.wait(timeout or H.timeout, pred, 20)
 end

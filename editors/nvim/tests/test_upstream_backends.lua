@@ -9,34 +9,10 @@ local pixi = require('pixi_lsp')
 local BUILD_TIMEOUT = tonumber(os.getenv('PIXI_LSP_TEST_BUILD_TIMEOUT_MS') or '') or 120000
 local N = H.capture_notifications()
 
-local upstream = vim.fs.normalize(H.root .. '/../../../shared/upstream-backends')
-local present = vim.fn.isdirectory(upstream .. '/bin') == 1
-local tmp = vim.fn.tempname()
-vim.fn.mkdir(tmp, 'p')
-local channel_url, channel_err = H.make_channel(tmp .. '/channel')
+local U = H.upstream_backends()
+local upstream, present, tmp, channel_url = U.dir, U.present, U.tmp, U.channel_url
 local out_dir = tmp .. '/out'
-
-local function need_upstream()
-  if not present then
-    H.skip(upstream .. ' is absent; the tests with pixi\'s real backends need it')
-  end
-  H.ok(channel_url, 'no test channel: %s', channel_err)
-end
-
---- A copy of recorded/<backend>/<case> (its files, not what the recording added) in tmp, on the test channel.
-local function workspace(backend, case)
-  local from = ('%s/recorded/%s/%s'):format(upstream, backend, case)
-  local dir = ('%s/ws/%s/%s'):format(tmp, backend, case)
-  vim.fn.mkdir(dir, 'p')
-  for name, kind in vim.fs.dir(from) do
-    if kind == 'file' and not name:find('^pixi%-lsp%-') then
-      local text = table.concat(vim.fn.readfile(from .. '/' .. name, 'b'), '\n')
-      text = text:gsub('file:///scratch/chan', (channel_url or ''):gsub('/$', ''))
-      vim.fn.writefile(vim.split(text, '\n', { plain = true }), dir .. '/' .. name, 'b')
-    end
-  end
-  return dir
-end
+local need_upstream, workspace = U.need, U.workspace
 
 if present then
   pixi.update_settings({

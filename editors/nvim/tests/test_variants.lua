@@ -13,19 +13,10 @@ local variants = require('pixi_lsp.variants')
 local BUILD_TIMEOUT = tonumber(os.getenv('PIXI_LSP_TEST_BUILD_TIMEOUT_MS') or '') or 120000
 local N = H.capture_notifications()
 
-local upstream = vim.fs.normalize(H.root .. '/../../../shared/upstream-backends')
-local present = vim.fn.isdirectory(upstream .. '/bin') == 1
-local tmp = vim.fn.tempname()
-vim.fn.mkdir(tmp, 'p')
-local channel_url, channel_err = H.make_channel(tmp .. '/channel')
+local U = H.upstream_backends()
+local upstream, present, tmp, channel_url = U.dir, U.present, U.tmp, U.channel_url
 local out_dir = tmp .. '/out'
-
-local function need_upstream()
-  if not present then
-    H.skip(upstream .. ' is absent; the tests with pixi\'s real backends need it')
-  end
-  H.ok(channel_url, 'no test channel: %s', channel_err)
-end
+local need_upstream = U.need
 
 local function read(path)
   return table.concat(vim.fn.readfile(path, 'b'), '\n')
@@ -39,19 +30,14 @@ end
 local chan = (channel_url or ''):gsub('/$', '')
 
 -- the recorded cmake case with the 2 × 2 variant configuration
-local cmake_dir = tmp .. '/ws/cmake'
+local cmake_dir = tmp .. '/ws/pixi-build-cmake/minimal'
 -- a rattler-build recipe whose script uses the `flavor` key: one output per flavor
 local flavor_dir = tmp .. '/ws/flavor'
 if present then
-  local from = upstream .. '/recorded/pixi-build-cmake/minimal'
-  for _, name in ipairs({ 'pixi.toml', 'CMakeLists.txt', 'main.c' }) do
-    local text = read(from .. '/' .. name):gsub('file:///scratch/chan', chan)
-    if name == 'pixi.toml' then
-      text = text .. '\n[workspace.build-variants]\ncxx_compiler = ["gxx", "clangxx"]\n'
-        .. 'cxx_compiler_version = ["13", "14"]\n'
-    end
-    write(cmake_dir .. '/' .. name, text)
-  end
+  U.workspace('pixi-build-cmake', 'minimal')
+  write(cmake_dir .. '/pixi.toml', read(cmake_dir .. '/pixi.toml')
+    .. '\n[workspace.build-variants]\ncxx_compiler = ["gxx", "clangxx"]\n'
+    .. 'cxx_compiler_version = ["13", "14"]\n')
   write(flavor_dir .. '/pixi.toml', table.concat({
     '[workspace]',
     ('channels = ["%s"]'):format(chan),
