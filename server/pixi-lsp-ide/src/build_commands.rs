@@ -88,9 +88,7 @@ impl FileAnalysis {
         // the same everywhere, the others differ in their platform's selectors and variants).
         let machine = rattler_conda_types::Subdir::current().map(|s| s.to_string());
         let others: Vec<String> = self
-            .build_inputs()
-            .map(|inputs| inputs.workspace_platforms)
-            .unwrap_or_default()
+            .workspace_platforms()
             .into_iter()
             .filter(|p| Some(p) != machine.as_ref())
             .collect();

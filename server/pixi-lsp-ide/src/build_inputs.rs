@@ -343,6 +343,26 @@ impl FileAnalysis {
             .ok_or(BuildInputsError::NoBackend)?
     }
 
+    /// The workspace manifest this one belongs to (itself, or the one found above it): its
+    /// tree, its pixi tables and its `[workspace]` / `[project]` table.
+    fn workspace_manifest(&self) -> Option<(&Tree, NodeId, NodeId)> {
+        let m = self.manifest()?;
+        m.workspace_table()
+            .map(|t| (m.tree, m.pixi, t))
+            .or_else(|| {
+                let w = self.context.workspace.as_ref()?.manifest()?;
+                w.workspace_table().map(|t| (w.tree, w.pixi, t))
+            })
+    }
+
+    /// The conda subdirs of the workspace's platforms (see [`BuildInputs::workspace_platforms`]),
+    /// without building the rest of the inputs.
+    pub(crate) fn workspace_platforms(&self) -> Vec<String> {
+        self.workspace_manifest()
+            .map(|(t, _, w)| workspace_subdirs(t, w))
+            .unwrap_or_default()
+    }
+
     fn build_inputs_if_any(&self) -> Option<Result<BuildInputs, BuildInputsError>> {
         let m = self.manifest()?;
         let tree = m.tree;
@@ -353,10 +373,8 @@ impl FileAnalysis {
             .get(backend_node, "name")
             .and_then(|n| tree.str(n))?
             .to_owned();
-        let ws_tree_and_table = m.workspace_table().map(|t| (tree, t)).or_else(|| {
-            let w = self.context.workspace.as_ref()?.manifest()?;
-            w.workspace_table().map(|t| (w.tree, t))
-        });
+        let ws_manifest = self.workspace_manifest();
+        let ws_tree_and_table = ws_manifest.map(|(t, _, w)| (t, w));
         let workspace_channels: Vec<String> = ws_tree_and_table
             .map(|(t, w)| {
                 t.get(w, "channels")
@@ -465,16 +483,9 @@ impl FileAnalysis {
         let workspace_platforms = ws_tree_and_table
             .map(|(t, w)| workspace_subdirs(t, w))
             .unwrap_or_default();
-        let stdlib = match m.workspace_table() {
-            Some(w) => stdlib_facts(tree, m.pixi, w),
-            None => self
-                .context
-                .workspace
-                .as_ref()
-                .and_then(|ws| ws.manifest())
-                .and_then(|w| Some(stdlib_facts(w.tree, w.pixi, w.workspace_table()?)))
-                .unwrap_or_default(),
-        };
+        let stdlib = ws_manifest
+            .map(|(t, root, w)| stdlib_facts(t, root, w))
+            .unwrap_or_default();
         Some(Ok(BuildInputs {
             backend,
             project_model: model,
