@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use pixi_lsp_build_types::{CondaOutput, ProjectModel};
 use serde_json::Value;
 
-use crate::{OutputSummary, variants};
+use crate::OutputSummary;
+use crate::variants::{self, RenderError};
 
 /// Whose recipe a preview shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,7 +115,7 @@ pub(crate) fn shown(
             let mut shown = with_header(path, &text, &summaries);
             let note = format!(
                 "# It is shown as written: it could not be rendered here ({}).\n",
-                why.lines().next().unwrap_or_default()
+                why.to_string().lines().next().unwrap_or_default()
             );
             let at = shown.find("\n\n").map_or(0, |i| i + 1);
             shown.insert_str(at, &note);
@@ -136,12 +137,12 @@ fn rendered(
     outputs: &[CondaOutput],
     host: crate::Subdir,
     project_model: &ProjectModel,
-) -> Result<(String, Vec<String>), String> {
+) -> Result<(String, Vec<String>), RenderError> {
     if outputs.is_empty() {
-        return Err("the backend reported no outputs".to_owned());
+        return Err(RenderError::NoOutputs);
     }
     let stage0 = rattler_build_recipe::stage0::parse_recipe_or_multi_from_source(text)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| RenderError::Parse(e.to_string()))?;
     let mut out = format!(
         "# The backend generates no recipe: it builds your own, {}.\n\
          # Shown: that recipe rendered by rattler-build for each output the backend reported,\n\
@@ -152,8 +153,13 @@ fn rendered(
     );
     let mut documents = Vec::with_capacity(outputs.len());
     for (index, output) in outputs.iter().enumerate() {
-        let recipe = variants::render(&stage0, path, output, host, project_model)
-            .map_err(|e| format!("{}: {e}", output.metadata.name))?;
+        let recipe =
+            variants::render(&stage0, path, output, host, project_model).map_err(|why| {
+                RenderError::Output {
+                    output: output.metadata.name.clone(),
+                    why: Box::new(why),
+                }
+            })?;
         let document = format!("{}{recipe}", variants::heading(output));
         if index > 0 {
             out.push_str("---\n");

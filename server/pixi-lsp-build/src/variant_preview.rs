@@ -14,7 +14,8 @@ use std::time::SystemTime;
 
 use pixi_lsp_build_types::{CondaOutput, VariantValue};
 
-use crate::{PreviewRequest, RecipeOrigin, VariantPreview, variants};
+use crate::variants::{self, RenderError};
+use crate::{PreviewRequest, RecipeOrigin, VariantPreview};
 
 /// What the previews are made from, besides the backend's files.
 pub(crate) struct Sources<'a> {
@@ -34,7 +35,10 @@ pub(crate) struct Sources<'a> {
 
 /// One [`VariantPreview`] per output, in their order.
 pub(crate) fn previews(sources: &Sources<'_>) -> Vec<VariantPreview> {
-    let mut parsed: Option<(String, Result<rattler_build_recipe::stage0::Recipe, String>)> = None;
+    let mut parsed: Option<(
+        String,
+        Result<rattler_build_recipe::stage0::Recipe, RenderError>,
+    )> = None;
     sources
         .outputs
         .iter()
@@ -91,11 +95,14 @@ fn rendered_template(
     sources: &Sources<'_>,
     output: &CondaOutput,
     template: &str,
-    parsed: &mut Option<(String, Result<rattler_build_recipe::stage0::Recipe, String>)>,
+    parsed: &mut Option<(
+        String,
+        Result<rattler_build_recipe::stage0::Recipe, RenderError>,
+    )>,
 ) -> String {
     if parsed.as_ref().is_none_or(|(text, _)| text != template) {
         let stage0 = rattler_build_recipe::stage0::parse_recipe_or_multi_from_source(template)
-            .map_err(|e| e.to_string());
+            .map_err(|e| RenderError::Parse(e.to_string()));
         *parsed = Some((template.to_owned(), stage0));
     }
     let request = sources.request;
@@ -108,7 +115,7 @@ fn rendered_template(
             &request.project_model,
         ),
         Some(Err(why)) => Err(why.clone()),
-        None => Err("no recipe".to_owned()),
+        None => Err(RenderError::NoRecipe),
     };
     match rendered {
         Ok(recipe) => format!(

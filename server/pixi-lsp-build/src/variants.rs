@@ -96,7 +96,7 @@ pub(crate) fn render(
     output: &CondaOutput,
     host: crate::Subdir,
     project_model: &ProjectModel,
-) -> Result<String, String> {
+) -> Result<String, RenderError> {
     let mut variants = VariantConfig::default();
     for (key, value) in &output.metadata.variant {
         // The platforms are the render's own (noarch outputs report `noarch` here).
@@ -121,22 +121,48 @@ pub(crate) fn render(
     if let Some(number) = project_model.build_number {
         config = config.with_build_number_override(number);
     }
-    let rendered =
-        render_recipe_with_variant_config(stage0, &variants, config).map_err(|e| e.to_string())?;
+    let rendered = render_recipe_with_variant_config(stage0, &variants, config)
+        .map_err(|e| RenderError::Render(e.to_string()))?;
     let name = &output.metadata.name;
     let same_name: Vec<_> = rendered
         .into_iter()
         .filter(|v| v.recipe.package.name.as_normalized() == name)
         .collect();
     let picked = match same_name.len() {
-        0 => return Err("rattler-build renders no output of that name".to_owned()),
+        0 => return Err(RenderError::NoOutputNamed),
         1 => same_name.into_iter().next(),
         _ => same_name
             .into_iter()
             .find(|v| v.recipe.build.string.as_resolved() == Some(output.metadata.build.as_str())),
     }
-    .ok_or_else(|| "rattler-build renders no output with that build string".to_owned())?;
-    serde_yaml::to_string(&picked.recipe).map_err(|e| e.to_string())
+    .ok_or(RenderError::NoBuildString)?;
+    serde_yaml::to_string(&picked.recipe).map_err(|e| RenderError::Yaml(e.to_string()))
+}
+
+/// Why a recipe is not rendered for an output here; the preview then shows it as written,
+/// with this reason. rattler-build's errors are kept as text: one parse error is shown for
+/// every variant of the recipe.
+#[derive(Clone, Debug, thiserror::Error)]
+pub(crate) enum RenderError {
+    #[error("the backend reported no outputs")]
+    NoOutputs,
+    #[error("no recipe")]
+    NoRecipe,
+    #[error("{0}")]
+    Parse(String),
+    #[error("{0}")]
+    Render(String),
+    #[error("rattler-build renders no output of that name")]
+    NoOutputNamed,
+    #[error("rattler-build renders no output with that build string")]
+    NoBuildString,
+    #[error("{0}")]
+    Yaml(String),
+    #[error("{output}: {why}")]
+    Output {
+        output: String,
+        why: Box<RenderError>,
+    },
 }
 
 #[cfg(test)]

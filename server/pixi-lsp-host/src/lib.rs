@@ -8,6 +8,7 @@
 //! directly. Both judge a manifest with the same surroundings.
 
 mod links;
+pub mod lock_file;
 mod on_disk;
 mod surroundings;
 mod variant_files;

@@ -129,11 +129,14 @@ fn dependency_tables(ctx: &mut Ctx, owner: NodeId, own: Option<&str>) {
         return;
     }
     for group in tree.entries(extras) {
-        if let Err(msg) = extra_group_name(&group.key) {
+        if let Err(why) = extra_group_name(&group.key) {
             ctx.error(
                 "invalid-extra-group",
                 group.key_range,
-                format!("{msg}\ninvalid extra dependency group name"),
+                format!(
+                    "{}\ninvalid extra dependency group name",
+                    why.message(&group.key)
+                ),
             );
         }
         map(ctx, group.value, EXTRA, own);
@@ -382,23 +385,39 @@ fn run_export_spec(ctx: &mut Ctx, value: NodeId, constraints: bool) {
     }
 }
 
-/// pixi_build_types' `ExtraGroupName`: 1–64 characters of `[a-z0-9._+-]`.
-fn extra_group_name(name: &str) -> Result<(), String> {
+/// Why a name is not a pixi_build_types `ExtraGroupName` (1–64 characters of `[a-z0-9._+-]`).
+#[derive(Debug, PartialEq, Eq)]
+enum ExtraGroupNameError {
+    Length(usize),
+    Character(char),
+}
+
+fn extra_group_name(name: &str) -> Result<(), ExtraGroupNameError> {
     let len = name.chars().count();
     if !(1..=64).contains(&len) {
-        return Err(format!(
-            "extra group name must be between 1 and 64 characters, but `{name}` has {len}"
-        ));
+        return Err(ExtraGroupNameError::Length(len));
     }
-    if let Some(c) = name
+    match name
         .chars()
         .find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '_' | '.' | '+' | '-'))
     {
-        return Err(format!(
-            "extra group name `{name}` contains the invalid character `{c}`; only lowercase letters, digits, `_`, `.`, `+` and `-` are allowed"
-        ));
+        Some(c) => Err(ExtraGroupNameError::Character(c)),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+impl ExtraGroupNameError {
+    /// pixi's wording, which names the group.
+    fn message(&self, name: &str) -> String {
+        match self {
+            Self::Length(len) => format!(
+                "extra group name must be between 1 and 64 characters, but `{name}` has {len}"
+            ),
+            Self::Character(c) => format!(
+                "extra group name `{name}` contains the invalid character `{c}`; only lowercase letters, digits, `_`, `.`, `+` and `-` are allowed"
+            ),
+        }
+    }
 }
 
 /// The deprecated `[package.target.<sel>]` tables, lowered by pixi to `if(...)` tables.

@@ -8,7 +8,6 @@ mod fault;
 mod file_uri;
 mod from_lsp;
 mod handlers;
-mod lock_file;
 mod preview;
 mod server;
 mod settings;

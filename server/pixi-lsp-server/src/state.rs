@@ -50,7 +50,7 @@ pub(crate) struct Documents {
     docs: Mutex<HashMap<Uri, DocEntry>>,
     host: Arc<Host>,
     /// `pixi.lock` files read so far (on open and when the client reports a change).
-    pub locks: crate::lock_file::LockFiles,
+    pub locks: pixi_lsp_host::lock_file::LockFiles,
 }
 
 impl Documents {

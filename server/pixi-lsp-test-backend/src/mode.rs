@@ -18,8 +18,18 @@ pub enum Mode {
     BadRecipe,
 }
 
+/// The value of [`MODE_ENV`] names no mode.
+#[derive(Debug)]
+pub struct UnknownMode(pub String);
+
+impl std::fmt::Display for UnknownMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown {MODE_ENV} value '{}'", self.0)
+    }
+}
+
 impl Mode {
-    pub fn from_env() -> Result<Mode, String> {
+    pub fn from_env() -> Result<Mode, UnknownMode> {
         let Ok(value) = std::env::var(MODE_ENV) else {
             return Ok(Mode::Normal);
         };
@@ -30,7 +40,7 @@ impl Mode {
             "garbage-stdout" => Mode::GarbageStdout,
             "error-on-outputs" => Mode::ErrorOnOutputs,
             "bad-recipe" => Mode::BadRecipe,
-            other => return Err(format!("unknown {MODE_ENV} value '{other}'")),
+            other => return Err(UnknownMode(other.to_owned())),
         })
     }
 }

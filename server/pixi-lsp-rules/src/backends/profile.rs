@@ -164,9 +164,28 @@ pub struct Refusals {
     pub run_exports: bool,
 }
 
+/// A backend profile (`schemas/backends/*.json`) that does not have the expected shape.
+#[derive(Debug)]
+pub enum ProfileError {
+    Profile(serde_json::Error),
+    Key(String, serde_json::Error),
+}
+
+impl std::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Profile(e) => write!(f, "{e}"),
+            Self::Key(name, e) => write!(f, "key `{name}`: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
 impl BackendProfile {
-    pub fn from_json(json: &str) -> Result<Self, String> {
-        let mut profile: BackendProfile = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    pub fn from_json(json: &str) -> Result<Self, ProfileError> {
+        let mut profile: BackendProfile =
+            serde_json::from_str(json).map_err(ProfileError::Profile)?;
         for release in &mut profile.releases {
             release.parsed = Version::from_str(&release.version).ok();
         }
@@ -174,7 +193,7 @@ impl BackendProfile {
         profile.releases.sort_by(|a, b| a.parsed.cmp(&b.parsed));
         for (name, value) in std::mem::take(&mut profile.keys) {
             let mut info: KeyInfo =
-                serde_json::from_value(value).map_err(|e| format!("key `{name}`: {e}"))?;
+                serde_json::from_value(value).map_err(|e| ProfileError::Key(name.clone(), e))?;
             info.schema = Schema::from_value(&info.schema_json).ok();
             profile.parsed_keys.push((name, info));
         }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::DidChangeWatchedFilesParams;
 
-use crate::lock_file::LOCK_FILE;
 use crate::server::ServerState;
+use pixi_lsp_host::lock_file::LOCK_FILE;
 
 pub(crate) async fn handle_did_change_watched_files(
     server: &Arc<ServerState>,

@@ -1,7 +1,7 @@
 //! `pixi.lock` beside a workspace manifest, read with `rattler_lock` into the plain
 //! [`LockFacts`] the analysis compares the manifest with. Read when a manifest is opened and
-//! when the client reports the file changed (`workspace/didChangeWatchedFiles`), never on a
-//! keystroke: snapshots only look the result up here.
+//! when the file changed on disk (the LSP server: `workspace/didChangeWatchedFiles`), never on
+//! a keystroke: an analysis only looks the result up here.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -12,13 +12,13 @@ use pixi_lsp_ide::{LockFacts, LockState, LockedPackage};
 use rattler_lock::{LockFile, LockedPackage as Locked};
 
 /// Lock files bigger than this are not parsed (pixi's own are a few MB at most).
-pub(crate) const MAX_LOCK_SIZE: u64 = 64 * 1024 * 1024;
+const MAX_LOCK_SIZE: u64 = 64 * 1024 * 1024;
 
-pub(crate) const LOCK_FILE: &str = "pixi.lock";
+pub const LOCK_FILE: &str = "pixi.lock";
 
 /// The lock file of each directory read so far; `None`: there is none.
 #[derive(Default)]
-pub(crate) struct LockFiles {
+pub struct LockFiles {
     by_dir: Mutex<HashMap<PathBuf, Option<Arc<LockState>>>>,
 }
 
@@ -44,7 +44,7 @@ impl LockFiles {
 }
 
 /// `None` when there is no lock file.
-pub(crate) fn read(path: &Path) -> Option<LockState> {
+fn read(path: &Path) -> Option<LockState> {
     let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
     if meta.len() > MAX_LOCK_SIZE {
         return Some(LockState::Unreadable(format!(
@@ -60,7 +60,7 @@ pub(crate) fn read(path: &Path) -> Option<LockState> {
     Some(parse(&text, path.parent()))
 }
 
-pub(crate) fn parse(text: &str, dir: Option<&Path>) -> LockState {
+fn parse(text: &str, dir: Option<&Path>) -> LockState {
     match LockFile::from_str_with_base_directory(text, dir) {
         Ok(lock) => LockState::Loaded(facts(&lock)),
         Err(e) => LockState::Unreadable(e.to_string()),

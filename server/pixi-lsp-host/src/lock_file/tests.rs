@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(crate) const LOCK_V6: &str = r#"version: 6
+const LOCK_V6: &str = r#"version: 6
 environments:
   default:
     channels:
