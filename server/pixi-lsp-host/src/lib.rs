@@ -28,7 +28,7 @@ use url::Url;
 pub use links::{LinkDestination, resolve_link};
 pub use on_disk::{
     OnDiskError, PathDependenciesOnDisk, analyze_on_disk, package_manifest, preview_request,
-    preview_request_for, preview_request_on_disk, preview_request_on_disk_for, problem,
+    preview_request_for, problem,
 };
 use surroundings::{DiskCache, gather};
 

@@ -227,36 +227,32 @@ pub fn problem(error: &PreviewError) -> BackendProblem {
     }
 }
 
-/// The backend inputs of the manifest at `path`, and the channel configuration of its
-/// workspace (pixi's config files); `alias` overrides the configuration's channel alias.
-pub fn preview_request_on_disk(
-    path: &Path,
-    alias: Option<&Url>,
-) -> Result<(PreviewRequest, ChannelsConfig), OnDiskError> {
-    preview_request_on_disk_for(path, alias, None)
-}
-
-/// [`preview_request_on_disk`] for the target platform `platform` (see
-/// [`preview_request_for`]).
-pub fn preview_request_on_disk_for(
-    path: &Path,
-    alias: Option<&Url>,
-    platform: Option<&str>,
-) -> Result<(PreviewRequest, ChannelsConfig), OnDiskError> {
-    let read_error = |source| OnDiskError::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let path: PathBuf = std::path::absolute(path).map_err(read_error)?;
-    let text: Arc<str> = std::fs::read_to_string(&path).map_err(read_error)?.into();
-    let kind = FileKind::from_path(&path.to_string_lossy());
-    let host = Host::new();
-    let analysis = analyze_on_disk(&host, &path, kind, text.clone());
-    let workspace_dir = host.workspace_dir(&path, kind, &text, &|_| None);
-    let channels = ChannelsConfig::default().with_pixi_config(Some(&workspace_dir));
-    let alias = alias.unwrap_or(&channels.channel_alias).clone();
-    let request = preview_request_for(&analysis, &path, &workspace_dir, &alias, platform)?;
-    Ok((request, channels))
+impl Host {
+    /// The backend inputs of the manifest at `path` as saved, for the target platform
+    /// `platform` (see [`preview_request_for`]; `None`: this machine's), and the channel
+    /// configuration of its workspace (pixi's config files); `alias` overrides that
+    /// configuration's channel alias. The workspace manifest is read through this host's
+    /// cache, so a build's path dependencies in one workspace read it once.
+    pub fn preview_request_on_disk(
+        &self,
+        path: &Path,
+        alias: Option<&Url>,
+        platform: Option<&str>,
+    ) -> Result<(PreviewRequest, ChannelsConfig), OnDiskError> {
+        let read_error = |source| OnDiskError::Read {
+            path: path.to_owned(),
+            source,
+        };
+        let path: PathBuf = std::path::absolute(path).map_err(read_error)?;
+        let text: Arc<str> = std::fs::read_to_string(&path).map_err(read_error)?.into();
+        let kind = FileKind::from_path(&path.to_string_lossy());
+        let analysis = analyze_on_disk(self, &path, kind, text.clone());
+        let workspace_dir = self.workspace_dir(&path, kind, &text, &|_| None);
+        let channels = ChannelsConfig::default().with_pixi_config(Some(&workspace_dir));
+        let alias = alias.unwrap_or(&channels.channel_alias).clone();
+        let request = preview_request_for(&analysis, &path, &workspace_dir, &alias, platform)?;
+        Ok((request, channels))
+    }
 }
 
 /// The manifest of the package in `source`: the file itself, or `pixi.toml`, or a
@@ -280,19 +276,23 @@ pub fn package_manifest(source: &Path) -> Result<PathBuf, OnDiskError> {
 }
 
 /// Path dependencies of a build, read from their manifests on disk.
-pub struct PathDependenciesOnDisk {
+pub struct PathDependenciesOnDisk<'a> {
+    /// Reads them (a host without channel data: a build's inputs are the files alone).
+    pub host: &'a Host,
     /// The channel alias of the build (the editor's setting, or pixi's configuration).
     pub alias: Option<Url>,
 }
 
-impl PathDependencies for PathDependenciesOnDisk {
+impl PathDependencies for PathDependenciesOnDisk<'_> {
     fn request(
         &self,
         source: &Path,
         dependent: &BuildRequest,
     ) -> Result<BuildRequest, PathDependencyError> {
         let manifest = package_manifest(source)?;
-        let (preview, _) = preview_request_on_disk(&manifest, self.alias.as_ref())?;
+        let (preview, _) =
+            self.host
+                .preview_request_on_disk(&manifest, self.alias.as_ref(), None)?;
         let mut request = BuildRequest::from_preview(preview, dependent.output_dir.clone());
         // Built for the dependent's platform, with its variants (the workspace's).
         let platform = dependent.package.host_platform;

@@ -132,8 +132,10 @@ fn a_request_for_a_target_platform_with_the_workspaces_variant_files() {
     let package = dir.path().join("pkg/pixi.toml");
     std::fs::write(&package, PACKAGE).unwrap();
 
+    let host = Host::new();
     let for_platform = |platform: Option<&str>| {
-        crate::preview_request_on_disk_for(&package, None, platform).map(|(request, _)| request)
+        host.preview_request_on_disk(&package, None, platform)
+            .map(|(request, _)| request)
     };
     let native = for_platform(None).unwrap();
     assert_eq!(native.host_platform, machine);

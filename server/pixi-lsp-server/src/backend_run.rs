@@ -249,6 +249,7 @@ pub(crate) async fn build(
         }
     };
     let paths = pixi_lsp_host::PathDependenciesOnDisk {
+        host: &server.disk_host,
         alias: Some(settings.channels.config(None).channel_alias),
     };
     let run =
@@ -283,10 +284,13 @@ async fn saved_inputs(
         inputs.text.clone(),
         inputs.platform.clone(),
     );
+    let state = server.clone();
     let from_disk = tokio::task::spawn_blocking(move || {
         let unsaved = std::fs::read_to_string(&path).is_ok_and(|disk| !same_text(&disk, &text));
         unsaved.then(|| {
-            pixi_lsp_host::preview_request_on_disk_for(&path, Some(&alias), platform.as_deref())
+            state
+                .disk_host
+                .preview_request_on_disk(&path, Some(&alias), platform.as_deref())
         })
     })
     .await

@@ -39,6 +39,9 @@ pub(crate) struct ServerState {
     workspace_root: Mutex<Option<std::path::PathBuf>>,
     pub previews: crate::preview::Previews,
     pub builds: crate::build::Builds,
+    /// Reads saved manifests for builds and previews (the backends read the disk too):
+    /// without channel data, its cache of workspace manifests shared by every build.
+    pub disk_host: pixi_lsp_host::Host,
     /// The channel settings the channel service was started with.
     channel_settings: Mutex<Option<crate::settings::ChannelSettings>>,
 }
@@ -83,6 +86,7 @@ impl Server {
                 workspace_root: Mutex::new(None),
                 previews: crate::preview::Previews::default(),
                 builds: crate::build::Builds::default(),
+                disk_host: pixi_lsp_host::Host::new(),
                 channel_settings: Mutex::new(None),
             }),
         }

@@ -124,7 +124,11 @@ fn build(manifest: &Path, options: Options) -> Result<Vec<String>, Failure> {
             }
             _ => {}
         };
-        let paths = PathDependenciesOnDisk { alias: None };
+        let host = pixi_lsp_host::Host::new();
+        let paths = PathDependenciesOnDisk {
+            host: &host,
+            alias: None,
+        };
         let outcome = pixi_lsp_build::build_package(
             &resolver, &overrides, &request, &paths, on_event, &cancel,
         )

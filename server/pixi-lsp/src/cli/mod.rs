@@ -58,9 +58,9 @@ impl BackendSetup {
         manifest: &std::path::Path,
         platform: Option<&str>,
     ) -> Result<BackendSetup, String> {
-        let (request, channels) =
-            pixi_lsp_host::preview_request_on_disk_for(manifest, None, platform)
-                .map_err(|e| e.to_string())?;
+        let (request, channels) = pixi_lsp_host::Host::new()
+            .preview_request_on_disk(manifest, None, platform)
+            .map_err(|e| e.to_string())?;
         let overrides = pixi_lsp_build::BackendOverrides::from_env().map_err(|e| e.to_string())?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
