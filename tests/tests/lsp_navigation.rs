@@ -176,3 +176,108 @@ fn workspace_inheritance_and_path_dependencies_lead_to_other_files() {
         json!({ "line": 0, "character": 0 })
     );
 }
+
+/// Each location as `<file relative to dir> <line>: <text it covers>`, reading the text of
+/// each file from `texts` (the editor's for open files, else the disk's).
+fn covered_in(dir: &std::path::Path, texts: &[(&str, &str)], locations: &Value) -> Vec<String> {
+    let mut out: Vec<String> = locations
+        .as_array()
+        .expect("an array of locations")
+        .iter()
+        .map(|l| {
+            let uri = l["uri"].as_str().unwrap();
+            let (name, text) = texts
+                .iter()
+                .find(|(name, _)| file_uri(&dir.join(name)) == uri)
+                .unwrap_or_else(|| panic!("a location in an unexpected file: {uri}"));
+            let start = offset(text, &l["range"]["start"]);
+            let end = offset(text, &l["range"]["end"]);
+            format!(
+                "{name} {}: {}",
+                l["range"]["start"]["line"],
+                &text[start..end]
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn references_to_a_workspace_dependency_reach_every_manifest_of_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = "[workspace]\nname = \"root\"\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n\n[workspace.dependencies]\nzlib = \">=1.3\"\ncmake = \"*\"\n";
+    let a = "[package]\nname = \"a\"\nversion = \"1.0\"\n\n[package.build]\nbackend = { name = \"pixi-build-cmake\", version = \"*\" }\n\n[package.host-dependencies]\nzlib = { workspace = true }\ncmake = { workspace = true }\n\n[package.run-dependencies]\nzlib = { workspace = true }\n";
+    let b_on_disk = "[project]\nname = \"b\"\nversion = \"1.0\"\n\n[tool.pixi.package.build]\nbackend = { name = \"pixi-build-python\", version = \"*\" }\n";
+    let b_in_editor = format!(
+        "{b_on_disk}\n[tool.pixi.package.host-dependencies]\nzlib = {{ workspace = true }}\n"
+    );
+    // A workspace of its own below the root, and pixi's environments: not the root's.
+    let nested = "[workspace]\nchannels = []\nplatforms = [\"linux-64\"]\npreview = [\"pixi-build\"]\n\n[workspace.dependencies]\nzlib = \"*\"\n";
+    let nested_member = "[package]\nname = \"c\"\nversion = \"1.0\"\n\n[package.build]\nbackend = { name = \"pixi-build-cmake\", version = \"*\" }\n\n[package.host-dependencies]\nzlib = { workspace = true }\n";
+    for (path, text) in [
+        ("pixi.toml", root),
+        ("packages/a/pixi.toml", a),
+        ("packages/b/pyproject.toml", b_on_disk),
+        ("nested/pixi.toml", nested),
+        ("nested/c/pixi.toml", nested_member),
+        (".pixi/envs/default/pixi.toml", nested_member),
+    ] {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let texts = [
+        ("pixi.toml", root),
+        ("packages/a/pixi.toml", a),
+        ("packages/b/pyproject.toml", b_in_editor.as_str()),
+    ];
+    let uri = |name: &str| file_uri(&dir.path().join(name));
+    let mut c = server();
+    // b is open with an entry not saved yet: the editor's text counts.
+    c.open(&uri("packages/b/pyproject.toml"), &b_in_editor);
+    c.open(&uri("packages/a/pixi.toml"), a);
+
+    let references = |c: &mut pixi_lsp_tests::client::Client,
+                      name: &str,
+                      text: &str,
+                      needle: &str,
+                      include: bool| {
+        let mut params = text_document_position(&uri(name), &at(text, needle, 1));
+        params["context"] = json!({ "includeDeclaration": include });
+        c.request("textDocument/references", params)
+    };
+    let from_use = references(
+        &mut c,
+        "packages/a/pixi.toml",
+        a,
+        "zlib = { workspace",
+        true,
+    );
+    assert_eq!(
+        covered_in(dir.path(), &texts, &from_use),
+        [
+            "packages/a/pixi.toml 12: zlib",
+            "packages/a/pixi.toml 8: zlib",
+            "packages/b/pyproject.toml 8: zlib",
+            "pixi.toml 7: zlib",
+        ]
+    );
+
+    c.open(&uri("pixi.toml"), root);
+    let from_declaration = references(&mut c, "pixi.toml", root, "zlib = \">=", false);
+    assert_eq!(
+        covered_in(dir.path(), &texts, &from_declaration),
+        [
+            "packages/a/pixi.toml 12: zlib",
+            "packages/a/pixi.toml 8: zlib",
+            "packages/b/pyproject.toml 8: zlib",
+        ],
+        "the declaration left out, the nested workspace's member and .pixi not included"
+    );
+    let other = references(&mut c, "pixi.toml", root, "cmake = \"*\"", true);
+    assert_eq!(
+        covered_in(dir.path(), &texts, &other),
+        ["packages/a/pixi.toml 9: cmake", "pixi.toml 8: cmake"]
+    );
+}

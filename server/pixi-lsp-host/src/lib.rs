@@ -9,6 +9,7 @@
 
 mod links;
 pub mod lock_file;
+mod members;
 mod on_disk;
 mod surroundings;
 mod variant_files;
@@ -26,6 +27,7 @@ use pixi_lsp_ide::{
 use url::Url;
 
 pub use links::{LinkDestination, resolve_link};
+pub use members::WorkspaceFile;
 pub use on_disk::{
     OnDiskError, PathDependenciesOnDisk, analyze_on_disk, package_manifest, preview_request,
     preview_request_for, problem,

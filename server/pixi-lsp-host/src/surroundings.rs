@@ -36,16 +36,16 @@ pub(crate) struct DiskCache {
 }
 
 #[derive(Clone)]
-struct Cached {
+pub(crate) struct Cached {
     stamp: (Option<SystemTime>, u64),
     /// `None`: not valid UTF-8 (or unreadable).
-    text: Option<Arc<str>>,
+    pub text: Option<Arc<str>>,
     declares_workspace: bool,
 }
 
 impl DiskCache {
     /// The text of `path` and whether it declares a workspace; `None` when it isn't a file.
-    fn read(&self, path: &Path) -> Option<Cached> {
+    pub(crate) fn read(&self, path: &Path) -> Option<Cached> {
         let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
         if meta.len() > MAX_MANIFEST_SIZE {
             return None;

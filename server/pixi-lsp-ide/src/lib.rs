@@ -55,7 +55,7 @@ pub use links::{Link, LinkTarget};
 pub use lock::{LockFacts, LockState, LockedPackage};
 pub use manifest::{FileKind, manifest_schema};
 pub use navigation::rename::{RenameError, RenameTarget};
-pub use navigation::{NavFile, NavTarget};
+pub use navigation::{DependencyMention, NavFile, NavTarget};
 pub use packages::actions::InlayHintInfo;
 pub use packages::{ChannelContext, ChannelNeed, SUPPORTED_API_VERSIONS};
 pub use pixi_lsp_channels::{ScopeData, ScopeKey};

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 use pixi_lsp_documents::{Change, Document, LineIndex, PositionEncoding};
-use pixi_lsp_host::{ChannelSource, Host, Surroundings};
-use pixi_lsp_ide::{CancelToken, FileAnalysis, FileKind};
+use pixi_lsp_host::{ChannelSource, Host, Surroundings, WorkspaceFile};
+use pixi_lsp_ide::{CancelToken, DependencyMention, FileAnalysis, FileKind};
 use tokio::sync::OnceCell;
 use tower_lsp_server::ls_types::Uri;
 
@@ -74,6 +74,22 @@ impl Documents {
         let open = open_texts(&self.docs.lock());
         self.host
             .workspace_dir(manifest, kind, text, &|p| open.get(p).cloned())
+    }
+
+    /// Where the other manifests of the workspace of the manifest at `path` name the
+    /// workspace dependency `name` (the editor's text of open ones). Reads the disk.
+    pub fn workspace_dependency_mentions(
+        &self,
+        path: &Path,
+        kind: FileKind,
+        text: &str,
+        name: &str,
+    ) -> Vec<(WorkspaceFile, Vec<DependencyMention>)> {
+        let open = open_texts(&self.docs.lock());
+        let open_text = |p: &Path| open.get(p).cloned();
+        let dir = self.host.workspace_dir(path, kind, text, &open_text);
+        self.host
+            .workspace_dependency_mentions(&dir, name, path, &open_text)
     }
 
     pub fn open(&self, uri: Uri, text: &str, version: i32) {

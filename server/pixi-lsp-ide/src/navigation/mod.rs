@@ -3,8 +3,11 @@
 //! `{ workspace = true }` to the workspace manifest's entry, a path dependency to the
 //! package's manifest ([`links`]).
 
+mod inherited;
 mod links;
 pub(crate) mod rename;
+
+pub use inherited::DependencyMention;
 
 use std::path::PathBuf;
 use std::sync::Arc;

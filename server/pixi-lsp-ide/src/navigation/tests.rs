@@ -455,3 +455,50 @@ fn path_dependency_goes_to_the_package_manifest() {
     let (a, offset) = analysis_with(FileKind::PixiToml, &moved, context);
     assert_eq!(a.definition(offset), []);
 }
+
+fn check_dependency_mentions(fixture: &str, expect: Expect) {
+    let (a, offset) = analysis(fixture);
+    let name = a.workspace_dependency_at(offset);
+    let mut out = format!("{name:?}\n");
+    for (_, m) in a.workspace_dependency_mentions(name.as_deref()) {
+        let role = if m.declaration { "declaration" } else { "use" };
+        out.push_str(&format!("{role} {}", mark(a.text(), m.range)));
+    }
+    expect.assert_eq(&out);
+}
+
+#[test]
+fn a_workspace_dependency_is_named_by_its_entry_and_by_what_inherits_it() {
+    check_dependency_mentions(
+        r#"[workspace]
+[workspace.dependencies]
+zlib = ">=1.3"
+cmake = "*"
+
+[package.host-dependencies]
+zl$0ib = { workspace = true }
+cmake = { workspace = true }
+
+[package.run-dependencies]
+zlib = { workspace = true }
+python = ">=3.12"
+"#,
+        expect![[r#"
+            Some("zlib")
+            declaration 2: «zlib» = ">=1.3"
+            use 6: «zlib» = { workspace = true }
+            use 10: «zlib» = { workspace = true }
+        "#]],
+    );
+    // A package manifest without the workspace: only its uses; an ordinary entry is none.
+    check_dependency_mentions(
+        r#"[package.host-dependencies]
+zlib = { workspace = true }
+pyth$0on = ">=3.12"
+"#,
+        expect![[r#"
+            None
+            use 1: «zlib» = { workspace = true }
+        "#]],
+    );
+}

@@ -1,12 +1,15 @@
-//! `textDocument/references`: `FileAnalysis::references` (the names of this file).
+//! `textDocument/references`: `FileAnalysis::references` (the names of this file); for a
+//! workspace dependency, also where the workspace's other manifests name it (its
+//! `[workspace.dependencies]` entry, the packages' `{ workspace = true }` entries).
 
 use std::sync::Arc;
 
+use pixi_lsp_documents::LineIndex;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Location, ReferenceParams};
 
 use crate::server::ServerState;
-use crate::{from_lsp, to_lsp};
+use crate::{file_uri, from_lsp, to_lsp};
 
 pub(crate) async fn handle_references(
     server: &Arc<ServerState>,
@@ -19,14 +22,47 @@ pub(crate) async fn handle_references(
     };
     let offset = from_lsp::offset(&snap.line_index, at.position);
     let include = params.context.include_declaration;
+    let state = server.clone();
     server
         .run("references", move || {
-            let found: Vec<Location> = snap
-                .analysis
-                .references(offset, include)
+            let analysis = &snap.analysis;
+            let here = |range| Location::new(uri.clone(), to_lsp::range(&snap.line_index, range));
+            let Some(name) = analysis.workspace_dependency_at(offset) else {
+                let found: Vec<Location> = analysis
+                    .references(offset, include)
+                    .into_iter()
+                    .map(here)
+                    .collect();
+                return (!found.is_empty()).then_some(found);
+            };
+            let mut found: Vec<Location> = analysis
+                .workspace_dependency_mentions(Some(&name))
                 .into_iter()
-                .map(|r| Location::new(uri.clone(), to_lsp::range(&snap.line_index, r)))
+                .filter(|(_, m)| include || !m.declaration)
+                .map(|(_, m)| here(m.range))
                 .collect();
+            if let Some(path) = file_uri::to_path(&uri) {
+                let others = state.docs.workspace_dependency_mentions(
+                    &path,
+                    analysis.kind(),
+                    analysis.text(),
+                    &name,
+                );
+                for (file, mentions) in others {
+                    let Some(file_uri) = file_uri::to_uri(&file.path) else {
+                        continue;
+                    };
+                    let index = LineIndex::new(file.text.clone(), snap.line_index.encoding());
+                    found.extend(
+                        mentions
+                            .iter()
+                            .filter(|m| include || !m.declaration)
+                            .map(|m| {
+                                Location::new(file_uri.clone(), to_lsp::range(&index, m.range))
+                            }),
+                    );
+                }
+            }
             (!found.is_empty()).then_some(found)
         })
         .await
