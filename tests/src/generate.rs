@@ -26,6 +26,27 @@ pub fn big_manifest(lines: usize) -> String {
     s
 }
 
+/// A manifest with `tasks` tasks of the default feature and `environments` environments,
+/// each of which has every task: the most the task lenses carry (each "Run in
+/// environment…" lens offers every environment).
+pub fn many_environments(tasks: usize, environments: usize) -> String {
+    let mut s = String::from(
+        "[workspace]\nname = \"envs\"\nchannels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\n\n[tasks]\n",
+    );
+    for t in 0..tasks {
+        let _ = writeln!(s, "task{t} = \"python -m task{t}\"");
+    }
+    s.push('\n');
+    for e in 0..environments {
+        let _ = write!(s, "[feature.f{e}.dependencies]\npkg{e} = \"*\"\n\n");
+    }
+    s.push_str("[environments]\n");
+    for e in 0..environments {
+        let _ = writeln!(s, "env{e} = [\"f{e}\"]");
+    }
+    s
+}
+
 /// Fragments that stress the parser and the rules when spliced into a manifest.
 const FRAGMENTS: &[&str] = &[
     "[",

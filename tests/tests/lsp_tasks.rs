@@ -22,12 +22,23 @@ docs = "mkdocs build"
 docs = ["docs"]
 "#;
 
-fn lenses(c: &mut pixi_lsp_tests::client::Client, uri: &str) -> Vec<Value> {
+fn unresolved_lenses(c: &mut pixi_lsp_tests::client::Client, uri: &str) -> Vec<Value> {
     let result = c.request(
         "textDocument/codeLens",
         json!({ "textDocument": { "uri": uri } }),
     );
     result.as_array().cloned().unwrap_or_default()
+}
+
+/// The lenses as an editor shows them: those without a command resolved.
+fn lenses(c: &mut pixi_lsp_tests::client::Client, uri: &str) -> Vec<Value> {
+    unresolved_lenses(c, uri)
+        .into_iter()
+        .map(|l| match l["command"].is_null() {
+            true => c.request("codeLens/resolve", l),
+            false => l,
+        })
+        .collect()
 }
 
 #[test]
@@ -66,6 +77,24 @@ fn each_task_gets_a_run_lens_for_the_client() {
             "/work/project/pixi.toml"
         );
     }
+    // The environments to pick from come on resolve, not with every lens.
+    let unresolved = unresolved_lenses(&mut c, URI);
+    let without: Vec<_> = unresolved
+        .iter()
+        .filter(|l| l["command"].is_null())
+        .map(|l| l["range"]["start"]["line"].clone())
+        .collect();
+    assert_eq!(without, [json!(5), json!(6)]);
+    // Resolved after an edit moved the lenses: the task is found by its name.
+    let edited = MANIFEST.replace("[tasks]\n", "[tasks]\nlint = \"ruff\"\n");
+    c.change(URI, 2, json!([{ "text": edited }]));
+    let resolved = c.request("codeLens/resolve", unresolved[3].clone());
+    assert_eq!(resolved["command"]["title"], "Run in environment…");
+    assert_eq!(resolved["command"]["arguments"][0]["task"], "test");
+    assert_eq!(
+        resolved["command"]["arguments"][0]["environments"],
+        json!(["default", "docs"])
+    );
     // The client runs it: the server does not offer the command, and refuses to run it.
     let commands = &c.initialize_result["capabilities"]["executeCommandProvider"]["commands"];
     assert!(

@@ -80,6 +80,25 @@ H.test('go to definition: { workspace = true } → the workspace manifest', func
   H.eq('zlib = ">=1.3"', vim.api.nvim_buf_get_lines(0, line - 1, line, false)[1], 'target line')
 end)
 
+H.test('references: a workspace dependency across the workspace manifest and the package', function()
+  local buf = H.open(ws .. '/packages/a/pixi.toml')
+  H.client(buf)
+  cursor_at(buf, '^zlib', 1)
+  vim.fn.setqflist({}, ' ', { title = 'before' })
+  vim.lsp.buf.references({ includeDeclaration = true })
+  local filled = vim.wait(H.timeout, function() return vim.fn.getqflist({ title = 1 }).title == 'References' end, 10)
+  local items = vim.fn.getqflist()
+  vim.cmd('cclose')
+  H.ok(filled, 'no References list')
+  local got = {}
+  for _, it in ipairs(items) do
+    local file = vim.fs.normalize(vim.api.nvim_buf_get_name(it.bufnr)):sub(#vim.fs.normalize(ws) + 2)
+    table.insert(got, ('%s:%d %s'):format(file, it.lnum, vim.trim(it.text)))
+  end
+  table.sort(got)
+  H.eq({ 'packages/a/pixi.toml:9 zlib = { workspace = true }', 'pixi.toml:9 zlib = ">=1.3"' }, got, 'references')
+end)
+
 H.test('rename a feature rewrites its tables and the environment', function()
   local buf = H.open(ws .. '/pixi.toml')
   H.client(buf)
@@ -98,10 +117,22 @@ H.test('rename a feature rewrites its tables and the environment', function()
   vim.cmd('silent! write')
 end)
 
+-- The lenses as Neovim keeps them: refreshed, and those the server sends without their
+-- command ("Run in environment…") resolved by Neovim's codeLens/resolve.
 local function lenses(buf)
-  local result, err = H.request(buf, 'textDocument/codeLens', { textDocument = { uri = vim.uri_from_bufnr(buf) } })
-  H.ok(not err, 'codeLens error: %s', vim.inspect(err))
-  return result or {}
+  H.client(buf)
+  vim.lsp.codelens.refresh({ bufnr = buf })
+  local got = {}
+  local ok = vim.wait(H.timeout, function()
+    got = vim.lsp.codelens.get(buf)
+    if #got == 0 then return false end
+    for _, l in ipairs(got) do
+      if not l.command then return false end
+    end
+    return true
+  end, 20)
+  H.ok(ok, 'no resolved code lenses: %s', vim.inspect(got))
+  return got
 end
 
 local function lens_on(buf, pattern, title)

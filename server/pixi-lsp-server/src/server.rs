@@ -299,6 +299,10 @@ impl LanguageServer for Server {
         handlers::code_lens::handle_code_lens(&self.state, params).await
     }
 
+    async fn code_lens_resolve(&self, lens: CodeLens) -> Result<CodeLens> {
+        handlers::code_lens_resolve::handle_code_lens_resolve(&self.state, lens).await
+    }
+
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         handlers::inlay_hint::handle_inlay_hint(&self.state, params).await
     }

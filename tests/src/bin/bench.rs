@@ -297,6 +297,12 @@ fn structure_requests(label: &str, builder: ClientBuilder, dir: &Path, text: &st
             "textDocument/foldingRange",
             json!({ "textDocument": { "uri": uri } }),
         ),
+        (
+            "code lens",
+            "codeLensProvider",
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": uri } }),
+        ),
     ];
     for (name, capability, method, params) in requests {
         if caps[capability].is_null() || caps[capability] == false {
@@ -519,6 +525,17 @@ fn main() {
             .initialization_options(json!({ "channels": { "enabled": false } })),
         dir.path(),
         &messy_text,
+    );
+    // The task lenses' worst case: every task in every environment.
+    let envs_dir = tempfile::tempdir().expect("tempdir");
+    let envs_text = generate::many_environments(100, 500);
+    std::fs::write(envs_dir.path().join("pixi.toml"), &envs_text).expect("write manifest");
+    structure_requests(
+        "pixi-lsp over stdio, 100 tasks in 500 environments",
+        ClientBuilder::new(&server_binary(&args))
+            .initialization_options(json!({ "channels": { "enabled": false } })),
+        envs_dir.path(),
+        &envs_text,
     );
     if let Some(baseline) = flag(&args, "--baseline") {
         let base_p95 = measure("baseline", Path::new(baseline), &text, dir.path(), channels);

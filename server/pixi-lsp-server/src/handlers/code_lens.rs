@@ -1,7 +1,8 @@
 //! Code lenses: on `[package.build]`, the commands that run the backend (the same ones the
 //! code actions offer in the package's sections, from `FileAnalysis::build_commands`); on
 //! each task, "▶ Run" (`FileAnalysis::task_lenses`), a command the client runs in a
-//! terminal: the server never runs a task.
+//! terminal: the server never runs a task. A "Run in environment…" lens comes without its
+//! command, which lists every environment having the task: `codeLens/resolve` adds it.
 
 use std::sync::Arc;
 
@@ -43,10 +44,18 @@ pub(crate) async fn handle_code_lens(
             }
             // Running a task needs the manifest on disk (`pixi run --manifest-path`).
             if let Some(path) = &path {
-                lenses.extend(snap.analysis.task_lenses().iter().map(|t| CodeLens {
-                    range: to_lsp::range(&snap.line_index, t.range),
-                    command: Some(to_lsp::run_task_command(path, t)),
-                    data: None,
+                let tasks = snap.analysis.task_lenses();
+                lenses.extend(tasks.iter().enumerate().map(|(index, t)| {
+                    let range = to_lsp::range(&snap.line_index, t.range);
+                    if t.environments.is_empty() {
+                        CodeLens {
+                            range,
+                            command: Some(to_lsp::run_task_command(path, t)),
+                            data: None,
+                        }
+                    } else {
+                        super::code_lens_resolve::unresolved(&uri, index, t, range)
+                    }
                 }));
             }
             Some(lenses)

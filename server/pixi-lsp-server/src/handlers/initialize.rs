@@ -109,7 +109,7 @@ pub(crate) async fn handle_initialize(
                 }),
             ),
             code_lens_provider: Some(CodeLensOptions {
-                resolve_provider: Some(false),
+                resolve_provider: Some(true),
             }),
             execute_command_provider: Some(ExecuteCommandOptions {
                 commands: crate::build::commands(),
