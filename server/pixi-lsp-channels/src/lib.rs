@@ -13,6 +13,8 @@ mod client;
 #[cfg(feature = "fetch")]
 mod config;
 mod data;
+#[cfg(feature = "fetch")]
+mod memory;
 mod scope;
 #[cfg(feature = "fetch")]
 mod service;

@@ -209,6 +209,7 @@ impl Inner {
                 }
             }
         }
+        crate::memory::release_freed_memory();
     }
 
     /// Runs `query` against one channel: online first (unless offline), then the cache.
