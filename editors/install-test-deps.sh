@@ -21,19 +21,9 @@ step() { echo "== [$((SECONDS - t0))s] $*"; }
 # ---- 1. Debian packages -------------------------------------------------------------------------
 APT_PKGS=(chromium ripgrep fonts-liberation build-essential pkg-config python3
           libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev curl ca-certificates)
-missing=()
-for p in "${APT_PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  step "apt-get install ${missing[*]}"
-  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-else
-  step "apt packages present"
-fi
+# shellcheck source=scripts/lib/apt.sh
+source "$HERE/../scripts/lib/apt.sh"
+ensure_apt_packages "${APT_PKGS[@]}"
 
 # ---- 2. Neovim ----------------------------------------------------------------------------------
 NVIM_DIR=$CACHE/nvim-$NVIM_VERSION

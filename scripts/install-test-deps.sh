@@ -22,19 +22,9 @@ step() { echo "== [$((SECONDS - t0))s] $*"; }
 
 # ---- 1. Debian packages -------------------------------------------------------------------------
 APT_PKGS=(patchelf shellcheck)
-missing=()
-for p in "${APT_PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  step "apt-get install ${missing[*]}"
-  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-else
-  step "apt packages present"
-fi
+# shellcheck source=scripts/lib/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
+ensure_apt_packages "${APT_PKGS[@]}"
 
 # ---- 2. workflow linters ------------------------------------------------------------------------
 TOOLS=$CACHE/lint-tools-zizmor-$ZIZMOR_VERSION-actionlint-$ACTIONLINT_VERSION
