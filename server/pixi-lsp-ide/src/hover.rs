@@ -74,7 +74,19 @@ fn base_hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
         },
         CursorKind::Value { .. } => (ctx.path.clone(), ctx.range),
     };
-    let rel = crate::completion_path(analysis, &path)?;
+    let Some(rel) = crate::completion_path(analysis, &path) else {
+        // Outside `[tool.pixi]` of a pyproject.toml: the standard tables' documentation.
+        let schema = crate::manifest::pyproject_standard_schema();
+        return schema_hover(
+            analysis,
+            &manifest,
+            schema,
+            schema.root(),
+            &path,
+            &path,
+            range,
+        );
+    };
     let value_text = match ctx.kind {
         CursorKind::Value {
             node: Some(node), ..
@@ -106,7 +118,28 @@ fn base_hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
         (None, None) => {}
     }
     let schema = crate::manifest_schema();
-    let at = schema.at_path(root_schema(manifest.kind), &rel);
+    schema_hover(
+        analysis,
+        &manifest,
+        schema,
+        root_schema(manifest.kind),
+        &path,
+        &rel,
+        range,
+    )
+}
+
+/// The documentation `schema` gives for `rel` (below `root`); `path` is the full path.
+fn schema_hover(
+    analysis: &FileAnalysis,
+    manifest: &pixi_lsp_rules::Manifest,
+    schema: &pixi_lsp_schema::Schema,
+    root: pixi_lsp_schema::SchemaId,
+    path: &[PathSeg],
+    rel: &[PathSeg],
+    range: TextRange,
+) -> Option<HoverInfo> {
+    let at = schema.at_path(root, rel);
     if at.is_empty() {
         return None;
     }
@@ -119,6 +152,9 @@ fn base_hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
     let mut md = if dotted.is_empty() {
         // The manifest itself (a blank or comment line above the first header).
         match manifest.kind {
+            pixi_lsp_rules::ManifestKind::Pyproject if path.is_empty() => {
+                "**`pyproject.toml`**".to_owned()
+            }
             pixi_lsp_rules::ManifestKind::Pyproject => "**`[tool.pixi]`**".to_owned(),
             _ => "**`pixi.toml`**".to_owned(),
         }
@@ -153,7 +189,7 @@ fn base_hover(analysis: &FileAnalysis, offset: usize) -> Option<HoverInfo> {
             .collect();
         md.push_str(&format!("\n\n*Allowed values:* {}", shown.join(", ")));
     }
-    if let Some(note) = crate::platforms::hover_note(analysis, &rel) {
+    if let Some(note) = crate::platforms::hover_note(analysis, rel) {
         md.push_str(&format!("\n\n{note}"));
     }
     if let Some(message) = schema.deprecated(&at) {

@@ -37,6 +37,21 @@ pub fn manifest_schema() -> &'static Schema {
     &SCHEMA
 }
 
+static PYPROJECT_STANDARD: LazyLock<Schema> = LazyLock::new(|| {
+    // Invariant: compiled in, and `tests::pyproject_standard_schema_compiles` proves it.
+    #[allow(clippy::expect_used)]
+    Schema::from_json_str(include_str!(
+        "../../../schemas/pyproject-standard.schema.json"
+    ))
+    .expect("bundled pyproject schema compiles")
+});
+
+/// Documentation of the standard pyproject.toml tables beside `[tool.pixi]` (`[project]`,
+/// `[build-system]`, `[dependency-groups]`), for hover; never used to validate.
+pub(crate) fn pyproject_standard_schema() -> &'static Schema {
+    &PYPROJECT_STANDARD
+}
+
 /// The schema for the pixi table of this file kind.
 pub(crate) fn root_schema(kind: ManifestKind) -> SchemaId {
     let schema = manifest_schema();

@@ -164,6 +164,42 @@ fn hover_on_a_header_s_opening_bracket_explains_its_first_segment() {
 }
 
 #[test]
+fn hover_in_a_pyproject_s_standard_tables_says_what_pixi_takes_from_them() {
+    let cases = [
+        (
+            "[project]\nname = \"demo\"\nrequires-py$0thon = \">=3.11\"\n",
+            "**`project.requires-python`** — Supported Python versions",
+        ),
+        (
+            "[proj$0ect]\nname = \"demo\"\n",
+            "**`project`** — Package metadata",
+        ),
+        (
+            "[build-system]\nbuild-back$0end = \"hatchling.build\"\n",
+            "**`build-system.build-backend`** — Build backend",
+        ),
+        (
+            "[project]\nname = \"x\"\n\n[tool.pixi.tas$0ks]\n",
+            "**`tasks`**",
+        ),
+    ];
+    for (text, expected) in cases {
+        let text = format!("{text}\n[tool.pixi.workspace]\nchannels = []\n");
+        let (a, offset) = analysis(FileKind::PyprojectToml, &text);
+        let info = a.hover(offset).unwrap().expect("hover");
+        assert!(
+            info.markdown.starts_with(expected),
+            "{text}: {}",
+            info.markdown
+        );
+    }
+    // Other tools' tables are not ours to document.
+    let text = "[tool.ruff]\nline-len$0gth = 100\n\n[tool.pixi.workspace]\n";
+    let (a, offset) = analysis(FileKind::PyprojectToml, text);
+    assert_eq!(a.hover(offset).unwrap(), None);
+}
+
+#[test]
 fn hover_on_header_segment() {
     let (a, offset) = analysis(FileKind::PixiToml, "[package.bu$0ild]\n");
     let info = a.hover(offset).unwrap().expect("hover");
@@ -416,4 +452,17 @@ fn stdlib_variants_are_derived_as_pixi_derives_them() {
         on(&own, "linux-64"),
         ["c_stdlib=sysroot", "c_stdlib_version=2.31"]
     );
+}
+
+#[test]
+fn pyproject_standard_schema_compiles() {
+    let schema = crate::manifest::pyproject_standard_schema();
+    let at = schema.at_path(
+        schema.root(),
+        &[
+            pixi_lsp_syntax::PathSeg::Key("project".into()),
+            pixi_lsp_syntax::PathSeg::Key("requires-python".into()),
+        ],
+    );
+    assert!(schema.description(&at).is_some());
 }

@@ -81,6 +81,8 @@ struct Tally {
     /// characters).
     items: usize,
     failed: usize,
+    /// The manifests (their first lines) it answered `null` for, for `--unanswered`.
+    unanswered: Vec<String>,
 }
 
 /// Where to ask: a dependency name (hover) and the line after the first header (completion).
@@ -177,6 +179,11 @@ fn run(builder: ClientBuilder, manifests: &[(String, String)]) -> Vec<Tally> {
                 continue;
             }
             let result = &response["result"];
+            if result.is_null() {
+                tally
+                    .unanswered
+                    .push(text.lines().take(3).collect::<Vec<_>>().join(" | "));
+            }
             if !result.is_null() {
                 tally.answered += 1;
                 let n = items(result);
@@ -304,5 +311,16 @@ fn main() {
             .as_ref()
             .map_or("not installed".to_owned(), |t| cell(&t[i], total));
         println!("| {} | {} | {} |", probe.name, cell(&ours[i], total), tombi);
+    }
+    // Where pixi-lsp gave nothing (to see whether tombi's extra answers matter).
+    if args.iter().any(|a| a == "--unanswered") {
+        for (probe, tally) in PROBES.iter().zip(&ours) {
+            for first_lines in &tally.unanswered {
+                println!(
+                    "{}: pixi-lsp answered nothing for {first_lines}",
+                    probe.name
+                );
+            }
+        }
     }
 }
