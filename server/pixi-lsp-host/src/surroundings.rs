@@ -180,7 +180,7 @@ fn file_facts(dir: &Path, paths: &[String]) -> FileFacts {
 }
 
 /// `a/b/../c/./d` → `a/c/d`, without touching the disk (the path may not exist).
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
