@@ -24,7 +24,7 @@ pub use client::build as http_client;
 
 #[cfg(feature = "fetch")]
 pub use config::{ChannelsConfig, default_cache_dir};
-pub use data::{FetchState, PackageInfo, RecordInfo, ScopeData};
+pub use data::{FetchState, PackageInfo, PackageNames, RecordInfo, ScopeData};
 pub use scope::{ChannelRef, ScopeKey, resolve_channel};
 #[cfg(feature = "fetch")]
 pub use service::ChannelService;

@@ -289,11 +289,10 @@ impl Inner {
             );
             states.push((channel.name.clone(), state));
         }
-        names.sort_unstable();
-        names.dedup();
+        let names = Arc::new(crate::data::PackageNames::new(names));
         let overall = overall_state(&states);
         self.update(&key, |data| {
-            data.names = Arc::new(names);
+            data.names = names;
             data.names_state = overall;
             data.channel_states = states;
         });

@@ -58,7 +58,9 @@ async fn file_channel_names_and_records() {
     assert_eq!(data.names_state, FetchState::Ready { stale: false });
     assert!(data.has_name("pixi-build-python") && data.has_name("numpy"));
     assert!(
-        data.names.windows(2).all(|w| w[0] < w[1]),
+        data.names_with_prefix("", usize::MAX)
+            .windows(2)
+            .all(|w| w[0] < w[1]),
         "sorted and unique"
     );
     assert_eq!(

@@ -44,7 +44,7 @@ fn scope_data(packages: Packages<'_>, state: FetchState) -> ScopeData {
         })
         .collect();
     ScopeData {
-        names: Arc::new(names),
+        names: Arc::new(pixi_lsp_channels::PackageNames::new(names)),
         names_state: state.clone(),
         channel_states: vec![("conda-forge".into(), state)],
         packages: map,
