@@ -334,6 +334,29 @@ async function lineText(hasText) {
   return squash(await page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText }).first().innerText());
 }
 
+/** The open peek view's references as `file:line:column`, once they are `want` (the rows' aria-labels end
+ *  "in <file> on line <n> at column <m>"; a row that does not is kept whole). */
+async function peekReferences(want) {
+  const rows = page.locator('.peekview-widget .ref-tree .monaco-list-row');
+  let seen = [];
+  for (const end = Date.now() + T; Date.now() < end;) {
+    seen = (await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') || '')).catch(() => []))
+      .map((l) => {
+        const m = /in (\S+) on line (\d+) at column (\d+)$/.exec(l);
+        return m ? `${m[1]}:${m[2]}:${m[3]}` : l;
+      });
+    if (JSON.stringify(seen) === JSON.stringify(want)) return seen;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`the peek view lists ${JSON.stringify(seen)}, expected ${JSON.stringify(want)}`);
+}
+
+/** Close the peek view and wait until it is gone (the next one must not be mistaken for it). */
+async function closePeek() {
+  await page.keyboard.press('Escape');
+  await page.locator('.peekview-widget').first().waitFor({ state: 'hidden', timeout: T }).catch(() => {});
+}
+
 (async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const browser = await chromium.launch({
@@ -437,6 +460,65 @@ async function lineText(hasText) {
         null,
         { timeout: T },
       );
+    });
+
+    // navigate/pixi.toml: the task `build`, run first by `test` and `docs`; the feature `docs`, used by the
+    // environment `docs`; the feature `lint`
+    const navManifest = path.join(process.env.RUN_DIR || '', 'ws', 'navigate', 'pixi.toml');
+    await test('references: Shift+F12 on a task lists the depends-on entries; on a feature, its tables and the environment', 'vscode-references.png', async () => {
+      await openFile('navigate/pixi.toml');
+      await gotoLine(positionAfter(navManifest, 'bu')); // build = "make"
+      await page.keyboard.press('Shift+F12');
+      // the declaration, then test's and docs' depends-on = ["build"]
+      report.referencesTask = await peekReferences(['pixi.toml:6:1', 'pixi.toml:7:40', 'pixi.toml:10:40']);
+      const title = squash(await page.locator('.peekview-widget .peekview-title').first().innerText());
+      check(/References \(3\)/.test(title), 'peek title: ' + title);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-references-task.png') }).catch(() => {});
+      await closePeek();
+      await gotoLine(positionAfter(navManifest, '[feature.do'));
+      await page.keyboard.press('Shift+F12');
+      // [feature.docs.tasks], [feature.docs.dependencies], docs = { features = ["docs"], … }
+      report.referencesFeature = await peekReferences(['pixi.toml:9:10', 'pixi.toml:12:10', 'pixi.toml:19:22']);
+    });
+
+    await test('rename: F2 on a feature to the name of another feature is refused with the server\'s message', null, async () => {
+      await clearNotifications();
+      await openFile('navigate/pixi.toml');
+      const before = await activeEditorText();
+      await gotoLine(positionAfter(navManifest, '[feature.do'));
+      await page.keyboard.press('F2');
+      // the rename box takes the focus once the server has prepared the rename
+      await page.waitForFunction(() => document.activeElement && document.activeElement.closest('.rename-box'), null, { timeout: T });
+      check(await page.locator('.rename-box input').inputValue() === 'docs', 'the rename box does not hold the feature name');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('lint');
+      await page.keyboard.press('Enter');
+      const msg = await waitNotification(/already exists|rename/i);
+      report.renameRefused = msg;
+      log('notification: ' + msg);
+      check(msg === "A feature named 'lint' already exists", 'message: ' + msg);
+      check(await activeEditorText() === before, 'the manifest changed');
+    });
+
+    await test('rename: F2 on a feature rewrites its [feature.X] tables and the [environments] entry', 'vscode-rename.png', async () => {
+      await clearNotifications();
+      await openFile('navigate/pixi.toml');
+      const before = fs.readFileSync(navManifest, 'utf8');
+      await gotoLine(positionAfter(navManifest, '[feature.do'));
+      await page.keyboard.press('F2');
+      await page.waitForFunction(() => document.activeElement && document.activeElement.closest('.rename-box'), null, { timeout: T });
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('documentation');
+      await page.keyboard.press('Enter');
+      await waitFor(async () => (await activeEditorText()).includes('[feature.documentation.dependencies]'), 'the renamed tables');
+      await page.keyboard.press('Control+S');
+      // the task `docs`, the environment `docs` and the feature `lint` are other names: untouched
+      const want = before.replace(/\[feature\.docs\./g, '[feature.documentation.').replace('features = ["docs"]', 'features = ["documentation"]');
+      let saved = '';
+      await waitFor(() => (saved = fs.readFileSync(navManifest, 'utf8')) === want, 'the renamed manifest on disk')
+        .catch((e) => { throw new Error(`${e.message}; on disk:\n${saved}`); });
+      report.renamed = saved;
+      check(!(await toast(/already exists|failed/).count()), 'a rename error was shown');
     });
 
     await test('the task code lens ▶ Run runs `pixi run` in a terminal', 'vscode-task-lens.png', async () => {
