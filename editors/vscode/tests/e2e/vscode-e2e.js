@@ -538,6 +538,21 @@ async function closePeek() {
       await page.keyboard.press(KEYS.closePanel);
     });
 
+    await test('hover on a task shows its command, the task it runs first and its environments', 'vscode-hover-task.png', async () => {
+      await openFile('tasks/pixi.toml');
+      await gotoLine(positionAfter(tasksManifest, 'tes')); // test = { cmd = "pytest", depends-on = ["build"] }
+      await page.keyboard.press(KEYS.showHover);
+      const hover = page.locator('.monaco-hover-content:visible', { hasText: 'task' }).first();
+      await hover.waitFor({ state: 'visible', timeout: T });
+      const text = squash(await hover.innerText());
+      report.hoverTask = text;
+      log('hover: ' + text);
+      check(/^task test\b/.test(text), 'not the hover of the task test: ' + text);
+      check(/\bpytest\b/.test(text), 'no command: ' + text);
+      check(/Runs first: build\b/.test(text), 'no depends-on: ' + text);
+      check(/Environments: default, docs$/.test(text), 'not the environments default and docs: ' + text);
+    });
+
     await test('hover on `backend` shows documentation', 'vscode-hover.png', async () => {
       await page.keyboard.press(KEYS.closePanel); // the Problems panel from the previous test
       await openFile('broken/pixi.toml');
