@@ -97,7 +97,8 @@ cat > "$RUN/data/User/keybindings.json" <<JSON
   { "key": "ctrl+alt+shift+f4", "command": "notifications.clearAll" },
   { "key": "ctrl+alt+shift+f5", "command": "workbench.actions.view.problems" },
   { "key": "ctrl+alt+shift+f6", "command": "editor.action.triggerSuggest", "when": "editorTextFocus" },
-  { "key": "ctrl+alt+shift+f7", "command": "editor.action.quickFix", "when": "editorTextFocus" }
+  { "key": "ctrl+alt+shift+f7", "command": "editor.action.quickFix", "when": "editorTextFocus" },
+  { "key": "ctrl+alt+shift+f8", "command": "editor.action.inspectTMScopes", "when": "editorTextFocus" }
 ]
 JSON
 "$CS" --user-data-dir "$RUN/data" --extensions-dir "$RUN/ext" --install-extension "$VSIX" >"$RUN/install.log" 2>&1 \

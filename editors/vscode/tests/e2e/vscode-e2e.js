@@ -33,6 +33,7 @@ const KEYS = {
   problems: 'Control+Alt+Shift+F5',
   suggest: 'Control+Alt+Shift+F6',
   quickFix: 'Control+Alt+Shift+F7',
+  inspectTokens: 'Control+Alt+Shift+F8', // Developer: Inspect Editor Tokens and Scopes
 };
 
 // E2E_ONLY=<regex>: run only the tests whose name matches (the others are skipped)
@@ -357,6 +358,29 @@ async function closePeek() {
   await page.locator('.peekview-widget').first().waitFor({ state: 'hidden', timeout: T }).catch(() => {});
 }
 
+/** "Developer: Inspect Editor Tokens and Scopes" at the cursor: the token's text, its semantic token type
+ *  ('' when it has none) and whether its colour comes from that type (the widget marks such a foreground),
+ *  then the widget is closed again (the command toggles it). */
+async function inspectToken() {
+  await page.keyboard.press(KEYS.inspectTokens);
+  const widget = page.locator('.token-inspect-widget');
+  // the metadata rows come once the token is computed
+  await widget.locator('.tiw-metadata-key', { hasText: 'standard token type' }).waitFor({ timeout: T });
+  const token = await widget.evaluate((w) => {
+    const rows = [...w.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent || ''));
+    const semantic = rows.find((r) => r[0] === 'semantic token type');
+    const title = w.querySelector('.tiw-token'); // its text, then a "N chars" span
+    return {
+      text: title && title.firstChild ? title.firstChild.textContent || '' : '',
+      type: semantic ? semantic[1] : '',
+      coloured: !!w.querySelector('.tiw-metadata-value.tiw-metadata-semantic'),
+    };
+  });
+  await page.keyboard.press('Escape');
+  await widget.waitFor({ state: 'hidden', timeout: T }).catch(() => {});
+  return token;
+}
+
 (async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const browser = await chromium.launch({
@@ -600,6 +624,40 @@ async function closePeek() {
       check(/\[workspace\]/.test(folded) && /\[dependencies\]/.test(folded), 'the headers stay visible: ' + squash(folded));
       check(!/linux-64/.test(folded), 'the [workspace] table is not folded: ' + squash(folded));
       await runCommand('Unfold All');
+    });
+
+    // structure/pixi.toml: platforms, a channel, a backend, and python = { version = ">=3.10" } for Expand Selection
+    const structureManifest = path.join(process.env.RUN_DIR || '', 'ws', 'structure', 'pixi.toml');
+    await test('semantic tokens: the token inspector shows the server\'s types for a platform, a channel and a backend', 'vscode-semantic-tokens.png', async () => {
+      await openFile('structure/pixi.toml');
+      // (no TOML grammar: without the server's tokens the inspector shows no semantic token type)
+      const want = [
+        ['"linux', '"linux-64"', 'enumMember'],
+        ['"osx', '"osx-arm64"', 'enumMember'],
+        ['"conda', '"conda-forge"', 'type'],
+        ['"pixi-build-r', '"pixi-build-rust"', 'class'],
+        ['plat', 'platforms', 'property'],
+        ['[pack', 'package', 'namespace'],
+        ['version = ">=3', '">=3.10"', 'number'],
+      ];
+      const seen = [];
+      for (const [marker, text, type] of want) {
+        await gotoLine(positionAfter(structureManifest, marker));
+        let token = await inspectToken();
+        // the editor asks for the tokens a moment after the file opens
+        for (const end = Date.now() + T; !token.type && Date.now() < end;) {
+          await page.waitForTimeout(300);
+          token = await inspectToken();
+        }
+        seen.push(token);
+        check(token.text === text && token.type === type && token.coloured,
+          `at ${marker}: ${JSON.stringify(token)}, expected ${JSON.stringify({ text, type, coloured: true })}`);
+      }
+      report.semanticTokens = seen;
+      // open for the screenshot
+      await gotoLine(positionAfter(structureManifest, '"pixi-build-r'));
+      await page.keyboard.press(KEYS.inspectTokens);
+      await page.locator('.token-inspect-widget .tiw-metadata-key', { hasText: 'semantic token type' }).waitFor({ timeout: T });
     });
 
     // the recipe preview runs our example backend (pixi-build-lsp-example), which run.sh put in the
