@@ -381,6 +381,11 @@ async function inspectToken() {
   return token;
 }
 
+/** The status bar's cursor item: "Ln 15, Col 30 (8 selected)". */
+async function selectionStatus() {
+  return squash((await page.locator('#status\\.editor\\.selection').innerText().catch(() => '')) || '');
+}
+
 (async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const browser = await chromium.launch({
@@ -658,6 +663,35 @@ async function inspectToken() {
       await gotoLine(positionAfter(structureManifest, '"pixi-build-r'));
       await page.keyboard.press(KEYS.inspectTokens);
       await page.locator('.token-inspect-widget .tiw-metadata-key', { hasText: 'semantic token type' }).waitFor({ timeout: T });
+    });
+
+    await test('Expand Selection (Shift+Alt+Right) grows from the version to its entry, the table and the file', 'vscode-selection-range.png', async () => {
+      await openFile('structure/pixi.toml');
+      await gotoLine(positionAfter(structureManifest, '">=3.1')); // python = { version = ">=3.1|0" }
+      const size = fs.readFileSync(structureManifest, 'utf8').length;
+      const counts = [];
+      const statuses = [];
+      for (let last = await selectionStatus(); counts[counts.length - 1] !== size && counts.length < 10;) {
+        await page.keyboard.press('Shift+Alt+ArrowRight');
+        let now = '';
+        await waitFor(async () => (now = await selectionStatus()) !== last, 'the selection to grow', T)
+          .catch((e) => { throw new Error(`${e.message} after ${JSON.stringify(statuses)}`); });
+        last = now;
+        statuses.push(now);
+        const m = /\((\d+) selected\)/.exec(now);
+        counts.push(m ? Number(m[1]) : 0);
+      }
+      report.selectionRanges = statuses;
+      log('selections: ' + statuses.join(' | '));
+      // VS Code's own word selection (3.10) may come first; from the quoted version on, the server's ranges:
+      // ">=3.10" (8), version = ">=3.10" (18), { … } (22), the line (31), [dependencies] with it (46), the file
+      const fromValue = counts.slice(counts.indexOf(8));
+      check(JSON.stringify(fromValue) === JSON.stringify([8, 18, 22, 31, 46, size]),
+        `selection sizes ${JSON.stringify(counts)}, expected 8, 18, 22, 31, 46, ${size}: ${JSON.stringify(statuses)}`);
+      check(statuses[counts.indexOf(8)] === 'Ln 15, Col 30 (8 selected)', 'the first range is not the quoted version: ' + statuses[counts.indexOf(8)]);
+      // back one step: the table again
+      await page.keyboard.press('Shift+Alt+ArrowLeft');
+      await waitFor(async () => (await selectionStatus()) === 'Ln 15, Col 32 (46 selected)', 'Shrink Selection back to the table');
     });
 
     // the recipe preview runs our example backend (pixi-build-lsp-example), which run.sh put in the
