@@ -694,6 +694,51 @@ async function selectionStatus() {
       await waitFor(async () => (await selectionStatus()) === 'Ln 15, Col 32 (46 selected)', 'Shrink Selection back to the table');
     });
 
+    // links/pixi.toml: two channels, a path dependency ../path-dep and license-file = "LICENSE"
+    const linksManifest = path.join(process.env.RUN_DIR || '', 'ws', 'links', 'pixi.toml');
+    const linkSpans = '.editor-group-container.active .monaco-editor .view-line .detected-link';
+    await test('document links: channels, a path dependency and the license file are underlined; Ctrl+click and Open Link open them', 'vscode-document-links.png', async () => {
+      await runCommand('View: Close All Editor Groups');
+      await openFile('links/pixi.toml');
+      const want = ['../path-dep', 'LICENSE', 'conda-forge', 'https://prefix.dev/pixi-build-backends'];
+      let links = [];
+      await waitFor(async () => JSON.stringify(links = (await page.locator(linkSpans).allInnerTexts()).sort()) === JSON.stringify(want),
+        'the four links').catch((e) => { throw new Error(`${e.message}; links: ${JSON.stringify(links)}`); });
+      report.documentLinks = links;
+      const underlined = await page.locator(linkSpans).evaluateAll((es) => es.every((e) => e.ownerDocument.defaultView.getComputedStyle(e).textDecorationLine.includes('underline')));
+      check(underlined, 'a link is not underlined');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-document-links-underlined.png') }).catch(() => {});
+      // Ctrl+click on LICENSE opens the file
+      const box = await page.locator(linkSpans, { hasText: 'LICENSE' }).boundingBox();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.keyboard.down('Control');
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await page.keyboard.up('Control');
+      await page.locator('.tabs-container .tab.active[aria-label^="LICENSE"]').waitFor({ timeout: T });
+      await waitFor(async () => (await activeEditorText()).includes('MIT License (pixi-lsp e2e fixture)'), 'the license text');
+      await page.keyboard.press('Control+W');
+      await waitFor(async () => (await activeEditorText()).includes('license-file'), 'links/pixi.toml again');
+      // Open Link on the path dependency opens the package's manifest
+      await gotoLine(positionAfter(linksManifest, '"../path-'));
+      await runCommand('Open Link');
+      await waitFor(async () => (await activeEditorText()).includes('name = "path-dep"'), 'the manifest of path-dep');
+      await page.keyboard.press('Control+W');
+      await waitFor(async () => (await activeEditorText()).includes('license-file'), 'links/pixi.toml again');
+      // a channel opens its URL in the browser (answered here, there is no network)
+      await page.context().route('https://conda.anaconda.org/**', (r) => r.fulfill({ contentType: 'text/plain', body: 'channel' }));
+      try {
+        await gotoLine(positionAfter(linksManifest, '"conda-f'));
+        const popup = page.waitForEvent('popup', { timeout: T });
+        await runCommand('Open Link');
+        const opened = await popup;
+        report.channelLink = opened.url();
+        check(opened.url() === 'https://conda.anaconda.org/conda-forge', 'opened ' + opened.url());
+        await opened.close();
+      } finally {
+        await page.context().unrouteAll({ behavior: 'ignoreErrors' });
+      }
+    });
+
     // the recipe preview runs our example backend (pixi-build-lsp-example), which run.sh put in the
     // pixiLsp.backends.overrides setting
     await test('Pixi: Preview generated recipe opens the recipe as read-only YAML beside the manifest', 'vscode-preview.png', async () => {
