@@ -739,6 +739,20 @@ async function selectionStatus() {
       }
     });
 
+    await test('Open Link on a path dependency ../path-dep opens path-dep/pixi.toml itself (no second editor under links/../)', null, async () => {
+      await runCommand('View: Close All Editor Groups');
+      await openFile('path-dep/pixi.toml');
+      await openFile('links/pixi.toml');
+      await gotoLine(positionAfter(linksManifest, '"../path-'));
+      await runCommand('Open Link');
+      await waitFor(async () => (await activeEditorText()).includes('name = "path-dep"'), 'the manifest of path-dep');
+      const crumbs = squash(await page.locator('.editor-group-container.active .monaco-breadcrumbs').innerText());
+      report.pathDependencyLink = crumbs;
+      check(/^path-dep pixi\.toml\b/.test(crumbs), 'opened as ' + crumbs);
+      const tabs = await page.locator('.editor-group-container.active .tabs-container .tab', { hasText: 'pixi.toml' }).count();
+      check(tabs === 2, `${tabs} pixi.toml tabs, expected links' and path-dep's`);
+    });
+
     // the recipe preview runs our example backend (pixi-build-lsp-example), which run.sh put in the
     // pixiLsp.backends.overrides setting
     await test('Pixi: Preview generated recipe opens the recipe as read-only YAML beside the manifest', 'vscode-preview.png', async () => {
