@@ -46,7 +46,7 @@ export class Builds {
     // before running a task
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === manifest.toString());
     if (doc?.isDirty) {
-      await doc.save();
+      await saveFully(doc);
     }
     const client = await this.commands.clientFor(command, title);
     if (!client) {
@@ -160,5 +160,32 @@ export class Builds {
       }
       this.commands.reportError(e, title, command);
     }
+  }
+}
+
+/** Saves `doc` and waits for its save event (when the language client sends `didSave`): with
+ * auto save on, `save()` could return while an auto save of the same text was still under way,
+ * and the build request reached the server before the file was written. */
+async function saveFully(doc: vscode.TextDocument): Promise<void> {
+  let sawSave = false;
+  let onSaved = () => {};
+  const written = new Promise<void>((resolve) => {
+    onSaved = resolve;
+  });
+  const sub = vscode.workspace.onDidSaveTextDocument((d) => {
+    if (d === doc) {
+      sawSave = true;
+      onSaved();
+    }
+  });
+  try {
+    const saved = await doc.save();
+    if (!sawSave) {
+      // a save still under way is given a few seconds; a save that wrote nothing, a moment
+      const wait = saved && !doc.isDirty ? 1000 : 5000;
+      await Promise.race([written, new Promise((resolve) => setTimeout(resolve, wait))]);
+    }
+  } finally {
+    sub.dispose();
   }
 }

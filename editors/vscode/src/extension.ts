@@ -16,6 +16,7 @@ import {
   LanguageClient,
   LanguageClientOptions,
   Message,
+  MessageSignature,
   ServerOptions,
   ShowMessageNotification,
   State,
@@ -45,9 +46,27 @@ export async function deactivate(): Promise<void> {
   await ext?.stopClient();
 }
 
+/** The client library shows "Request … failed." for every failed request. A request that meets
+ * a client being stopped for a restart fails (it tries to start that client again): the
+ * restart is already in the status bar, so such failures are only logged. */
+class PixiLanguageClient extends LanguageClient {
+  stopping = false;
+
+  override handleFailedRequest<T>(
+    type: MessageSignature,
+    token: vscode.CancellationToken | undefined,
+    error: unknown,
+    defaultValue: T,
+    showNotification = true,
+  ): T {
+    const notify = showNotification && !this.stopping && this.state === State.Running;
+    return super.handleFailedRequest(type, token, error, defaultValue, notify);
+  }
+}
+
 class PixiExtension {
   readonly output = vscode.window.createOutputChannel('Pixi LSP');
-  private client: LanguageClient | undefined;
+  private client: PixiLanguageClient | undefined;
   private starting: Promise<LanguageClient | undefined> | undefined;
   private serverVersion: string | undefined;
   private readonly restarts = new RestartPolicy(3, 3 * 60 * 1000);
@@ -246,7 +265,7 @@ class PixiExtension {
         openBuildLog: (uri) => this.openBuildLog(uri),
       }),
     };
-    const client = new LanguageClient('pixiLsp', 'Pixi LSP', serverOptions, clientOptions);
+    const client = new PixiLanguageClient('pixiLsp', 'Pixi LSP', serverOptions, clientOptions);
     this.client = client;
     // instead of the client library's handler: a failure the server shows and also answers a command
     // with (a failed recipe preview) gets one toast, not two
@@ -321,6 +340,7 @@ class PixiExtension {
     this.client = undefined;
     this.opened.clear();
     if (c) {
+      c.stopping = true;
       try {
         await c.stop(5000);
       } catch {
