@@ -73,6 +73,73 @@ struct Keystrokes {
     diagnostics: usize,
 }
 
+/// One open manifest in a running server, edited one keystroke at a time.
+struct Session {
+    c: client::Client,
+    uri: String,
+    current: String,
+    edits: Vec<usize>,
+    version: i64,
+    /// Wait for the publication of the edit's own version (servers that send versions).
+    versioned: bool,
+}
+
+impl Session {
+    /// Starts the server, opens `text` as `dir/pixi.toml` and waits for its diagnostics;
+    /// also returns the time to initialize and to the first diagnostics, and the idle RSS.
+    fn open(
+        builder: ClientBuilder,
+        dir: &Path,
+        text: &str,
+        versioned: bool,
+    ) -> (Session, Duration, Duration, Option<u64>) {
+        let started = Instant::now();
+        let c = builder.start();
+        let initialize = started.elapsed();
+        std::thread::sleep(Duration::from_millis(300));
+        let idle_rss_kb = rss_kb(c.pid());
+        let mut session = Session {
+            c,
+            uri: client::file_uri(&dir.join("pixi.toml")),
+            current: text.to_owned(),
+            edits: edit_offsets(text),
+            version: 1,
+            versioned,
+        };
+        let t = Instant::now();
+        session.c.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": session.uri, "languageId": "toml", "version": 1, "text": text } }),
+        );
+        let uri = session.uri.clone();
+        session.c.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str()
+        });
+        (session, initialize, t.elapsed(), idle_rss_kb)
+    }
+
+    /// Types a digit at the `i`-th edit offset; the time to its diagnostics and their count.
+    fn keystroke(&mut self, i: usize) -> (Duration, usize) {
+        // Offsets were taken on the original text; each earlier edit added one byte before.
+        let offset = self.edits[i] + i;
+        self.version += 1;
+        let pos = client::position(&self.current, offset);
+        self.current.insert(offset, '9');
+        let t = Instant::now();
+        self.c.change(
+            &self.uri,
+            self.version,
+            json!([{ "range": { "start": pos, "end": pos }, "text": "9" }]),
+        );
+        let (uri, version, versioned) = (self.uri.clone(), self.version, self.versioned);
+        let published = self.c.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri.as_str() && (!versioned || p["version"] == version)
+        });
+        let count = published["diagnostics"].as_array().map_or(0, Vec::len);
+        (t.elapsed(), count)
+    }
+}
+
 fn run_keystrokes(
     builder: ClientBuilder,
     dir: &Path,
@@ -80,46 +147,20 @@ fn run_keystrokes(
     versioned: bool,
     settle: Duration,
 ) -> Keystrokes {
-    let started = Instant::now();
-    let mut c = builder.start();
-    let initialize = started.elapsed();
-    std::thread::sleep(Duration::from_millis(300));
-    let idle_rss_kb = rss_kb(c.pid());
-    let uri = client::file_uri(&dir.join("pixi.toml"));
-    let t = Instant::now();
-    c.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "toml", "version": 1, "text": text } }),
-    );
-    c.wait_for("textDocument/publishDiagnostics", |p| {
-        p["uri"] == uri.as_str()
-    });
-    let open = t.elapsed();
+    let (mut s, initialize, open, idle_rss_kb) = Session::open(builder, dir, text, versioned);
     // Background work started by opening (channel data) finishes before the edits.
     std::thread::sleep(settle);
-    let mut current = text.to_owned();
     let mut samples = Vec::new();
     let mut diagnostics = 0;
-    for (i, offset) in edit_offsets(text).into_iter().enumerate() {
-        let version = i as i64 + 2;
-        let pos = client::position(&current, offset);
-        current.insert(offset, '9');
-        let t = Instant::now();
-        c.change(
-            &uri,
-            version,
-            json!([{ "range": { "start": pos, "end": pos }, "text": "9" }]),
-        );
-        let published = c.wait_for("textDocument/publishDiagnostics", |p| {
-            p["uri"] == uri.as_str() && (!versioned || p["version"] == version)
-        });
-        samples.push(t.elapsed());
-        diagnostics = published["diagnostics"].as_array().map_or(0, Vec::len);
+    for i in 0..s.edits.len() {
+        let (took, count) = s.keystroke(i);
+        samples.push(took);
+        diagnostics = count;
     }
-    let loaded_rss_kb = rss_kb(c.pid());
-    let loaded_anon_kb = status_kb(c.pid(), "RssAnon:");
-    let completions = completions_after_edits(&mut c, &uri, &mut current);
-    let _ = c.shutdown();
+    let loaded_rss_kb = rss_kb(s.c.pid());
+    let loaded_anon_kb = status_kb(s.c.pid(), "RssAnon:");
+    let completions = completions_after_edits(&mut s.c, &s.uri, &mut s.current);
+    let _ = s.c.shutdown();
     Keystrokes {
         initialize,
         open,
@@ -130,6 +171,31 @@ fn run_keystrokes(
         loaded_anon_kb,
         diagnostics,
     }
+}
+
+/// The channels-off and channels-on servers edited in turns (off, on, on, off, …), so both
+/// see the same load on a shared machine: the p95 of each, for a ratio that machine noise
+/// does not decide.
+fn interleaved(
+    off: (ClientBuilder, &Path, &str),
+    on: (ClientBuilder, &Path, &str),
+) -> (Duration, Duration) {
+    let (mut a, ..) = Session::open(off.0, off.1, off.2, true);
+    let (mut b, ..) = Session::open(on.0, on.1, on.2, true);
+    std::thread::sleep(Duration::from_secs(20));
+    let (mut sa, mut sb) = (Vec::new(), Vec::new());
+    for i in 0..a.edits.len().min(b.edits.len()) {
+        if i % 2 == 0 {
+            sa.push(a.keystroke(i).0);
+            sb.push(b.keystroke(i).0);
+        } else {
+            sb.push(b.keystroke(i).0);
+            sa.push(a.keystroke(i).0);
+        }
+    }
+    let _ = a.c.shutdown();
+    let _ = b.c.shutdown();
+    (percentile(&mut sa, 0.95), percentile(&mut sb, 0.95))
 }
 
 /// Types and deletes a letter in `[package.build.config]`, asking for completion after each
@@ -446,6 +512,8 @@ fn with_channels(name: &str, server: &Path, text: &str, off: &Keystrokes, off_p9
         ),
     ];
     println!("channel data on: the manifest's {wanted} package names");
+    let off_dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(off_dir.path().join("pixi.toml"), text).expect("write manifest");
     for (label, a, b) in cases {
         let cache = tempfile::tempdir().expect("cache dir");
         let dir = tempfile::tempdir().expect("tempdir");
@@ -475,6 +543,22 @@ fn with_channels(name: &str, server: &Path, text: &str, off: &Keystrokes, off_p9
             p95.as_secs_f64() / off_p95.as_secs_f64().max(1e-9),
             delta(k.loaded_rss_kb, off.loaded_rss_kb),
             delta(k.loaded_anon_kb, off.loaded_anon_kb),
+        );
+        let off_builder = ClientBuilder::new(server)
+            .initialization_options(json!({ "channels": { "enabled": false } }));
+        let on_cache = tempfile::tempdir().expect("cache dir");
+        let on_builder = ClientBuilder::new(server).initialization_options(json!({
+            "channels": { "enabled": true, "cacheDir": on_cache.path().to_string_lossy() }
+        }));
+        let (off_p95, on_p95) = interleaved(
+            (off_builder, off_dir.path(), text),
+            (on_builder, dir.path(), &manifest),
+        );
+        println!(
+            "{name}, {label}: interleaved with a channels-off server, keystroke p95 {} vs {} = {:.2}x",
+            ms(on_p95),
+            ms(off_p95),
+            on_p95.as_secs_f64() / off_p95.as_secs_f64().max(1e-9)
         );
     }
 }
