@@ -1,5 +1,6 @@
-//! Folding ranges: each table (header to its last entry), each array or inline table written
-//! over several lines, and each block of two or more full-line comments. Works on documents
+//! Folding ranges: each table (header to its last entry), each table with the sub-tables
+//! written right after it (`[package]` with `[package.build]` …), each array or inline table
+//! written over several lines, and each block of two or more full-line comments. Works on documents
 //! with errors too: it reads the tree and the token stream, not the formatter's layout.
 
 use pixi_lsp_syntax::{NodeId, NodeKind, TextRange, Token, TokenKind, Tree, tokens};
@@ -39,6 +40,10 @@ pub(crate) fn folds(analysis: &FileAnalysis) -> Vec<Fold> {
         })
         .filter(|f| multi_line(f.range))
         .collect();
+    out.extend(families(tree, &toks).into_iter().map(|range| Fold {
+        range,
+        kind: FoldKind::Region,
+    }));
     let mut values = Vec::new();
     nested_values(tree, tree.root(), 0, &mut values);
     out.extend(
@@ -93,6 +98,27 @@ pub(crate) fn content_end(toks: &[Token], range: TextRange) -> u32 {
         at += 1;
     }
     inside[last].range.end
+}
+
+/// A table and the sub-tables that follow it without another table between (`[feature.a]`,
+/// `[feature.a.dependencies]`, `[feature.a.tasks]`): one fold over them all, as a family is
+/// one thing to a reader.
+fn families(tree: &Tree, toks: &[Token]) -> Vec<TextRange> {
+    let sections = &tree.sections;
+    let mut out = Vec::new();
+    for (i, head) in sections.iter().enumerate() {
+        let below = |s: &pixi_lsp_syntax::Section| {
+            s.path.len() > head.path.len() && s.path.starts_with(&head.path)
+        };
+        let last = sections[i + 1..].iter().take_while(|s| below(s)).last();
+        if let Some(last) = last {
+            out.push(TextRange {
+                start: head.header_range.start,
+                end: content_end(toks, last.range),
+            });
+        }
+    }
+    out
 }
 
 /// The ranges of every static array and inline table.
@@ -222,6 +248,21 @@ mod tests {
         check(
             "[workspace]\n\n# one\n# two\n[tasks]\n",
             expect!["2..3 Comment"],
+        );
+    }
+
+    #[test]
+    fn a_table_folds_with_the_sub_tables_that_follow_it() {
+        check(
+            "[package]\nname = \"a\"\n\n[package.build]\nbackend = 1\n\n[package.build.config]\nx = 1\n\n[tasks]\na = 1\n\n[feature.b.tasks]\nc = 1\n",
+            expect![[r#"
+                0..7 Region
+                0..1 Region
+                3..7 Region
+                3..4 Region
+                6..7 Region
+                9..10 Region
+                12..13 Region"#]],
         );
     }
 
