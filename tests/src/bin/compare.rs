@@ -149,6 +149,17 @@ fn items(result: &Value) -> usize {
     }
 }
 
+/// Folds an editor can close: a range on one line (tombi sends one for each one-line array
+/// and inline table) folds nothing.
+fn multi_line_folds(result: &Value) -> usize {
+    result.as_array().map_or(0, |folds| {
+        folds
+            .iter()
+            .filter(|f| f["endLine"].as_u64() > f["startLine"].as_u64())
+            .count()
+    })
+}
+
 fn run(builder: ClientBuilder, manifests: &[(String, String)]) -> Vec<Tally> {
     let mut c: Client = builder.start();
     let caps = c.initialize_result["capabilities"].clone();
@@ -186,7 +197,11 @@ fn run(builder: ClientBuilder, manifests: &[(String, String)]) -> Vec<Tally> {
             }
             if !result.is_null() {
                 tally.answered += 1;
-                let n = items(result);
+                let n = if probe.method == "textDocument/foldingRange" {
+                    multi_line_folds(result)
+                } else {
+                    items(result)
+                };
                 tally.items += n;
                 tally.nonempty += usize::from(n > 0);
             }
