@@ -555,9 +555,17 @@ async function selectionStatus() {
       const ran = path.join(path.dirname(tasksManifest), 'ran.txt');
       fs.rmSync(ran, { force: true });
       await openFile('tasks/pixi.toml');
-      const lens = page.locator('.editor-group-container.active .codelens-decoration a', { hasText: '▶ Run' }).first();
-      await lens.waitFor({ state: 'visible', timeout: T });
-      await lens.click();
+      // The topmost "▶ Run" (the task `build`): the DOM order of code lens zones is not the
+      // document's (a zone is drawn again when its "Run in environment…" lens is resolved).
+      const lenses = page.locator('.editor-group-container.active .codelens-decoration a', { hasText: /^▶ Run$/ });
+      await lenses.first().waitFor({ state: 'visible', timeout: T });
+      let top = null;
+      for (let i = 0; i < (await lenses.count()); i++) {
+        const box = await lenses.nth(i).boundingBox();
+        if (box && (!top || box.y < top.box.y)) top = { i, box };
+      }
+      check(top, 'no visible ▶ Run lens');
+      await lenses.nth(top.i).click();
       await waitFor(() => fs.existsSync(ran), 'the stand-in pixi to run', T);
       const argv = fs.readFileSync(ran, 'utf8').trim().split('\n');
       report.taskArgv = argv;
