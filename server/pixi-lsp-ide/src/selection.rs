@@ -137,8 +137,7 @@ mod tests {
     use crate::FileKind;
 
     fn check(fixture: &str, expect: Expect) {
-        let offset = fixture.find("$0").unwrap();
-        let text = fixture.replace("$0", "");
+        let (text, offset) = pixi_lsp_test_utils::fixture::cursor(fixture);
         let a = FileAnalysis::new(FileKind::PixiToml, Arc::from(text.as_str()));
         let ranges = selection_ranges(&a, &[offset]).remove(0);
         let shown: Vec<String> = ranges

@@ -12,8 +12,7 @@ use crate::{
 };
 
 fn analysis_with(kind: FileKind, fixture: &str, context: AnalysisContext) -> (FileAnalysis, usize) {
-    let offset = fixture.find("$0").expect("fixture has a $0 cursor");
-    let text = fixture.replace("$0", "");
+    let (text, offset) = pixi_lsp_test_utils::fixture::cursor(fixture);
     (
         FileAnalysis::with_context(kind, Arc::from(text), context),
         offset,

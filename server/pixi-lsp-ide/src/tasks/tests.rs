@@ -31,8 +31,7 @@ ci = ["docs", "lint"]
 "#;
 
 fn analysis(fixture: &str) -> (FileAnalysis, usize) {
-    let offset = fixture.find("$0").unwrap_or(0);
-    let text = fixture.replace("$0", "");
+    let (text, offset) = crate::tests::fixture(fixture);
     (
         FileAnalysis::new(FileKind::PixiToml, Arc::from(text)),
         offset,
