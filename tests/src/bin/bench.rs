@@ -120,16 +120,30 @@ impl Session {
 
     /// Types a digit at the `i`-th edit offset; the time to its diagnostics and their count.
     fn keystroke(&mut self, i: usize) -> (Duration, usize) {
+        self.edit(i, true)
+    }
+
+    /// Types a digit at the `i`-th edit offset (`insert`), or deletes the digit typed there
+    /// (edits are undone last first, so the offsets before stay put); the time to the
+    /// edit's diagnostics and their count.
+    fn edit(&mut self, i: usize, insert: bool) -> (Duration, usize) {
         // Offsets were taken on the original text; each earlier edit added one byte before.
         let offset = self.edits[i] + i;
         self.version += 1;
         let pos = client::position(&self.current, offset);
-        self.current.insert(offset, '9');
+        let (end, text) = if insert {
+            self.current.insert(offset, '9');
+            (pos.clone(), "9")
+        } else {
+            let end = client::position(&self.current, offset + 1);
+            self.current.remove(offset);
+            (end, "")
+        };
         let t = Instant::now();
         self.c.change(
             &self.uri,
             self.version,
-            json!([{ "range": { "start": pos, "end": pos }, "text": "9" }]),
+            json!([{ "range": { "start": pos, "end": end }, "text": text }]),
         );
         let (uri, version, versioned) = (self.uri.clone(), self.version, self.versioned);
         let published = self.c.wait_for("textDocument/publishDiagnostics", |p| {
@@ -176,6 +190,8 @@ fn run_keystrokes(
 /// The channels-off and channels-on servers edited in turns (off, on, on, off, …), so both
 /// see the same load on a shared machine: the p95 of each, for a ratio that machine noise
 /// does not decide.
+const INTERLEAVED_ROUNDS: usize = 4;
+
 fn interleaved(
     off: (ClientBuilder, &Path, &str),
     on: (ClientBuilder, &Path, &str),
@@ -184,13 +200,20 @@ fn interleaved(
     let (mut b, ..) = Session::open(on.0, on.1, on.2, true);
     std::thread::sleep(Duration::from_secs(20));
     let (mut sa, mut sb) = (Vec::new(), Vec::new());
-    for i in 0..a.edits.len().min(b.edits.len()) {
-        if i % 2 == 0 {
-            sa.push(a.keystroke(i).0);
-            sb.push(b.keystroke(i).0);
-        } else {
-            sb.push(b.keystroke(i).0);
-            sa.push(a.keystroke(i).0);
+    let n = a.edits.len().min(b.edits.len());
+    // Rounds of typing the digits and deleting them again: 4 × 50 edits each, for a p95 that
+    // one slow moment of the machine does not make.
+    for round in 0..INTERLEAVED_ROUNDS {
+        let insert = round % 2 == 0;
+        for k in 0..n {
+            let i = if insert { k } else { n - 1 - k };
+            if k % 2 == 0 {
+                sa.push(a.edit(i, insert).0);
+                sb.push(b.edit(i, insert).0);
+            } else {
+                sb.push(b.edit(i, insert).0);
+                sa.push(a.edit(i, insert).0);
+            }
         }
     }
     let _ = a.c.shutdown();
