@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use pixi_lsp_documents::LineIndex;
+use pixi_lsp_ide::{DependencyMention, NavFile, NavTarget};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Location, ReferenceParams};
 
@@ -35,11 +35,12 @@ pub(crate) async fn handle_references(
                     .collect();
                 return (!found.is_empty()).then_some(found);
             };
-            let mut found: Vec<Location> = analysis
+            // This file's mentions, then the other manifests', as targets `to_lsp::location`
+            // places (positions in another file come from that file's text).
+            let mut mentions: Vec<(NavFile, DependencyMention)> = analysis
                 .workspace_dependency_mentions(Some(&name))
                 .into_iter()
-                .filter(|(_, m)| include || !m.declaration)
-                .map(|(_, m)| here(m.range))
+                .map(|(_, m)| (NavFile::Current, m))
                 .collect();
             if let Some(path) = file_uri::to_path(&uri) {
                 let others = state.docs.workspace_dependency_mentions(
@@ -48,21 +49,25 @@ pub(crate) async fn handle_references(
                     analysis.text(),
                     &name,
                 );
-                for (file, mentions) in others {
-                    let Some(file_uri) = file_uri::to_uri(&file.path) else {
-                        continue;
+                for (file, found) in others {
+                    let file = NavFile::Other {
+                        path: file.path,
+                        text: Some(file.text),
                     };
-                    let index = LineIndex::new(file.text.clone(), snap.line_index.encoding());
-                    found.extend(
-                        mentions
-                            .iter()
-                            .filter(|m| include || !m.declaration)
-                            .map(|m| {
-                                Location::new(file_uri.clone(), to_lsp::range(&index, m.range))
-                            }),
-                    );
+                    mentions.extend(found.into_iter().map(|m| (file.clone(), m)));
                 }
             }
+            let found: Vec<Location> = mentions
+                .into_iter()
+                .filter(|(_, m)| include || !m.declaration)
+                .filter_map(|(file, m)| {
+                    let target = NavTarget {
+                        file,
+                        range: m.range,
+                    };
+                    to_lsp::location(&uri, &snap.line_index, &target)
+                })
+                .collect();
             (!found.is_empty()).then_some(found)
         })
         .await
