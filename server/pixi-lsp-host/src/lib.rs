@@ -34,6 +34,12 @@ pub use on_disk::{
 };
 use surroundings::{DiskCache, gather};
 
+/// Whether a pyproject.toml's text configures pixi (a `[tool.pixi…]` table): the quick test
+/// by which directory walks pick up pyproject.toml files, before any parse.
+pub fn configures_pixi(pyproject_text: &str) -> bool {
+    pyproject_text.contains("[tool.pixi")
+}
+
 /// One document version to analyse.
 pub struct Document<'a> {
     pub kind: FileKind,

@@ -84,7 +84,7 @@ impl Host {
         }
         let kind = FileKind::from_path(name);
         let text = open_text(path).or_else(|| self.disk.read(path)?.text)?;
-        if kind == FileKind::PyprojectToml && !text.contains("[tool.pixi") {
+        if kind == FileKind::PyprojectToml && !crate::configures_pixi(&text) {
             return None;
         }
         let governs = self.workspace_dir(path, kind, &text, open_text) == workspace_dir;

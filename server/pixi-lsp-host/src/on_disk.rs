@@ -269,7 +269,7 @@ pub fn package_manifest(source: &Path) -> Result<PathBuf, OnDiskError> {
         return Ok(pixi);
     }
     let pyproject = source.join("pyproject.toml");
-    if std::fs::read_to_string(&pyproject).is_ok_and(|t| t.contains("[tool.pixi")) {
+    if std::fs::read_to_string(&pyproject).is_ok_and(|t| crate::configures_pixi(&t)) {
         return Ok(pyproject);
     }
     Err(OnDiskError::NoManifest(source.to_owned()))

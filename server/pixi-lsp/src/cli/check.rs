@@ -231,5 +231,5 @@ fn is_plain_pyproject(path: &Path) -> bool {
 
 /// Directory walks only pick up pyproject.toml files that configure pixi.
 fn has_tool_pixi(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| t.contains("[tool.pixi"))
+    std::fs::read_to_string(path).is_ok_and(|t| pixi_lsp_host::configures_pixi(&t))
 }
