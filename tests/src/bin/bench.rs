@@ -73,6 +73,18 @@ struct Keystrokes {
     diagnostics: usize,
 }
 
+/// A client of `server` with channel data off (the analysis alone).
+fn channels_off(server: &Path) -> ClientBuilder {
+    ClientBuilder::new(server).initialization_options(json!({ "channels": { "enabled": false } }))
+}
+
+/// A client of `server` with channel data on (the default), cached in `cache`.
+fn channels_on(server: &Path, cache: &Path) -> ClientBuilder {
+    ClientBuilder::new(server).initialization_options(json!({
+        "channels": { "enabled": true, "cacheDir": cache.to_string_lossy() }
+    }))
+}
+
 /// One open manifest in a running server, edited one keystroke at a time.
 struct Session {
     c: client::Client,
@@ -454,14 +466,7 @@ fn tombi_format_cli(tombi: &Path, dir: &Path, text: &str) {
 /// The channels-off keystroke loop (the analysis alone), then with channel data on; the
 /// channels-off p95.
 fn measure(name: &str, server: &Path, text: &str, dir: &Path, channels: bool) -> Duration {
-    let mut off = run_keystrokes(
-        ClientBuilder::new(server)
-            .initialization_options(json!({ "channels": { "enabled": false } })),
-        dir,
-        text,
-        true,
-        Duration::ZERO,
-    );
+    let mut off = run_keystrokes(channels_off(server), dir, text, true, Duration::ZERO);
     let off_p95 = report(name, &mut off);
     if channels {
         with_channels(name, server, text, &off, off_p95);
@@ -546,9 +551,7 @@ fn with_channels(name: &str, server: &Path, text: &str, off: &Keystrokes, off_p9
             1,
         );
         std::fs::write(dir.path().join("pixi.toml"), &manifest).expect("write manifest");
-        let builder = ClientBuilder::new(server).initialization_options(json!({
-            "channels": { "enabled": true, "cacheDir": cache.path().to_string_lossy() }
-        }));
+        let builder = channels_on(server, cache.path());
         let mut k = run_keystrokes(
             builder,
             dir.path(),
@@ -567,12 +570,9 @@ fn with_channels(name: &str, server: &Path, text: &str, off: &Keystrokes, off_p9
             delta(k.loaded_rss_kb, off.loaded_rss_kb),
             delta(k.loaded_anon_kb, off.loaded_anon_kb),
         );
-        let off_builder = ClientBuilder::new(server)
-            .initialization_options(json!({ "channels": { "enabled": false } }));
+        let off_builder = channels_off(server);
         let on_cache = tempfile::tempdir().expect("cache dir");
-        let on_builder = ClientBuilder::new(server).initialization_options(json!({
-            "channels": { "enabled": true, "cacheDir": on_cache.path().to_string_lossy() }
-        }));
+        let on_builder = channels_on(server, on_cache.path());
         let (off_p95, on_p95) = interleaved(
             (off_builder, off_dir.path(), text),
             (on_builder, dir.path(), &manifest),
@@ -628,8 +628,7 @@ fn main() {
     let messy_text = messy(&text);
     structure_requests(
         "pixi-lsp over stdio",
-        ClientBuilder::new(&server_binary(&args))
-            .initialization_options(json!({ "channels": { "enabled": false } })),
+        channels_off(&server_binary(&args)),
         dir.path(),
         &messy_text,
     );
@@ -639,8 +638,7 @@ fn main() {
     std::fs::write(envs_dir.path().join("pixi.toml"), &envs_text).expect("write manifest");
     structure_requests(
         "pixi-lsp over stdio, 100 tasks in 500 environments",
-        ClientBuilder::new(&server_binary(&args))
-            .initialization_options(json!({ "channels": { "enabled": false } })),
+        channels_off(&server_binary(&args)),
         envs_dir.path(),
         &envs_text,
     );
