@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the code-server end-to-end tests (run.sh, bundled.sh): a fresh code-server with its own user-data
 # and extensions directories, the .vsix installed into it the way a user installs one, and stopped again when
 # the test script exits.

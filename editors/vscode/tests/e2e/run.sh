@@ -12,7 +12,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 VSC=$(cd "$HERE/../.." && pwd)
 VSIX=$(realpath "$1"); SERVER=$(realpath "$2")
-# shellcheck source=code-server.sh
+# shellcheck source-path=SCRIPTDIR source=code-server.sh
 source "$HERE/code-server.sh"
 cs_init vscode-e2e
 cp -r "$VSC/tests/fixtures/workspace" "$RUN/ws"
