@@ -5,14 +5,16 @@
 # Env: PIXI_LSP_TEST_CODE_SERVER (code-server binary), PORT (default: a free port), ARTIFACTS (screenshots and
 #      logs; default editors/vscode/tests/artifacts), KEEP_RUN_DIR (keep the temp dir).
 
-# cs_init NAME: sets CS, PORT, ARTIFACTS and RUN (a fresh temp dir with data/User and ext), and writes the
-# keybindings the tests press (lib.js KEYS).
+# cs_init NAME: sets CS, PORT, ARTIFACTS and RUN (a fresh temp dir with data/User and ext, removed on exit), and
+# writes the keybindings the tests press (lib.js KEYS).
 cs_init() {
   CS=${PIXI_LSP_TEST_CODE_SERVER:-code-server}
   PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
   ARTIFACTS=${ARTIFACTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/artifacts}
   RUN=$(mktemp -d "${TMPDIR:-/tmp}/pixi-lsp-$1.XXXXXX")
   mkdir -p "$RUN/data/User" "$RUN/ext" "$ARTIFACTS"
+  CS_PID=
+  trap cs_cleanup EXIT
   # fixed keys for commands whose default keys the browser or the terminal may take
   cat > "$RUN/data/User/keybindings.json" <<JSON
 [
@@ -54,21 +56,22 @@ cs_install() {
 }
 
 # cs_start WORKSPACE LOG_NAME: code-server in its own process group, up once /healthz answers; on exit it is
-# stopped, its log copied to $ARTIFACTS/LOG_NAME and $RUN removed.
+# stopped and its log copied to $ARTIFACTS/LOG_NAME.
 cs_start() {
   setsid "$CS" --auth none --bind-addr "127.0.0.1:$PORT" --user-data-dir "$RUN/data" --extensions-dir "$RUN/ext" \
     --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
     "$1" >"$RUN/code-server.log" 2>&1 &
   CS_PID=$!
   CS_LOG_NAME=$2
-  trap cs_cleanup EXIT
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
   curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "code-server did not come up"; cat "$RUN/code-server.log"; exit 1; }
 }
 
 cs_cleanup() {
-  kill -- "-$CS_PID" 2>/dev/null || true
-  wait "$CS_PID" 2>/dev/null || true
-  cp "$RUN/code-server.log" "$ARTIFACTS/$CS_LOG_NAME" 2>/dev/null || true
+  if [ -n "$CS_PID" ]; then
+    kill -- "-$CS_PID" 2>/dev/null || true
+    wait "$CS_PID" 2>/dev/null || true
+    cp "$RUN/code-server.log" "$ARTIFACTS/$CS_LOG_NAME" 2>/dev/null || true
+  fi
   [ -n "${KEEP_RUN_DIR:-}" ] || rm -rf "$RUN"
 }

@@ -165,7 +165,10 @@ async function waitFor(pred, what, timeout = T) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** The ids of the running processes (from /proc). */
+const pids = () => fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+
 module.exports = {
   ARTIFACTS, T, KEYS, log, squash, Skip, main, test, check, escapeRe, runCommand, openFile, statusLabel, waitStatus,
-  serverUp, waitFor,
+  serverUp, waitFor, pids,
 };

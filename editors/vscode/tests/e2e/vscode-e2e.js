@@ -5,7 +5,7 @@ const fs = require('fs');
 const path = require('path');
 const {
   ARTIFACTS, T, KEYS, log, squash, Skip, main, test, check, escapeRe, runCommand, openFile, statusLabel, waitStatus,
-  serverUp, waitFor,
+  serverUp, waitFor, pids,
 } = require('./lib');
 
 const url = process.argv[2];
@@ -124,17 +124,14 @@ function condaFiles(prefix) {
 
 /** Processes of our test backend started in hang mode (their environment says so). */
 function hangingBackends() {
-  const pids = [];
-  for (const pid of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+  return pids().filter((pid) => {
     try {
-      const env = fs.readFileSync(`/proc/${pid}/environ`, 'latin1');
-      if (!env.includes('PIXI_BUILD_LSP_EXAMPLE_MODE=hang-on-outputs')) continue;
-      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(process.env.BACKEND)) pids.push(pid);
+      return fs.readFileSync(`/proc/${pid}/environ`, 'latin1').includes('PIXI_BUILD_LSP_EXAMPLE_MODE=hang-on-outputs')
+        && fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(process.env.BACKEND);
     } catch {
-      // gone, or not ours
+      return false; // gone, or not ours
     }
-  }
-  return pids;
+  });
 }
 
 /** The active editor shows the build log of a finished build: its tab, and "== done" at its end
