@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs all editor tests against a pixi-lsp binary:
 #   - Neovim: editors/nvim/tests/test_*.lua, headless Neovim 0.11
-#   - VS Code: eslint, tsc, unit tests (node --test), .vsix packaging, and the end-to-end test in
-#     code-server driven by chromium (screenshots in editors/vscode/tests/artifacts/)
+#   - VS Code: eslint, tsc, unit tests (node --test), .vsix packaging, and the end-to-end tests in
+#     code-server driven by chromium (screenshots in editors/vscode/tests/artifacts/): tests/e2e/run.sh, and
+#     tests/e2e/bundled.sh (the linux-x64 .vsix with the server inside, installed as a user does)
 # Usage: PIXI_LSP_BIN=target/debug/pixi-lsp editors/run-tests.sh [nvim] [vscode]
 # The channel and build tests also need target/debug/pixi-lsp-make-channel beside the server (or
 # $PIXI_LSP_MAKE_CHANNEL), the recipe-preview and build tests target/debug/test-backend-under-test (or
@@ -54,6 +55,16 @@ tally() { # name rc log
   [ "$f" = 0 ] || failures+=("$name")
 }
 
+tallied() { # name command...   (output shown indented; its summary line counted by tally)
+  local name=$1; shift
+  local log rc; log=$(mktemp)
+  "$@" >"$log" 2>&1
+  rc=$?
+  sed 's/^/  /' "$log"
+  tally "$name" "$rc" "$log"
+  rm -f "$log"
+}
+
 step() { # name command...   (output shown; rc counted as 1 test)
   local name=$1; shift
   local log; log=$(mktemp)
@@ -72,12 +83,7 @@ for suite in "${SUITES[@]}"; do
     echo "== Neovim ($("$PIXI_LSP_TEST_NVIM" --version | head -1))"
     cd "$HERE/nvim" || exit 1
     for t in tests/test_*.lua; do
-      log=$(mktemp)
-      PIXI_LSP_BIN=$BIN timeout 600 "$PIXI_LSP_TEST_NVIM" --headless --clean -u tests/minimal_init.lua -l "$t" >"$log" 2>&1
-      rc=$?
-      sed 's/^/  /' "$log"
-      tally "nvim $t" "$rc" "$log"
-      rm -f "$log"
+      tallied "nvim $t" env PIXI_LSP_BIN="$BIN" timeout 600 "$PIXI_LSP_TEST_NVIM" --headless --clean -u tests/minimal_init.lua -l "$t"
     done
     ;;
   vscode)
@@ -97,14 +103,12 @@ for suite in "${SUITES[@]}"; do
     VSIX=$(mktemp -d)/pixi-lsp.vsix
     step "vscode package .vsix" bash scripts/package.sh "$VSIX"
     if [ -f "$VSIX" ]; then
-      log=$(mktemp)
-      PIXI_LSP_TEST_CODE_SERVER=$PIXI_LSP_TEST_CODE_SERVER timeout 900 bash tests/e2e/run.sh "$VSIX" "$BIN" >"$log" 2>&1
-      rc=$?
-      sed 's/^/  /' "$log"
-      tally "vscode e2e" "$rc" "$log"
-      rm -f "$log" "$VSIX"
-      echo "  screenshots: $HERE/vscode/tests/artifacts/"
+      tallied "vscode e2e" timeout 900 bash tests/e2e/run.sh "$VSIX" "$BIN"
+      rm -f "$VSIX"
     fi
+    # the user's install path: the .vsix with $BIN inside, no server setting, no pixi-lsp on PATH
+    tallied "vscode e2e (bundled server)" timeout 600 bash tests/e2e/bundled.sh "$BIN"
+    echo "  screenshots: $HERE/vscode/tests/artifacts/"
     ;;
   *) echo "unknown suite $suite (nvim, vscode)"; exit 2 ;;
   esac

@@ -240,7 +240,7 @@ class PixiExtension {
       return undefined;
     }
     const args = cfg.get<string[]>('server.args', []);
-    this.output.appendLine(`[pixi-lsp] starting ${found.path} ${args.join(' ')} (found via ${found.source})`);
+    this.output.appendLine(`[pixi-lsp] starting ${[found.path, ...args].join(' ')} (found via ${found.source})`);
     // pixiLsp.server.env: extra environment of the server (and of the build backends it starts)
     const env = serverEnv(process.env, cfg.get<unknown>('server.env', {}));
     const options = env ? { env } : undefined;

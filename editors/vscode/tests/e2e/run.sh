@@ -12,11 +12,9 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 VSC=$(cd "$HERE/../.." && pwd)
 VSIX=$(realpath "$1"); SERVER=$(realpath "$2")
-CS=${PIXI_LSP_TEST_CODE_SERVER:-code-server}
-PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
-ARTIFACTS=${ARTIFACTS:-$VSC/tests/artifacts}
-RUN=$(mktemp -d "${TMPDIR:-/tmp}/pixi-lsp-vscode-e2e.XXXXXX")
-mkdir -p "$RUN/data/User" "$RUN/ext" "$ARTIFACTS"
+# shellcheck source-path=SCRIPTDIR source=code-server.sh
+source "$HERE/code-server.sh"
+cs_init vscode-e2e
 cp -r "$VSC/tests/fixtures/workspace" "$RUN/ws"
 # the local file:// channel for the channel-completion test (channels are off until that test turns
 # them on: the other fixtures name conda-forge, unreachable without network)
@@ -67,8 +65,7 @@ if [ -x "$UPSTREAM/bin/pixi-build-rattler-build" ]; then
 else
   UPSTREAM_ERR="$UPSTREAM is absent; the test with pixi's real backends needs it"
 fi
-cat > "$RUN/data/User/settings.json" <<JSON
-{
+cs_settings <<JSON
   "pixiLsp.server.path": "$SERVER",
   "pixiLsp.tasks.pixiPath": "$RUN/ws/tasks/fake-pixi",
   "pixiLsp.channels.enabled": false,
@@ -76,46 +73,9 @@ cat > "$RUN/data/User/settings.json" <<JSON
   "pixiLsp.backends.cacheDir": "$RUN/backend-cache",
   "pixiLsp.backends.timeoutSeconds": 60,
   "pixiLsp.build.outputDir": "$RUN/build-out",
-  "workbench.startupEditor": "none",
-  "workbench.tips.enabled": false,
-  "security.workspace.trust.enabled": false,
-  "telemetry.telemetryLevel": "off",
-  "extensions.autoCheckUpdates": false,
-  "extensions.autoUpdate": false,
-  "extensions.ignoreRecommendations": true,
-  "editor.hover.delay": 100,
-  "chat.commandCenter.enabled": false,
-  "workbench.secondarySideBar.defaultVisibility": "hidden"
-}
 JSON
-# fixed keys for commands whose default keys the browser or the terminal may take
-cat > "$RUN/data/User/keybindings.json" <<JSON
-[
-  { "key": "ctrl+alt+shift+f1", "command": "workbench.action.closePanel" },
-  { "key": "ctrl+alt+shift+f2", "command": "workbench.action.gotoLine" },
-  { "key": "ctrl+alt+shift+f3", "command": "editor.action.showHover", "when": "editorTextFocus" },
-  { "key": "ctrl+alt+shift+f4", "command": "notifications.clearAll" },
-  { "key": "ctrl+alt+shift+f5", "command": "workbench.actions.view.problems" },
-  { "key": "ctrl+alt+shift+f6", "command": "editor.action.triggerSuggest", "when": "editorTextFocus" },
-  { "key": "ctrl+alt+shift+f7", "command": "editor.action.quickFix", "when": "editorTextFocus" },
-  { "key": "ctrl+alt+shift+f8", "command": "editor.action.inspectTMScopes", "when": "editorTextFocus" }
-]
-JSON
-"$CS" --user-data-dir "$RUN/data" --extensions-dir "$RUN/ext" --install-extension "$VSIX" >"$RUN/install.log" 2>&1 \
-  || { cat "$RUN/install.log"; exit 1; }
-setsid "$CS" --auth none --bind-addr "127.0.0.1:$PORT" --user-data-dir "$RUN/data" --extensions-dir "$RUN/ext" \
-  --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
-  "$RUN/ws" >"$RUN/code-server.log" 2>&1 &
-CS_PID=$!
-cleanup() {
-  kill -- "-$CS_PID" 2>/dev/null || true
-  wait "$CS_PID" 2>/dev/null || true
-  cp "$RUN/code-server.log" "$ARTIFACTS/code-server.log" 2>/dev/null || true
-  [ -n "${KEEP_RUN_DIR:-}" ] || rm -rf "$RUN"
-}
-trap cleanup EXIT
-for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "code-server did not come up"; cat "$RUN/code-server.log"; exit 1; }
+cs_install "$VSIX"
+cs_start "$RUN/ws" code-server.log
 RUN_DIR=$RUN SETTINGS="$RUN/data/User/settings.json" SERVER="$SERVER" ARTIFACTS="$ARTIFACTS" \
   CHANNEL_URL="$CHANNEL_URL" CHANNEL_ERR="$CHANNEL_ERR" \
   BACKEND="$BACKEND" BACKEND_ERR="$BACKEND_ERR" BUILD_OUT="$RUN/build-out" UPSTREAM="$UPSTREAM" UPSTREAM_ERR="$UPSTREAM_ERR" \

@@ -3,85 +3,21 @@
 // Screenshots: $ARTIFACTS/vscode-*.png
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const {
+  ARTIFACTS, T, KEYS, log, squash, Skip, main, test, check, escapeRe, runCommand, openFile, statusLabel, waitStatus,
+  serverUp, waitFor, pids,
+} = require('./lib');
 
 const url = process.argv[2];
-const ARTIFACTS = process.env.ARTIFACTS || path.join(__dirname, '..', 'artifacts');
 const SETTINGS = process.env.SETTINGS;
-const T = Number(process.env.PIXI_LSP_TEST_TIMEOUT_MS || 20000);
 // how long the server may take to load the local test channel (completion is retried until then)
 const CHANNEL_T = Number(process.env.PIXI_LSP_TEST_CHANNEL_TIMEOUT_MS || 30000);
 // how long one build may take (the example backend builds these packages in well under a second)
 const BUILD_T = Number(process.env.PIXI_LSP_TEST_BUILD_TIMEOUT_MS || 120000);
 // where the builds put their .conda files (the pixiLsp.build.outputDir setting of run.sh)
 const BUILD_OUT = process.env.BUILD_OUT;
-const t0 = Date.now();
-const log = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
-const squash = (s) => s.replace(/\s+/g, ' ').trim();
 let page;
-const results = { passed: 0, failed: 0, skipped: 0 };
 const report = {};
-
-class Skip extends Error {}
-
-// bound in keybindings.json by run.sh
-const KEYS = {
-  closePanel: 'Control+Alt+Shift+F1',
-  gotoLine: 'Control+Alt+Shift+F2',
-  showHover: 'Control+Alt+Shift+F3',
-  clearNotifications: 'Control+Alt+Shift+F4',
-  problems: 'Control+Alt+Shift+F5',
-  suggest: 'Control+Alt+Shift+F6',
-  quickFix: 'Control+Alt+Shift+F7',
-  inspectTokens: 'Control+Alt+Shift+F8', // Developer: Inspect Editor Tokens and Scopes
-};
-
-// E2E_ONLY=<regex>: run only the tests whose name matches (the others are skipped)
-const ONLY = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
-
-async function test(name, shot, fn) {
-  const start = Date.now();
-  try {
-    if (ONLY && !ONLY.test(name)) throw new Skip('not selected by E2E_ONLY');
-    await fn();
-    results.passed++;
-    log(`ok   ${name} (${Date.now() - start} ms)`);
-  } catch (e) {
-    if (e instanceof Skip) {
-      results.skipped++;
-      log(`skip ${name}: ${e.message}`);
-    } else {
-      results.failed++;
-      log(`FAIL ${name}: ${e.message.split('\n').slice(0, process.env.E2E_DEBUG ? 30 : 1).join('\n')}`);
-    }
-  } finally {
-    if (shot) {
-      await page.waitForTimeout(400); // let notification toasts finish sliding in
-      await page.screenshot({ path: path.join(ARTIFACTS, shot) }).catch(() => {});
-    }
-    await page.keyboard.press('Escape').catch(() => {});
-  }
-}
-
-function check(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Run a command from the command palette: the entry whose label is exactly `title` (not a longer
- *  one starting the same, which may be listed first as "recently used"). */
-async function runCommand(title) {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
-  await page.keyboard.type(title);
-  const exact = new RegExp(`^${escapeRe(title)}$`);
-  const row = page.locator('.quick-input-list .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: exact }) })
-    .first();
-  await row.waitFor({ state: 'visible', timeout: T });
-  await row.click();
-}
 
 async function clearNotifications() {
   await page.keyboard.press(KEYS.clearNotifications);
@@ -99,43 +35,6 @@ async function waitNotification(re, timeout = T) {
     await page.waitForTimeout(200);
   }
   throw new Error(`no notification matching ${re}; saw: ${JSON.stringify(seen)}`);
-}
-
-async function openFile(rel, attempt = 1) {
-  const dir = path.dirname(rel);
-  const file = path.basename(rel);
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: T });
-  await page.keyboard.type(rel);
-  // wait until the list is filtered (recently opened files are listed first, before filtering)
-  await page.waitForFunction(
-    ([d, f]) => {
-      const row = document.querySelector('.quick-input-list .monaco-list-row');
-      const t = row ? row.textContent || '' : '';
-      return t.includes(f) && (d === '.' || t.includes(d));
-    },
-    [dir, file],
-    { timeout: T },
-  );
-  await page.keyboard.press('Enter');
-  // the breadcrumbs of the active editor show the folders and the file name
-  try {
-    await page.waitForFunction(
-      ([d, f]) => {
-        const b = document.querySelector('.editor-group-container.active .monaco-breadcrumbs');
-        const t = b ? b.textContent || '' : '';
-        return t.includes(f) && (d === '.' || d.split('/').every((seg) => t.includes(seg)));
-      },
-      [dir, file],
-      { timeout: attempt === 1 ? 5000 : T },
-    );
-  } catch (e) {
-    if (attempt > 1) throw e;
-    await page.keyboard.press('Escape');
-    return openFile(rel, attempt + 1);
-  }
-  await page.waitForSelector('.monaco-editor .view-lines', { timeout: T });
-  await page.waitForTimeout(300);
 }
 
 async function gotoLine(lineCol) {
@@ -209,23 +108,6 @@ function toast(re) {
   return page.locator('.notification-toast').filter({ has: page.locator('.notification-list-item-message', { hasText: re }) });
 }
 
-async function statusLabel() {
-  return squash((await page.locator('[id$="pixiLsp.status"]').getAttribute('aria-label').catch(() => '')) || '');
-}
-
-/** Wait until the pixi-lsp status bar item's label satisfies pred. */
-async function waitStatus(pred, what, timeout = T) {
-  const end = Date.now() + timeout;
-  let label = '';
-  while (Date.now() < end) {
-    label = await statusLabel();
-    if (pred(label)) return label;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`status bar never ${what}; last: ${label}`);
-}
-const serverUp = (l) => /pixi-lsp/.test(l) && !/stopped|not found|failed|restarting|starting/.test(l);
-
 /** .conda files under the build output directory whose name starts with prefix. */
 function condaFiles(prefix) {
   const found = [];
@@ -242,26 +124,14 @@ function condaFiles(prefix) {
 
 /** Processes of our test backend started in hang mode (their environment says so). */
 function hangingBackends() {
-  const pids = [];
-  for (const pid of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+  return pids().filter((pid) => {
     try {
-      const env = fs.readFileSync(`/proc/${pid}/environ`, 'latin1');
-      if (!env.includes('PIXI_BUILD_LSP_EXAMPLE_MODE=hang-on-outputs')) continue;
-      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(process.env.BACKEND)) pids.push(pid);
+      return fs.readFileSync(`/proc/${pid}/environ`, 'latin1').includes('PIXI_BUILD_LSP_EXAMPLE_MODE=hang-on-outputs')
+        && fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(process.env.BACKEND);
     } catch {
-      // gone, or not ours
+      return false; // gone, or not ours
     }
-  }
-  return pids;
-}
-
-async function waitFor(pred, what, timeout = T) {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    if (await pred()) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  });
 }
 
 /** The active editor shows the build log of a finished build: its tab, and "== done" at its end
@@ -386,20 +256,9 @@ async function selectionStatus() {
   return squash((await page.locator('#status\\.editor\\.selection').innerText().catch(() => '')) || '');
 }
 
-(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.PIXI_LSP_TEST_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+main(url, 'vscode-error.png', async (p) => {
+  page = p;
   try {
-    await page.goto(url);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60000 });
-    log('workbench loaded');
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
-
     await test('broken [package.build]: error squiggle and Problems entry on the backend line', 'vscode-diagnostics.png', async () => {
       await openFile('broken/pixi.toml');
       await page.waitForSelector('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning', { timeout: T });
@@ -1287,15 +1146,7 @@ async function selectionStatus() {
         return e && /pixi-lsp/.test(e.getAttribute('aria-label') || '') && !/stopped|not found|failed|restarting/.test(e.getAttribute('aria-label') || '');
       }, null, { timeout: T });
     });
-  } catch (e) {
-    results.failed++;
-    log('ERROR ' + e.message);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-error.png') }).catch(() => {});
   } finally {
     fs.writeFileSync(path.join(ARTIFACTS, 'vscode-e2e.json'), JSON.stringify(report, null, 2));
-    await browser.close();
   }
-  const line = `${results.passed} passed, ${results.failed} failed` + (results.skipped ? `, ${results.skipped} skipped` : '');
-  console.log(line);
-  process.exit(results.failed > 0 ? 1 : 0);
-})();
+});
