@@ -5,11 +5,14 @@
 //! LSP and `tombi format`).
 //!
 //! `cargo run --release -p pixi-lsp-tests --bin pixi-lsp-bench -- [--tombi PATH]
-//! [--server PATH] [--baseline PATH] [--no-channels] [--no-tombi]`: `--baseline` runs the same loops
+//! [--server PATH] [--baseline PATH] [--no-channels] [--no-tombi] [--in-process-channels]`: `--baseline` runs the same loops
 //! against another build of the server (e.g. the previous commit's), in the same run, so
 //! before and after are compared on the same machine state.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+
+#[path = "bench/host.rs"]
+mod host;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -474,6 +477,11 @@ fn measure(name: &str, server: &Path, text: &str, dir: &Path, channels: bool) ->
     off_p95
 }
 
+/// Channel data is measured unless `--no-channels`.
+fn channels_enabled(args: &[String]) -> bool {
+    !args.iter().any(|a| a == "--no-channels")
+}
+
 /// The value after `name` on the command line.
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
     let i = args.iter().position(|a| a == name)?;
@@ -504,6 +512,58 @@ fn manifest_names(text: &str) -> Vec<String> {
     names
 }
 
+/// Channels for the manifest: servers of its names among 30,000 (and of ten names), kept
+/// alive while the caller measures.
+struct LoopbackChannels {
+    _dir: tempfile::TempDir,
+    full: pixi_lsp_test_utils::TestServer,
+    small: pixi_lsp_test_utils::TestServer,
+    wanted: usize,
+}
+
+impl LoopbackChannels {
+    fn serve(text: &str) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut names = manifest_names(text);
+        let wanted = names.len();
+        let mut i = 0;
+        while names.len() < 30_000 {
+            names.push(format!("filler-{i}"));
+            i += 1;
+        }
+        names.sort();
+        let full = dir.path().join("full");
+        let small = dir.path().join("small");
+        let subdirs = ["linux-64", "osx-arm64", "win-64"];
+        pixi_lsp_tests::synthetic_channel::write(&full, &names, &subdirs);
+        pixi_lsp_tests::synthetic_channel::write(&small, &names[..10], &subdirs);
+        LoopbackChannels {
+            full: pixi_lsp_test_utils::TestServer::serve(&full),
+            small: pixi_lsp_test_utils::TestServer::serve(&small),
+            _dir: dir,
+            wanted,
+        }
+    }
+}
+
+/// The manifest with its workspace channels replaced by `a` and `b`.
+fn with_channel_urls(text: &str, a: &str, b: &str) -> String {
+    text.replacen(
+        "channels = [\"conda-forge\"]",
+        &format!("channels = [\"{a}\", \"{b}\"]"),
+        1,
+    )
+}
+
+/// The in-process host measurement alone (`--in-process-channels`).
+fn in_process_channels(text: &str) {
+    let loopback = LoopbackChannels::serve(text);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = with_channel_urls(text, &loopback.full.url(), &loopback.small.url());
+    std::fs::write(dir.path().join("pixi.toml"), &manifest).expect("write manifest");
+    host::keystrokes(dir.path(), &manifest);
+}
+
 /// The keystroke loop with channel data on (default settings): against channels that
 /// cannot be reached, and against loopback channels holding every name the manifest uses
 /// among 30,000. Compared with the channels-off run of the same manifest.
@@ -512,44 +572,25 @@ fn with_channels(name: &str, server: &Path, text: &str, off: &Keystrokes, off_p9
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         format!("http://{}/channel", listener.local_addr().expect("addr"))
     };
-    let channels_dir = tempfile::tempdir().expect("tempdir");
-    let mut names = manifest_names(text);
-    let wanted = names.len();
-    let mut i = 0;
-    while names.len() < 30_000 {
-        names.push(format!("filler-{i}"));
-        i += 1;
-    }
-    names.sort();
-    let full = channels_dir.path().join("full");
-    let small = channels_dir.path().join("small");
-    pixi_lsp_tests::synthetic_channel::write(&full, &names, &["linux-64", "osx-arm64", "win-64"]);
-    pixi_lsp_tests::synthetic_channel::write(
-        &small,
-        &names[..10],
-        &["linux-64", "osx-arm64", "win-64"],
-    );
-    let full_server = pixi_lsp_test_utils::TestServer::serve(&full);
-    let small_server = pixi_lsp_test_utils::TestServer::serve(&small);
+    let loopback = LoopbackChannels::serve(text);
     let cases = [
         ("unreachable channels, no cache", closed(), closed()),
         (
             "loopback channels (30,000 names)",
-            full_server.url(),
-            small_server.url(),
+            loopback.full.url(),
+            loopback.small.url(),
         ),
     ];
-    println!("channel data on: the manifest's {wanted} package names");
+    println!(
+        "channel data on: the manifest's {} package names",
+        loopback.wanted
+    );
     let off_dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(off_dir.path().join("pixi.toml"), text).expect("write manifest");
     for (label, a, b) in cases {
         let cache = tempfile::tempdir().expect("cache dir");
         let dir = tempfile::tempdir().expect("tempdir");
-        let manifest = text.replacen(
-            "channels = [\"conda-forge\"]",
-            &format!("channels = [\"{a}\", \"{b}\"]"),
-            1,
-        );
+        let manifest = with_channel_urls(text, &a, &b);
         std::fs::write(dir.path().join("pixi.toml"), &manifest).expect("write manifest");
         let builder = channels_on(server, cache.path());
         let mut k = run_keystrokes(
@@ -614,10 +655,17 @@ fn main() {
         text.lines().count(),
         text.len() / 1024
     );
+    if args.iter().any(|a| a == "--in-process-channels") {
+        in_process_channels(&text);
+        return;
+    }
     in_process(&text);
+    if channels_enabled(&args) {
+        in_process_channels(&text);
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("pixi.toml"), &text).expect("write manifest");
-    let channels = !args.iter().any(|a| a == "--no-channels");
+    let channels = channels_enabled(&args);
     let our_p95 = measure(
         "pixi-lsp",
         &server_binary(&args),
