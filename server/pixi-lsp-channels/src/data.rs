@@ -31,48 +31,63 @@ impl FetchState {
     }
 }
 
-/// One build of a package, as repodata describes it.
+/// One build of a package: what the editor shows and checks of it, no more (a large
+/// manifest keeps tens of thousands of these for its whole session).
 #[derive(Clone, Debug)]
 pub struct RecordInfo {
     pub version: Version,
-    pub build: String,
     pub build_number: u64,
-    pub subdir: String,
-    /// The channel's name as the manifest wrote it.
-    pub channel: String,
-    pub depends: Vec<String>,
-    pub license: Option<String>,
-    pub timestamp: Option<i64>,
+    /// Shared by the records of one load.
+    pub subdir: Arc<str>,
+    /// The channel's name as the manifest wrote it (shared likewise).
+    pub channel: Arc<str>,
+    /// The record's `pixi-build-api-version` dependency, which tells the API version a
+    /// build backend speaks; the other dependencies are not kept.
+    pub build_api: Option<Box<str>>,
+    /// Shared by the records of one load that have the same licence.
+    pub license: Option<Arc<str>>,
 }
 
 /// Every known build of one package in a scope, newest version first.
 #[derive(Clone, Debug, Default)]
 pub struct PackageInfo {
     pub records: Vec<RecordInfo>,
+    /// The records' distinct versions, newest first: a spec is matched against these on
+    /// every keystroke (a version has a build per platform, often several).
+    versions: Vec<Version>,
 }
 
 impl PackageInfo {
-    /// Distinct versions, newest first.
-    pub fn versions(&self) -> Vec<&Version> {
-        let mut out: Vec<&Version> = Vec::new();
-        for r in &self.records {
-            if out.last() != Some(&&r.version) && !out.contains(&&r.version) {
-                out.push(&r.version);
+    /// `records` newest version first.
+    pub fn new(records: Vec<RecordInfo>) -> Self {
+        let mut versions: Vec<Version> = Vec::new();
+        for r in &records {
+            if versions.last() != Some(&r.version) && !versions.contains(&r.version) {
+                versions.push(r.version.clone());
             }
         }
-        out
+        PackageInfo { records, versions }
+    }
+
+    /// Distinct versions, newest first.
+    pub fn versions(&self) -> &[Version] {
+        &self.versions
     }
 
     pub fn channels(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for r in &self.records {
-            if !out.contains(&r.channel.as_str()) {
+            if !out.contains(&&*r.channel) {
                 out.push(&r.channel);
             }
         }
         out
     }
 }
+
+/// The loaded packages of a scope by name. Looked up for every dependency on every
+/// keystroke, so hashed with foldhash rather than SipHash.
+pub type PackageMap = HashMap<String, (FetchState, Arc<PackageInfo>), foldhash::fast::RandomState>;
 
 /// What is known about one scope right now.
 #[derive(Clone, Debug, Default)]
@@ -83,12 +98,12 @@ pub struct ScopeData {
     /// Per channel (by the name the manifest wrote): failures and staleness, for
     /// diagnostics at the channel entry.
     pub channel_states: Vec<(String, FetchState)>,
-    pub packages: HashMap<String, (FetchState, Arc<PackageInfo>)>,
+    pub packages: PackageMap,
 }
 
 impl ScopeData {
     /// Names starting with `prefix`, at most `limit`.
-    pub fn names_with_prefix(&self, prefix: &str, limit: usize) -> &[String] {
+    pub fn names_with_prefix(&self, prefix: &str, limit: usize) -> Vec<&str> {
         self.names.with_prefix(prefix, limit)
     }
 
@@ -102,14 +117,18 @@ impl ScopeData {
 }
 
 /// The package names of a scope: sorted for prefix search (completion), hashed for
-/// membership. Every keystroke asks whether each of the manifest's names is in the
-/// channels; a binary search over 30,000 scattered strings missed the cache at each step.
+/// membership (every keystroke asks whether each of the manifest's names is in the
+/// channels). A channel has tens of thousands of names and every scope keeps its own, so
+/// they are stored one after another in one string rather than as a string each.
 #[derive(Debug, Default)]
 pub struct PackageNames {
-    sorted: Vec<String>,
-    /// A name's hash → its index in `sorted`; [`COLLISION`] when two names share the hash
-    /// (then the sorted list is searched).
-    index: HashMap<u64, u32>,
+    /// Every name, sorted and distinct, one after another.
+    text: String,
+    /// Where each name ends in `text`.
+    ends: Vec<u32>,
+    /// A name's hash → its index; [`COLLISION`] when two names share the hash (then the
+    /// sorted names are searched).
+    index: HashMap<u64, u32, foldhash::fast::FixedState>,
 }
 
 const COLLISION: u32 = u32::MAX;
@@ -118,46 +137,71 @@ impl PackageNames {
     pub fn new(mut names: Vec<String>) -> Self {
         names.sort_unstable();
         names.dedup();
-        let mut index = HashMap::with_capacity(names.len());
+        let mut text = String::with_capacity(names.iter().map(String::len).sum());
+        let mut ends = Vec::with_capacity(names.len());
+        let mut index = HashMap::with_capacity_and_hasher(names.len(), Default::default());
         for (i, name) in names.iter().enumerate() {
-            let i = u32::try_from(i).unwrap_or(COLLISION);
+            text.push_str(name);
+            let (Ok(end), Ok(i)) = (u32::try_from(text.len()), u32::try_from(i)) else {
+                // Past 4 GB of names: the rest is not kept.
+                text.truncate(text.len() - name.len());
+                break;
+            };
+            ends.push(end);
             index
                 .entry(hash(name))
                 .and_modify(|at| *at = COLLISION)
                 .or_insert(i);
         }
-        PackageNames {
-            sorted: names,
-            index,
+        PackageNames { text, ends, index }
+    }
+
+    fn name(&self, i: usize) -> &str {
+        let start = i
+            .checked_sub(1)
+            .map_or(0, |before| self.ends[before] as usize);
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    /// The index of the first name for which `before` is false (names are sorted).
+    fn partition_point(&self, before: impl Fn(&str) -> bool) -> usize {
+        let (mut low, mut high) = (0, self.ends.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if before(self.name(middle)) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
         }
+        low
     }
 
     pub fn contains(&self, name: &str) -> bool {
         match self.index.get(&hash(name)) {
             None => false,
-            Some(&COLLISION) => self
-                .sorted
-                .binary_search_by(|n| n.as_str().cmp(name))
-                .is_ok(),
-            Some(&i) => self.sorted.get(i as usize).is_some_and(|n| n == name),
+            Some(&COLLISION) => {
+                let at = self.partition_point(|n| n < name);
+                at < self.ends.len() && self.name(at) == name
+            }
+            Some(&i) => (i as usize) < self.ends.len() && self.name(i as usize) == name,
         }
     }
 
-    /// Names starting with `prefix`, at most `limit`: binary search in the sorted list.
-    pub fn with_prefix(&self, prefix: &str, limit: usize) -> &[String] {
-        let start = self.sorted.partition_point(|n| n.as_str() < prefix);
-        let len = self.sorted[start..]
-            .iter()
+    /// Names starting with `prefix`, at most `limit`, in order.
+    pub fn with_prefix(&self, prefix: &str, limit: usize) -> Vec<&str> {
+        let start = self.partition_point(|n| n < prefix);
+        (start..self.ends.len())
+            .map(|i| self.name(i))
             .take(limit)
             .take_while(|n| n.starts_with(prefix))
-            .count();
-        &self.sorted[start..start + len]
+            .collect()
     }
 }
 
 fn hash(name: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(name)
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(name)
 }
 
 #[cfg(test)]

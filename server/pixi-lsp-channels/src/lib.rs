@@ -24,7 +24,10 @@ pub use client::build as http_client;
 
 #[cfg(feature = "fetch")]
 pub use config::{ChannelsConfig, default_cache_dir};
-pub use data::{FetchState, PackageInfo, PackageNames, RecordInfo, ScopeData};
+pub use data::{FetchState, PackageInfo, PackageMap, PackageNames, RecordInfo, ScopeData};
+
+/// The package every pixi build backend depends on to declare the API version it speaks.
+pub const BUILD_API_PACKAGE: &str = "pixi-build-api-version";
 pub use scope::{ChannelRef, ScopeKey, resolve_channel};
 #[cfg(feature = "fetch")]
 pub use service::ChannelService;

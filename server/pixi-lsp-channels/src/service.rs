@@ -13,6 +13,7 @@ use rattler_repodata_gateway::{ChannelConfig as GatewayChannels, Gateway, Source
 
 use crate::config::ChannelsConfig;
 use crate::data::{FetchState, PackageInfo, RecordInfo, ScopeData};
+use crate::memory;
 use crate::scope::{ChannelRef, ScopeKey};
 use crate::{error_chain, is_unreachable};
 
@@ -91,16 +92,23 @@ impl ChannelService {
 
     /// Starts loading the package names of `key`, unless that already happened.
     pub fn request_names(&self, key: &ScopeKey) {
-        // Called on every keystroke: look before copying anything.
-        let started = {
-            let mut scopes = self.inner.scopes.lock();
-            let entry = scopes.entry(key.clone()).or_default();
-            let first = entry.names_state == FetchState::NotRequested;
+        // Called on every keystroke: look before changing anything.
+        let requested = self
+            .inner
+            .scopes
+            .lock()
+            .get(key)
+            .is_some_and(|d| d.names_state != FetchState::NotRequested);
+        if requested {
+            return;
+        }
+        let started = self.inner.update(key, |data| {
+            let first = data.names_state == FetchState::NotRequested;
             if first {
-                Arc::make_mut(entry).names_state = FetchState::Loading;
+                data.names_state = FetchState::Loading;
             }
             first
-        };
+        });
         if started {
             let (inner, key) = (self.inner.clone(), key.clone());
             self.inner.spawn(async move { inner.load_names(key).await });
@@ -116,23 +124,33 @@ impl ChannelService {
     /// on every keystroke with every name of the manifest, so what was requested already
     /// costs a lookup each, under one lock, and the scope is copied only when a name is new.
     pub fn request_packages(&self, key: &ScopeKey, names: &[String]) {
-        let new: Vec<(String, PackageName)> = {
-            let mut scopes = self.inner.scopes.lock();
-            let entry = scopes.entry(key.clone()).or_default();
-            let new: Vec<(String, PackageName)> = names
-                .iter()
-                .filter(|n| !entry.packages.contains_key(n.as_str()))
-                .filter_map(|n| Some((n.clone(), PackageName::try_from(n.as_str()).ok()?)))
+        let unseen: Vec<String> = {
+            let scopes = self.inner.scopes.lock();
+            let known = |n: &String| {
+                scopes
+                    .get(key)
+                    .is_some_and(|d| d.packages.contains_key(n.as_str()))
+            };
+            names.iter().filter(|n| !known(n)).cloned().collect()
+        };
+        if unseen.is_empty() {
+            return;
+        }
+        let new: Vec<(String, PackageName)> = self.inner.update(key, move |data| {
+            let new: Vec<(String, PackageName)> = unseen
+                .into_iter()
+                .filter(|n| !data.packages.contains_key(n.as_str()))
+                .filter_map(|n| {
+                    let parsed = PackageName::try_from(n.as_str()).ok()?;
+                    Some((n, parsed))
+                })
                 .collect();
-            if !new.is_empty() {
-                let data = Arc::make_mut(entry);
-                for (name, _) in &new {
-                    data.packages
-                        .insert(name.clone(), (FetchState::Loading, Arc::default()));
-                }
+            for (name, _) in &new {
+                data.packages
+                    .insert(name.clone(), (FetchState::Loading, Arc::default()));
             }
             new
-        };
+        });
         if !new.is_empty() {
             let names = new.into_iter().map(|(_, parsed)| parsed).collect();
             let (inner, key) = (self.inner.clone(), key.clone());
@@ -167,11 +185,31 @@ impl ChannelService {
 }
 
 impl Inner {
-    /// Changes the data of `key`. Snapshots handed out before stay as they were: the data
-    /// is copied only when someone still holds the old one.
-    fn update(&self, key: &ScopeKey, change: impl FnOnce(&mut ScopeData)) {
+    /// Changes the data of `key`, on the channel data thread ([`memory::kept`]).
+    /// Snapshots handed out before stay as they were: the data is copied only when someone
+    /// still holds the old one.
+    fn update<T: Send + 'static>(
+        self: &Arc<Self>,
+        key: &ScopeKey,
+        change: impl FnOnce(&mut ScopeData) -> T + Send + 'static,
+    ) -> T {
+        let (inner, key) = (self.clone(), key.clone());
+        memory::kept(move || inner.change(&key, change))
+    }
+
+    /// [`Inner::update`] for the fetches, which must not block the runtime's threads.
+    async fn update_async<T: Send + 'static>(
+        self: &Arc<Self>,
+        key: &ScopeKey,
+        change: impl FnOnce(&mut ScopeData) -> T + Send + 'static,
+    ) -> T {
+        let (inner, key) = (self.clone(), key.clone());
+        memory::kept_async(move || inner.change(&key, change)).await
+    }
+
+    fn change<T>(&self, key: &ScopeKey, change: impl FnOnce(&mut ScopeData) -> T) -> T {
         let mut scopes = self.scopes.lock();
-        change(Arc::make_mut(scopes.entry(key.clone()).or_default()));
+        change(Arc::make_mut(scopes.entry(key.clone()).or_default()))
     }
 
     /// Runs a fetch in the background; a panic inside becomes a failure, not a stuck
@@ -281,30 +319,35 @@ impl Inner {
                     }
                 })
                 .await;
-            names.extend(
-                found
-                    .into_iter()
-                    .flatten()
-                    .map(|n| n.as_normalized().to_owned()),
-            );
+            names = memory::kept_async(move || {
+                names.extend(
+                    found
+                        .into_iter()
+                        .flatten()
+                        .map(|n| n.as_normalized().to_owned()),
+                );
+                names
+            })
+            .await;
             states.push((channel.name.clone(), state));
         }
-        let names = Arc::new(crate::data::PackageNames::new(names));
         let overall = overall_state(&states);
-        self.update(&key, |data| {
-            data.names = names;
+        self.update_async(&key, move |data| {
+            data.names = Arc::new(crate::data::PackageNames::new(names));
             data.names_state = overall;
             data.channel_states = states;
-        });
+        })
+        .await;
     }
 
     /// The records of `names` in `key`: one query per channel for all of them (a manifest
     /// opens with hundreds of names; one query each would be as many tasks and lookups).
     async fn load_packages(self: Arc<Self>, key: ScopeKey, names: Vec<PackageName>) {
-        let mut records: HashMap<String, Vec<RecordInfo>> = names
-            .iter()
-            .map(|n| (n.as_normalized().to_owned(), Vec::new()))
-            .collect();
+        let mut records: HashMap<String, Vec<RecordInfo>> = memory::kept_async({
+            let names: Vec<String> = names.iter().map(|n| n.as_normalized().to_owned()).collect();
+            move || names.into_iter().map(|n| (n, Vec::new())).collect()
+        })
+        .await;
         let mut states = Vec::new();
         let specs: Vec<MatchSpec> = names
             .iter()
@@ -312,55 +355,54 @@ impl Inner {
             .collect();
         for channel in &key.channels {
             let subdirs = key.subdirs.clone();
-            // Only the compact `RecordInfo` is kept: copying whole records first would be a
-            // passing peak of every record's full metadata, which the allocator keeps.
             let (state, found) = self
                 .fetch(|gw| {
                     let (c, s, specs) = (to_channel(channel), subdirs.clone(), specs.clone());
                     async move {
-                        let out = gw
-                            .query([c], s, specs)
+                        gw.query([c], s, specs)
                             .await
-                            .map_err(|e| QueryError::from_error(&e))?;
-                        Ok(out
-                            .repodata
-                            .iter()
-                            .flat_map(|r| r.iter())
-                            .map(|r| {
-                                (
-                                    r.package_record.name.as_normalized().to_owned(),
-                                    record_info(r, &channel.name),
-                                )
-                            })
-                            .collect::<Vec<(String, RecordInfo)>>())
+                            .map(|out| out.repodata)
+                            .map_err(|e| QueryError::from_error(&e))
                     }
                 })
                 .await;
-            for (name, record) in found.into_iter().flatten() {
-                if let Some(list) = records.get_mut(&name) {
-                    list.push(record);
+            // Only the compact `RecordInfo` is kept, made on the channel data thread; the
+            // gateway's records are dropped with `found`.
+            let mut maker = RecordMaker::new(&channel.name);
+            records = memory::kept_async(move || {
+                for r in found.iter().flatten().flat_map(|r| r.iter()) {
+                    if let Some(list) = records.get_mut(r.package_record.name.as_normalized()) {
+                        list.push(maker.record(r));
+                    }
                 }
-            }
+                drop(found);
+                records
+            })
+            .await;
             states.push((channel.name.clone(), state));
         }
         let overall = overall_state(&states);
         // Sorted before taking the lock that every keystroke's snapshot waits for.
-        let loaded: Vec<(String, Arc<PackageInfo>)> = records
-            .into_iter()
-            .map(|(name, mut list)| {
-                list.sort_by(|a, b| {
-                    b.version
-                        .cmp(&a.version)
-                        .then(b.build_number.cmp(&a.build_number))
-                });
-                (name, Arc::new(PackageInfo { records: list }))
-            })
-            .collect();
-        self.update(&key, |data| {
+        let loaded: Vec<(String, Arc<PackageInfo>)> = memory::kept_async(move || {
+            records
+                .into_iter()
+                .map(|(name, mut list)| {
+                    list.sort_by(|a, b| {
+                        b.version
+                            .cmp(&a.version)
+                            .then(b.build_number.cmp(&a.build_number))
+                    });
+                    (name, Arc::new(PackageInfo::new(list)))
+                })
+                .collect()
+        })
+        .await;
+        self.update_async(&key, move |data| {
             for (name, info) in loaded {
                 data.packages.insert(name, (overall.clone(), info));
             }
-        });
+        })
+        .await;
     }
 }
 
@@ -398,18 +440,51 @@ fn overall_state(states: &[(String, FetchState)]) -> FetchState {
         .unwrap_or(FetchState::Ready { stale: false })
 }
 
-fn record_info(r: &RepoDataRecord, channel: &str) -> RecordInfo {
-    let p = &r.package_record;
-    RecordInfo {
-        version: p.version.version().clone(),
-        build: p.build.to_string(),
-        build_number: p.build_number,
-        subdir: p.subdir.clone(),
-        channel: channel.to_owned(),
-        depends: p.depends.clone(),
-        license: p.license.clone(),
-        timestamp: p.timestamp.map(|t| t.timestamp_millis()),
+/// Makes the compact records of one load, sharing the strings that repeat.
+struct RecordMaker {
+    channel: Arc<str>,
+    shared: std::collections::HashSet<Arc<str>>,
+}
+
+impl RecordMaker {
+    fn new(channel: &str) -> Self {
+        Self {
+            channel: Arc::from(channel),
+            shared: Default::default(),
+        }
     }
+
+    fn share(&mut self, text: &str) -> Arc<str> {
+        if let Some(known) = self.shared.get(text) {
+            return known.clone();
+        }
+        let new: Arc<str> = Arc::from(text);
+        self.shared.insert(new.clone());
+        new
+    }
+
+    fn record(&mut self, r: &RepoDataRecord) -> RecordInfo {
+        let p = &r.package_record;
+        RecordInfo {
+            version: p.version.version().clone(),
+            build_number: p.build_number,
+            subdir: self.share(&p.subdir),
+            channel: self.channel.clone(),
+            build_api: p
+                .depends
+                .iter()
+                .find(|d| is_build_api(d))
+                .map(|d| d.as_str().into()),
+            license: p.license.as_deref().map(|l| self.share(l)),
+        }
+    }
+}
+
+/// Whether a dependency (a match spec) names `pixi-build-api-version`.
+fn is_build_api(dependency: &str) -> bool {
+    dependency
+        .strip_prefix(crate::BUILD_API_PACKAGE)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '=', '<', '>', '!', '~']))
 }
 
 /// A failed repodata query: the message, and whether the network (not the channel) failed.
@@ -423,6 +498,29 @@ impl QueryError {
         Self {
             message: error_chain(error),
             unreachable: is_unreachable(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_build_api;
+
+    #[test]
+    fn only_the_build_api_dependency_is_kept() {
+        for kept in [
+            "pixi-build-api-version",
+            "pixi-build-api-version >=7,<8",
+            "pixi-build-api-version==7",
+        ] {
+            assert!(is_build_api(kept), "{kept}");
+        }
+        for dropped in [
+            "pixi-build-api-version-x 1",
+            "python >=3.11",
+            "pixi-build-api",
+        ] {
+            assert!(!is_build_api(dropped), "{dropped}");
         }
     }
 }

@@ -88,9 +88,9 @@ async fn file_channel_names_and_records() {
     );
     assert!(
         info.records[0]
-            .depends
-            .iter()
-            .any(|d| d.starts_with("pixi-build-api-version"))
+            .build_api
+            .as_deref()
+            .is_some_and(|d| d.starts_with("pixi-build-api-version"))
     );
 }
 

@@ -37,13 +37,13 @@ fn loaded<'a>(
 }
 
 fn newest_stable(info: &PackageInfo) -> Option<&Version> {
-    info.versions().into_iter().find(|v| !is_rolling(v))
+    info.versions().iter().find(|v| !is_rolling(v))
 }
 
 fn newest_admitted<'a>(info: &'a PackageInfo, spec: &str) -> Option<&'a Version> {
     let spec = NamelessMatchSpec::from_str(spec, ParseStrictness::Lenient).ok()?;
     info.versions()
-        .into_iter()
+        .iter()
         .find(|v| spec.version.as_ref().is_none_or(|s| s.matches(v)))
 }
 

@@ -168,7 +168,7 @@ fn names(data: &ScopeData, ctx: &CursorContext, backends_first: bool) -> Complet
         for name in data
             .names_with_prefix(prefix, NAME_LIMIT)
             .iter()
-            .filter(|n| *n != API_MARKER)
+            .filter(|n| **n != API_MARKER)
         {
             push(
                 name,
@@ -183,7 +183,7 @@ fn names(data: &ScopeData, ctx: &CursorContext, backends_first: bool) -> Complet
     let matches = data.names_with_prefix(&ctx.partial, NAME_LIMIT + 1);
     capped |= matches.len() > NAME_LIMIT;
     for name in matches.iter().take(NAME_LIMIT) {
-        if backends_first && (name.starts_with("pixi-build-") || name == API_MARKER) {
+        if backends_first && (name.starts_with("pixi-build-") || *name == API_MARKER) {
             continue;
         }
         push(name, "c");

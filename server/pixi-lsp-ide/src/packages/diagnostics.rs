@@ -133,54 +133,41 @@ fn channel_list(scope: &Scope) -> String {
 }
 
 fn check_dep(dep: &DepRef, scope: &Scope, data: &ScopeData, out: &mut Vec<Diagnostic>) {
-    // Only judge a name once every channel of the scope answered: a channel that is down
-    // must not make all its packages look missing.
-    let all_answered = data.channel_states.len() == scope.key.channels.len()
-        && data
-            .channel_states
-            .iter()
-            .all(|(_, s)| matches!(s, FetchState::Ready { .. }));
-    if matches!(data.names_state, FetchState::Ready { .. })
-        && all_answered
-        && !data.has_name(&dep.name)
-    {
-        let what = if dep.is_backend {
-            "build backend"
-        } else {
-            "package"
-        };
-        out.push(diag(
-            Severity::Warning,
-            "package-not-found",
-            dep.name_range,
-            format!(
-                "{what} `{}` is not in any channel of this scope ({})",
-                dep.name,
-                channel_list(scope)
-            ),
-        ));
-        return;
-    }
-    let Some((FetchState::Ready { .. }, info)) = data.package(&dep.name) else {
+    let loaded = data.package(&dep.name).filter(|(state, info)| {
+        matches!(state, FetchState::Ready { .. }) && !info.records.is_empty()
+    });
+    // Records are loaded only for names the channels have, so a package with records needs
+    // no lookup among the scope's (tens of thousands of) names: that lookup is for the rest.
+    let Some((_, info)) = loaded else {
+        if is_missing(dep, scope, data) {
+            let what = if dep.is_backend {
+                "build backend"
+            } else {
+                "package"
+            };
+            out.push(diag(
+                Severity::Warning,
+                "package-not-found",
+                dep.name_range,
+                format!(
+                    "{what} `{}` is not in any channel of this scope ({})",
+                    dep.name,
+                    channel_list(scope)
+                ),
+            ));
+        }
         return;
     };
-    if info.records.is_empty() {
-        return;
-    }
     let spec = dep
         .spec
         .as_ref()
         .and_then(|(s, r)| super::spec_check::parse(s).ok().map(|m| (s, *r, m)));
-    let admitted: Vec<&RecordInfo> = match &spec {
-        Some((_, _, m)) => info
-            .records
-            .iter()
-            .filter(|r| m.version.as_ref().is_none_or(|v| v.matches(&r.version)))
-            .collect(),
-        None => info.records.iter().collect(),
+    let admits = |version: &Version| {
+        spec.as_ref()
+            .is_none_or(|(_, _, m)| m.version.as_ref().is_none_or(|v| v.matches(version)))
     };
     if let Some((text, range, _)) = &spec {
-        if admitted.is_empty() {
+        if !info.versions().iter().any(admits) {
             let newest: Vec<String> = info
                 .versions()
                 .iter()
@@ -201,13 +188,29 @@ fn check_dep(dep: &DepRef, scope: &Scope, data: &ScopeData, out: &mut Vec<Diagno
         }
     }
     if dep.is_backend {
+        let admitted: Vec<&RecordInfo> =
+            info.records.iter().filter(|r| admits(&r.version)).collect();
         backend_checks(dep, scope, info, &admitted, out);
     }
 }
 
+/// Whether `dep` is known to be in none of the scope's channels. Only judged once every
+/// channel of the scope answered: a channel that is down must not make all its packages
+/// look missing.
+fn is_missing(dep: &DepRef, scope: &Scope, data: &ScopeData) -> bool {
+    let all_answered = data.channel_states.len() == scope.key.channels.len()
+        && data
+            .channel_states
+            .iter()
+            .all(|(_, s)| matches!(s, FetchState::Ready { .. }));
+    matches!(data.names_state, FetchState::Ready { .. })
+        && all_answered
+        && !data.has_name(&dep.name)
+}
+
 /// The API version a backend build speaks, from its `pixi-build-api-version` dependency.
 fn speaks_supported_api(record: &RecordInfo) -> bool {
-    record.depends.iter().any(|d| {
+    record.build_api.iter().any(|d| {
         let Ok(spec) = MatchSpec::from_str(d, ParseStrictness::Lenient) else {
             return false;
         };
@@ -291,7 +294,7 @@ fn backend_checks(
         }
         if !compatible
             .iter()
-            .any(|r| r.subdir == name || r.subdir == "noarch")
+            .any(|r| *r.subdir == *name || &*r.subdir == "noarch")
         {
             out.push(diag(
                 Severity::Warning,

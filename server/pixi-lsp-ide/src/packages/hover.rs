@@ -53,7 +53,7 @@ pub(crate) fn hover(
                 md.push_str(&format!(" … ({} in all)", versions.len()));
             }
             md.push_str(&format!("\n\n*Channels:* {}", info.channels().join(", ")));
-            let mut subdirs: Vec<&str> = info.records.iter().map(|r| r.subdir.as_str()).collect();
+            let mut subdirs: Vec<&str> = info.records.iter().map(|r| &*r.subdir).collect();
             subdirs.sort_unstable();
             subdirs.dedup();
             md.push_str(&format!("\n\n*Platforms:* {}", subdirs.join(", ")));

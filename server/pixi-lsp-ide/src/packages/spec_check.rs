@@ -12,7 +12,9 @@ const CAPACITY: usize = 50_000;
 
 type Parsed = Result<Arc<NamelessMatchSpec>, Arc<str>>;
 
-static PARSED: LazyLock<Mutex<HashMap<String, Parsed>>> = LazyLock::new(Default::default);
+/// Looked up for every dependency on every keystroke: foldhash, not SipHash.
+static PARSED: LazyLock<Mutex<HashMap<String, Parsed, foldhash::fast::RandomState>>> =
+    LazyLock::new(Default::default);
 
 /// `spec` parsed as a match spec without a name, or rattler's message why it isn't one.
 pub(crate) fn parse(spec: &str) -> Parsed {

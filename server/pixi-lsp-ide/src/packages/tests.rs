@@ -1,7 +1,6 @@
 //! Channel-backed features with hand-made channel data (the real fetching is tested in
 //! `pixi-lsp-channels` and over stdio).
 
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -17,20 +16,21 @@ type Packages<'a> = &'a [(&'a str, &'a [(&'a str, &'a str, &'a [&'a str])])];
 fn record(version: &str, subdir: &str, depends: &[&str]) -> RecordInfo {
     RecordInfo {
         version: Version::from_str(version).unwrap(),
-        build: "0".into(),
         build_number: 0,
         subdir: subdir.into(),
         channel: "conda-forge".into(),
-        depends: depends.iter().map(|d| (*d).to_owned()).collect(),
+        build_api: depends
+            .iter()
+            .find(|d| d.starts_with(pixi_lsp_channels::BUILD_API_PACKAGE))
+            .map(|d| (*d).into()),
         license: Some("MIT".into()),
-        timestamp: None,
     }
 }
 
 fn scope_data(packages: Packages<'_>, state: FetchState) -> ScopeData {
     let mut names: Vec<String> = packages.iter().map(|(n, _)| (*n).to_owned()).collect();
     names.sort();
-    let map: HashMap<String, (FetchState, Arc<PackageInfo>)> = packages
+    let map: pixi_lsp_channels::PackageMap = packages
         .iter()
         .map(|(name, records)| {
             let records = records.iter().map(|(v, s, d)| record(v, s, d)).collect();
@@ -38,7 +38,7 @@ fn scope_data(packages: Packages<'_>, state: FetchState) -> ScopeData {
                 (*name).to_owned(),
                 (
                     FetchState::Ready { stale: false },
-                    Arc::new(PackageInfo { records }),
+                    Arc::new(PackageInfo::new(records)),
                 ),
             )
         })

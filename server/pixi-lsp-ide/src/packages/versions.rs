@@ -85,16 +85,14 @@ mod tests {
             .iter()
             .map(|v| RecordInfo {
                 version: Version::from_str(v).unwrap(),
-                build: "0".into(),
                 build_number: 0,
                 subdir: "noarch".into(),
                 channel: "c".into(),
-                depends: vec![],
+                build_api: None,
                 license: None,
-                timestamp: None,
             })
             .collect();
-        PackageInfo { records }
+        PackageInfo::new(records)
     }
 
     #[test]
