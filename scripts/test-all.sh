@@ -23,6 +23,22 @@ source "${PIXI_LSP_TEST_CACHE:-$HOME/.cache/pixi-lsp-tests}/env.sh"
 step "cargo build (debug)"
 cargo build --workspace --all-targets --locked
 
+step "cargo install, as the README gives it (dev profile, into a temporary root, reusing target/)"
+install_root=$(mktemp -d)
+cargo install --locked --debug --path server/pixi-lsp --root "$install_root" --target-dir "$PWD/target" --quiet
+"$install_root/bin/pixi-lsp" --version
+"$install_root/bin/pixi-lsp" check examples/offline/pixi.toml
+# The README promises a binary that needs nothing but the C library (rustls, no OpenSSL).
+if command -v ldd >/dev/null; then
+  extra=$(ldd "$install_root/bin/pixi-lsp" | grep -vE 'linux-vdso|libgcc_s|libm\.so|libc\.so|ld-linux' || true)
+  if [ -n "$extra" ]; then
+    echo "the installed pixi-lsp links more than the C library:" >&2
+    echo "$extra" >&2
+    exit 1
+  fi
+fi
+rm -rf "$install_root"
+
 step "the README's first command (the offline example: check, preview, build)"
 ./target/debug/pixi-lsp-demo
 
