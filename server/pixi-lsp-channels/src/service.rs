@@ -126,11 +126,8 @@ impl ChannelService {
     pub fn request_packages(&self, key: &ScopeKey, names: &[String]) {
         let unseen: Vec<String> = {
             let scopes = self.inner.scopes.lock();
-            let known = |n: &String| {
-                scopes
-                    .get(key)
-                    .is_some_and(|d| d.packages.contains_key(n.as_str()))
-            };
+            let data = scopes.get(key);
+            let known = |n: &String| data.is_some_and(|d| d.packages.contains_key(n.as_str()));
             names.iter().filter(|n| !known(n)).cloned().collect()
         };
         if unseen.is_empty() {

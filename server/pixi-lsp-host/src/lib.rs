@@ -186,18 +186,21 @@ fn load_channel_data(file: &FileInContext, service: &ChannelService) -> ChannelD
         // have: a name being typed, or a channel that cannot be reached, costs no query
         // per package (when the names arrive the manifest is analysed again).
         if matches!(loaded.names_state, FetchState::Ready { .. }) {
-            // A package already in the data was checked before; only new names are looked
-            // up among the scope's (tens of thousands of) names.
+            // A package already in the data was requested before: only new names are
+            // looked up among the scope's (tens of thousands of) names and requested.
             let wanted: Vec<String> = need
                 .packages
                 .into_iter()
-                .filter(|p| loaded.packages.contains_key(p) || loaded.has_name(p))
+                .filter(|p| !loaded.packages.contains_key(p) && loaded.has_name(p))
                 .collect();
-            service.request_packages(&need.scope, &wanted);
-            data.insert(need.scope.clone(), service.data(&need.scope));
-        } else {
-            data.insert(need.scope, loaded);
+            if !wanted.is_empty() {
+                service.request_packages(&need.scope, &wanted);
+                // With the new names marked as loading.
+                data.insert(need.scope.clone(), service.data(&need.scope));
+                continue;
+            }
         }
+        data.insert(need.scope, loaded);
     }
     data
 }
