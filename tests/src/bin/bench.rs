@@ -466,13 +466,19 @@ fn tombi_format_cli(tombi: &Path, dir: &Path, text: &str) {
     std::fs::write(&path, text).expect("write manifest");
 }
 
-/// The channels-off keystroke loop (the analysis alone), then with channel data on; the
-/// channels-off p95.
-fn measure(name: &str, server: &Path, text: &str, dir: &Path, channels: bool) -> Duration {
+/// The channels-off keystroke loop (the analysis alone), then with channel data on
+/// (unless `loopback` is `None`); the channels-off p95.
+fn measure(
+    name: &str,
+    server: &Path,
+    text: &str,
+    dir: &Path,
+    loopback: Option<&LoopbackChannels>,
+) -> Duration {
     let mut off = run_keystrokes(channels_off(server), dir, text, true, Duration::ZERO);
     let off_p95 = report(name, &mut off);
-    if channels {
-        with_channels(name, server, text, &off, off_p95);
+    if let Some(loopback) = loopback {
+        with_channels(name, server, text, loopback, &off, off_p95);
     }
     off_p95
 }
@@ -513,7 +519,8 @@ fn manifest_names(text: &str) -> Vec<String> {
 }
 
 /// Channels for the manifest: servers of its names among 30,000 (and of ten names), kept
-/// alive while the caller measures.
+/// alive while the caller measures; written once per bench run (each server under test
+/// gets a cache of its own).
 struct LoopbackChannels {
     _dir: tempfile::TempDir,
     full: pixi_lsp_test_utils::TestServer,
@@ -555,9 +562,8 @@ fn with_channel_urls(text: &str, a: &str, b: &str) -> String {
     )
 }
 
-/// The in-process host measurement alone (`--in-process-channels`).
-fn in_process_channels(text: &str) {
-    let loopback = LoopbackChannels::serve(text);
+/// The in-process host measurement.
+fn in_process_channels(text: &str, loopback: &LoopbackChannels) {
     let dir = tempfile::tempdir().expect("tempdir");
     let manifest = with_channel_urls(text, &loopback.full.url(), &loopback.small.url());
     std::fs::write(dir.path().join("pixi.toml"), &manifest).expect("write manifest");
@@ -567,12 +573,18 @@ fn in_process_channels(text: &str) {
 /// The keystroke loop with channel data on (default settings): against channels that
 /// cannot be reached, and against loopback channels holding every name the manifest uses
 /// among 30,000. Compared with the channels-off run of the same manifest.
-fn with_channels(name: &str, server: &Path, text: &str, off: &Keystrokes, off_p95: Duration) {
+fn with_channels(
+    name: &str,
+    server: &Path,
+    text: &str,
+    loopback: &LoopbackChannels,
+    off: &Keystrokes,
+    off_p95: Duration,
+) {
     let closed = || {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         format!("http://{}/channel", listener.local_addr().expect("addr"))
     };
-    let loopback = LoopbackChannels::serve(text);
     let cases = [
         ("unreachable channels, no cache", closed(), closed()),
         (
@@ -655,23 +667,25 @@ fn main() {
         text.lines().count(),
         text.len() / 1024
     );
-    if args.iter().any(|a| a == "--in-process-channels") {
-        in_process_channels(&text);
+    let only_in_process = args.iter().any(|a| a == "--in-process-channels");
+    let loopback =
+        (only_in_process || channels_enabled(&args)).then(|| LoopbackChannels::serve(&text));
+    if only_in_process {
+        in_process_channels(&text, loopback.as_ref().expect("served above"));
         return;
     }
     in_process(&text);
-    if channels_enabled(&args) {
-        in_process_channels(&text);
+    if let Some(loopback) = &loopback {
+        in_process_channels(&text, loopback);
     }
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("pixi.toml"), &text).expect("write manifest");
-    let channels = channels_enabled(&args);
     let our_p95 = measure(
         "pixi-lsp",
         &server_binary(&args),
         &text,
         dir.path(),
-        channels,
+        loopback.as_ref(),
     );
     let messy_text = messy(&text);
     structure_requests(
@@ -691,7 +705,13 @@ fn main() {
         &envs_text,
     );
     if let Some(baseline) = flag(&args, "--baseline") {
-        let base_p95 = measure("baseline", Path::new(baseline), &text, dir.path(), channels);
+        let base_p95 = measure(
+            "baseline",
+            Path::new(baseline),
+            &text,
+            dir.path(),
+            loopback.as_ref(),
+        );
         println!(
             "ratio: baseline p95 / pixi-lsp p95 (channels off) = {:.2}x",
             base_p95.as_secs_f64() / our_p95.as_secs_f64().max(1e-9)
