@@ -42,7 +42,11 @@ struct Inner {
     in_flight: std::sync::atomic::AtomicUsize,
 }
 
-fn gateway(config: &ChannelsConfig, cache_action: CacheAction) -> Gateway {
+fn gateway(
+    config: &ChannelsConfig,
+    client: reqwest_middleware::ClientWithMiddleware,
+    cache_action: CacheAction,
+) -> Gateway {
     let channels = GatewayChannels {
         default: SourceConfig {
             cache_action,
@@ -52,7 +56,7 @@ fn gateway(config: &ChannelsConfig, cache_action: CacheAction) -> Gateway {
         per_channel: HashMap::new(),
     };
     Gateway::builder()
-        .with_client(crate::client::build(config))
+        .with_client(client)
         .with_cache_dir(config.cache_dir.join(rattler_cache::REPODATA_CACHE_DIR))
         .with_channel_config(channels)
         .finish()
@@ -66,10 +70,12 @@ impl ChannelService {
     /// limit leaves room for that, or a truncated answer under load would be reported as
     /// "timed out" instead of what really went wrong.
     pub fn new(config: ChannelsConfig, on_change: impl Fn() + Send + Sync + 'static) -> Self {
+        // One HTTP client (its TLS roots, its authentication storage) for both gateways.
+        let client = crate::client::build(&config);
         Self {
             inner: Arc::new(Inner {
-                online: gateway(&config, CacheAction::CacheOrFetch),
-                cached: gateway(&config, CacheAction::ForceCacheOnly),
+                online: gateway(&config, client.clone(), CacheAction::CacheOrFetch),
+                cached: gateway(&config, client, CacheAction::ForceCacheOnly),
                 offline: config.offline,
                 scopes: Mutex::new(HashMap::new()),
                 on_change: Box::new(on_change),
